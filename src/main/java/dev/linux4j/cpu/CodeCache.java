@@ -1,0 +1,95 @@
+package dev.linux4j.cpu;
+
+import static dev.linux4j.abi.Mman.PAGE_SHIFT;
+
+import dev.linux4j.memory.AddressSpace;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decoded blocks of one address space, keyed by start address (DESIGN.md decision 3). A block
+ * registers with every page it was decoded from; writing or unmapping such a page invalidates
+ * them (the page table routes writes to code pages here).
+ *
+ * <p>Locking: {@code this} guards both maps. Blocks themselves are immutable but for
+ * their {@code valid} flag.
+ */
+public final class CodeCache implements AddressSpace.CodeWatcher {
+    /** Longest block, so one loop iteration of the interpreter stays short. */
+    private static final int MAX_BLOCK = 64;
+
+    private final AddressSpace space;
+    private final Decoder decoder;
+    private final Map<Long, Block> blocks = new HashMap<>();
+    private final Map<Long, List<Block>> byPage = new HashMap<>();
+    private final Decoder.Fetch fetch;
+
+    public CodeCache(AddressSpace space, Decoder decoder) {
+        this.space = space;
+        this.decoder = decoder;
+        this.fetch = space::fetchByte;
+        space.setCodeWatcher(this);
+    }
+
+    /** The block starting at {@code pc}, decoding it if needed. */
+    public synchronized Block block(long pc) {
+        Block b = blocks.get(pc);
+        if (b != null) {
+            return b;
+        }
+        List<Insn> insns = new ArrayList<>();
+        long at = pc;
+        while (true) {
+            Insn insn;
+            try {
+                insn = decoder.decode(fetch, at);
+            } catch (dev.linux4j.memory.GuestFault f) {
+                if (insns.isEmpty()) {
+                    throw f;
+                }
+                break; // the fault happens when execution gets there
+            }
+            insns.add(insn);
+            at = insn.next;
+            if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
+                break;
+            }
+        }
+        b = new Block(pc, insns.toArray(new Insn[0]));
+        blocks.put(pc, b);
+        long firstPage = pc >>> PAGE_SHIFT;
+        long lastPage = (at - 1) >>> PAGE_SHIFT;
+        for (long p = firstPage; p <= lastPage; p++) {
+            byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
+            space.markCode(p << PAGE_SHIFT);
+        }
+        return b;
+    }
+
+    private static boolean endsBlock(Insn insn) {
+        return insn.endsBlock;
+    }
+
+    @Override
+    public synchronized void codeChanged(long pageAddress) {
+        List<Block> doomed = byPage.remove(pageAddress >>> PAGE_SHIFT);
+        if (doomed == null) {
+            return;
+        }
+        for (Block b : doomed) {
+            b.valid = false;
+            blocks.remove(b.start, b);
+        }
+    }
+
+    /** Drops every block (execve replaced the image). */
+    public synchronized void clear() {
+        for (Block b : blocks.values()) {
+            b.valid = false;
+        }
+        blocks.clear();
+        byPage.clear();
+    }
+}

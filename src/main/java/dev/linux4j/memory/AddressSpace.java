@@ -1,0 +1,616 @@
+package dev.linux4j.memory;
+
+import static dev.linux4j.abi.Mman.*;
+import static dev.linux4j.memory.PagePool.RAW;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A guest address space: Linux's {@code mm_struct}. A software page table maps each 4 KiB guest
+ * page to an off-heap frame with its permissions; the VMA list records what was mapped, for
+ * placement and {@code /proc/self/maps}. Frames are allocated on first touch, so a large
+ * PROT_NONE or MAP_NORESERVE reservation costs nothing until used.
+ *
+ * <p>Locking: {@code this} guards the VMA map, the page-table structure and brk. Page-table
+ * entries are read without the lock by {@link Mmu}s, which revalidate through
+ * {@link #generation()} after any unmap or protection change.
+ */
+public final class AddressSpace {
+    // Page-table entry: frame address (page aligned) | flag bits below.
+    static final long PTE_READ = PROT_READ;
+    static final long PTE_WRITE = PROT_WRITE;
+    static final long PTE_EXEC = PROT_EXEC;
+    static final long PTE_MAPPED = 8;
+    /** Decoded instructions are cached from this page: writes must invalidate them. */
+    static final long PTE_CODE = 16;
+    static final long PTE_FLAGS = 0xfff;
+    static final long FRAME_MASK = ~0xfffL;
+
+    private static final int L3_BITS = 12;
+    private static final int L2_BITS = 12;
+    private static final int L1_BITS = 11;
+
+    /** The default mmap_base without randomisation: TASK_SIZE minus the 128 MiB minimum gap. */
+    public static final long DEFAULT_MMAP_BASE = TASK_SIZE - (128L << 20);
+
+    private final PagePool pool = PagePool.shared();
+    private final long[][][] pageTable = new long[1 << L1_BITS][][];
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private volatile int generation;
+    private volatile CodeWatcher codeWatcher;
+    private long mmapBase = DEFAULT_MMAP_BASE;
+    private long brkStart;
+    private long brk;
+
+    /** Told when a page holding decoded code is written or unmapped. */
+    public interface CodeWatcher {
+        void codeChanged(long pageAddress);
+    }
+
+    public void setCodeWatcher(CodeWatcher watcher) {
+        this.codeWatcher = watcher;
+    }
+
+    /** Bumped whenever a translation is removed or narrowed; per-thread TLBs flush on change. */
+    public int generation() {
+        return generation;
+    }
+
+    // ---------------------------------------------------------------- page table
+
+    long pte(long vpn) {
+        long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
+        if (l2 == null) {
+            return 0;
+        }
+        long[] l3 = l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
+        return l3 == null ? 0 : l3[(int) vpn & ((1 << L3_BITS) - 1)];
+    }
+
+    private void setPte(long vpn, long value) {
+        int i1 = (int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1);
+        long[][] l2 = pageTable[i1];
+        if (l2 == null) {
+            l2 = pageTable[i1] = new long[1 << L2_BITS][];
+        }
+        int i2 = (int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1);
+        long[] l3 = l2[i2];
+        if (l3 == null) {
+            l3 = l2[i2] = new long[1 << L3_BITS];
+        }
+        l3[(int) vpn & ((1 << L3_BITS) - 1)] = value;
+    }
+
+    static boolean isUserAddress(long addr) {
+        return addr >= 0 && addr < TASK_SIZE;
+    }
+
+    /**
+     * The frame address for an access to {@code addr}, allocating the frame on first touch.
+     * {@code access} is one of PROT_READ, PROT_WRITE, PROT_EXEC.
+     *
+     * @throws GuestFault when the page is not mapped or forbids the access
+     */
+    long frameFor(long addr, int access) {
+        if (!isUserAddress(addr)) {
+            throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        long pte = pte(vpn);
+        if ((pte & PTE_MAPPED) == 0) {
+            throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
+        }
+        if ((pte & access) == 0) {
+            throw new GuestFault(addr, GuestFault.Kind.PROTECTION, access == PROT_WRITE);
+        }
+        if ((pte & PTE_CODE) != 0 && access == PROT_WRITE) {
+            pte = clearCode(vpn);
+        }
+        long frame = pte & FRAME_MASK;
+        if (frame == 0) {
+            synchronized (this) {
+                pte = pte(vpn);
+                frame = pte & FRAME_MASK;
+                if (frame == 0 && (pte & PTE_MAPPED) != 0) {
+                    frame = pool.allocate();
+                    setPte(vpn, frame | (pte & PTE_FLAGS));
+                }
+            }
+        }
+        return frame;
+    }
+
+    /** Marks a page as holding decoded code; later writes to it go through {@link #frameFor}. */
+    public void markCode(long addr) {
+        long vpn = addr >>> PAGE_SHIFT;
+        synchronized (this) {
+            long pte = pte(vpn);
+            if ((pte & PTE_MAPPED) != 0 && (pte & PTE_CODE) == 0) {
+                setPte(vpn, pte | PTE_CODE);
+                generation++;
+            }
+        }
+    }
+
+    private long clearCode(long vpn) {
+        long pte;
+        synchronized (this) {
+            pte = pte(vpn) & ~PTE_CODE;
+            setPte(vpn, pte);
+        }
+        CodeWatcher w = codeWatcher;
+        if (w != null) {
+            w.codeChanged(vpn << PAGE_SHIFT);
+        }
+        return pte;
+    }
+
+    /** True if the page holding {@code addr} may be cached by a TLB for writes. */
+    static boolean writeCacheable(long pte) {
+        return (pte & (PTE_WRITE | PTE_CODE)) == PTE_WRITE;
+    }
+
+    // ---------------------------------------------------------------- mappings
+
+    /** Page-aligns up, or throws ENOMEM on overflow. */
+    public static long pageAlignUp(long length) {
+        long aligned = (length + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+        if (aligned < length) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        return aligned;
+    }
+
+    /**
+     * Maps anonymous zero-filled memory, as mmap(2) does for MAP_ANONYMOUS. Placement follows
+     * Linux: MAP_FIXED replaces, MAP_FIXED_NOREPLACE fails with EEXIST on overlap, otherwise a
+     * free hint is honoured and the rest is placed top-down below mmap_base.
+     *
+     * @return the mapped address
+     */
+    public synchronized long map(long addr, long length, int prot, int flags, String name, long offset) {
+        if (length <= 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long len = pageAlignUp(length);
+        if (len > TASK_SIZE) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+        if ((addr & (PAGE_SIZE - 1)) != 0 && fixed) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long start;
+        if (fixed) {
+            if (!isUserAddress(addr) || addr + len > TASK_SIZE || addr + len < addr) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+            if ((flags & MAP_FIXED_NOREPLACE) != 0 && (flags & MAP_FIXED) == 0 && overlaps(addr, len)) {
+                throw ErrnoException.of(Errno.EEXIST);
+            }
+            if ((flags & MAP_FIXED_NOREPLACE) != 0 && overlaps(addr, len)) {
+                throw ErrnoException.of(Errno.EEXIST);
+            }
+            start = addr;
+            unmapLocked(start, len);
+        } else {
+            long hint = addr & ~(long) (PAGE_SIZE - 1);
+            if (hint != 0 && hint >= PAGE_SIZE * 16L && hint + len <= TASK_SIZE && hint + len > hint
+                    && !overlaps(hint, len)) {
+                start = hint;
+            } else {
+                start = findFree(len, (flags & MAP_32BIT) != 0);
+            }
+        }
+        insertVma(new Vma(start, start + len, prot & 7, flags & (MAP_SHARED | MAP_GROWSDOWN | MAP_NORESERVE | MAP_STACK),
+                name, offset));
+        long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
+        for (long p = start; p < start + len; p += PAGE_SIZE) {
+            setPte(p >>> PAGE_SHIFT, pteFlags);
+        }
+        return start;
+    }
+
+    /** Whether any mapping overlaps [addr, addr+len). */
+    public synchronized boolean overlaps(long addr, long len) {
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(addr + len);
+        return below != null && below.getValue().end() > addr;
+    }
+
+    private long findFree(long len, boolean below2g) {
+        long top = below2g ? 0x80000000L : mmapBase;
+        long floor = below2g ? 0x40000000L : 0x10000L;
+        // Walk VMAs from the top down looking for a gap of len bytes below top.
+        long candidateEnd = top;
+        for (Vma v : vmas.descendingMap().values()) {
+            if (v.start() >= candidateEnd) {
+                continue;
+            }
+            if (v.end() <= candidateEnd && candidateEnd - v.end() >= len) {
+                break;
+            }
+            candidateEnd = Math.min(candidateEnd, v.start());
+        }
+        long start = candidateEnd - len;
+        if (start < floor || start > candidateEnd) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        return start;
+    }
+
+    private void insertVma(Vma vma) {
+        vmas.put(vma.start(), vma);
+    }
+
+    /** Removes mappings in [addr, addr+length), as munmap(2). */
+    public synchronized void unmap(long addr, long length) {
+        if ((addr & (PAGE_SIZE - 1)) != 0 || length <= 0 || !isUserAddress(addr)) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long len = pageAlignUp(length);
+        if (addr + len > TASK_SIZE || addr + len < addr) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        unmapLocked(addr, len);
+    }
+
+    private void unmapLocked(long addr, long len) {
+        long end = addr + len;
+        splitAt(addr);
+        splitAt(end);
+        CodeWatcher w = codeWatcher;
+        for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
+            vmas.remove(v.start());
+            for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
+                long vpn = p >>> PAGE_SHIFT;
+                long pte = pte(vpn);
+                long frame = pte & FRAME_MASK;
+                if (frame != 0) {
+                    pool.release(frame);
+                }
+                if ((pte & PTE_CODE) != 0 && w != null) {
+                    w.codeChanged(p);
+                }
+                setPte(vpn, 0);
+            }
+        }
+        generation++;
+    }
+
+    /** Splits the VMA containing {@code addr} so that one starts exactly there. */
+    private void splitAt(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null) {
+            return;
+        }
+        Vma v = e.getValue();
+        if (v.start() < addr && v.end() > addr) {
+            vmas.put(v.start(), v.withRange(v.start(), addr));
+            vmas.put(addr, v.withRange(addr, v.end()));
+        }
+    }
+
+    /** Changes protection of [addr, addr+length), as mprotect(2); ENOMEM if any page is unmapped. */
+    public synchronized void protect(long addr, long length, int prot) {
+        if ((addr & (PAGE_SIZE - 1)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (length == 0) {
+            return;
+        }
+        long len = pageAlignUp(length);
+        long end = addr + len;
+        if (!isUserAddress(addr) || end > TASK_SIZE || end < addr) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        // Every page must be mapped.
+        long cursor = addr;
+        while (cursor < end) {
+            Map.Entry<Long, Vma> e = vmas.floorEntry(cursor);
+            if (e == null || e.getValue().end() <= cursor) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+            cursor = e.getValue().end();
+        }
+        splitAt(addr);
+        splitAt(end);
+        for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
+            vmas.put(v.start(), v.withProt(prot & 7));
+        }
+        long protBits = (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
+        for (long p = addr; p < end; p += PAGE_SIZE) {
+            long vpn = p >>> PAGE_SHIFT;
+            long pte = pte(vpn);
+            setPte(vpn, (pte & ~7L) | protBits);
+        }
+        generation++;
+    }
+
+    /**
+     * mremap(2) for anonymous memory: shrink in place, grow in place when the pages above are
+     * free, or move when MREMAP_MAYMOVE allows (frames move with their contents).
+     */
+    public synchronized long remap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
+        if ((oldAddr & (PAGE_SIZE - 1)) != 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
+                || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0) || newLength == 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long oldLen = pageAlignUp(oldLength);
+        long newLen = pageAlignUp(newLength);
+        Map.Entry<Long, Vma> e = vmas.floorEntry(oldAddr);
+        if (e == null || e.getValue().end() <= oldAddr) {
+            throw ErrnoException.of(Errno.EFAULT);
+        }
+        Vma v = e.getValue();
+        if (oldLen == 0 || oldAddr + oldLen > v.end()) {
+            throw ErrnoException.of(Errno.EFAULT);
+        }
+        if ((flags & MREMAP_FIXED) == 0) {
+            if (newLen <= oldLen) {
+                if (newLen < oldLen) {
+                    unmapLocked(oldAddr + newLen, oldLen - newLen);
+                }
+                return oldAddr;
+            }
+            long growEnd = oldAddr + newLen;
+            if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd - v.end())) {
+                splitAt(oldAddr);
+                Vma head = vmas.get(oldAddr);
+                vmas.put(oldAddr, head.withRange(oldAddr, growEnd));
+                long pteFlags = PTE_MAPPED | v.prot() | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
+                for (long p = oldAddr + oldLen; p < growEnd; p += PAGE_SIZE) {
+                    setPte(p >>> PAGE_SHIFT, pteFlags);
+                }
+                return oldAddr;
+            }
+            if ((flags & MREMAP_MAYMOVE) == 0) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+        }
+        long target;
+        if ((flags & MREMAP_FIXED) != 0) {
+            if ((newAddr & (PAGE_SIZE - 1)) != 0 || !isUserAddress(newAddr) || newAddr + newLen > TASK_SIZE) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            unmapLocked(newAddr, newLen);
+            target = newAddr;
+        } else {
+            target = findFree(newLen, false);
+        }
+        long pteFlags = PTE_MAPPED | v.prot() | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
+        long moved = Math.min(oldLen, newLen);
+        for (long off = 0; off < newLen; off += PAGE_SIZE) {
+            long frame = 0;
+            if (off < moved) {
+                long src = (oldAddr + off) >>> PAGE_SHIFT;
+                long pte = pte(src);
+                frame = pte & FRAME_MASK;
+                setPte(src, pte & ~FRAME_MASK);
+            }
+            setPte((target + off) >>> PAGE_SHIFT, pteFlags | frame);
+        }
+        insertVma(new Vma(target, target + newLen, v.prot(), v.flags(), v.name(), v.offset()));
+        if ((flags & MREMAP_DONTUNMAP) == 0) {
+            unmapLocked(oldAddr, oldLen);
+        }
+        generation++;
+        return target;
+    }
+
+    /** madvise(MADV_DONTNEED): private anonymous pages read back as zeros. */
+    public synchronized void discard(long addr, long length) {
+        long len = pageAlignUp(length);
+        for (long p = addr; p < addr + len; p += PAGE_SIZE) {
+            long vpn = p >>> PAGE_SHIFT;
+            long pte = pte(vpn);
+            long frame = pte & FRAME_MASK;
+            if (frame != 0) {
+                pool.release(frame);
+                setPte(vpn, pte & PTE_FLAGS);
+            }
+        }
+        generation++;
+    }
+
+    /** True if every page of [addr, addr+len) is mapped (madvise/msync/mincore's ENOMEM check). */
+    public synchronized boolean isMapped(long addr, long len) {
+        long end = addr + pageAlignUp(len);
+        for (long p = addr & ~(long) (PAGE_SIZE - 1); p < end; p += PAGE_SIZE) {
+            if ((pte(p >>> PAGE_SHIFT) & PTE_MAPPED) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A snapshot of the mappings in address order. */
+    public synchronized List<Vma> vmas() {
+        return List.copyOf(vmas.values());
+    }
+
+    // ---------------------------------------------------------------- brk
+
+    /** Sets where the heap starts (the page after the executable's bss). */
+    public synchronized void initBrk(long start) {
+        this.brkStart = start;
+        this.brk = start;
+    }
+
+    /**
+     * brk(2) as the kernel implements it: returns the new break, or the old one when the
+     * request is refused (below the start, or overlapping another mapping).
+     */
+    public synchronized long brk(long requested) {
+        if (requested < brkStart) {
+            return brk;
+        }
+        long oldTop = pageAlignUp(brk);
+        long newTop = pageAlignUp(requested);
+        if (newTop > oldTop) {
+            if (newTop > mmapBase || overlaps(oldTop, newTop - oldTop)) {
+                return brk;
+            }
+            Map.Entry<Long, Vma> heap = brkStart == oldTop ? null : vmas.floorEntry(brkStart);
+            if (heap != null && heap.getValue().end() == oldTop && "[heap]".equals(heap.getValue().name())) {
+                vmas.put(heap.getKey(), heap.getValue().withRange(heap.getKey(), newTop));
+            } else {
+                insertVma(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, 0, "[heap]", 0));
+            }
+            for (long p = oldTop; p < newTop; p += PAGE_SIZE) {
+                setPte(p >>> PAGE_SHIFT, PTE_MAPPED | PTE_READ | PTE_WRITE);
+            }
+        } else if (newTop < oldTop) {
+            unmapLocked(newTop, oldTop - newTop);
+        }
+        brk = requested;
+        return brk;
+    }
+
+    public synchronized long brkStart() {
+        return brkStart;
+    }
+
+    // ---------------------------------------------------------------- bulk access (syscalls, loader)
+
+    /** Copies guest memory into {@code dst}; faults as the guest would. */
+    public void read(long addr, byte[] dst, int off, int len) {
+        while (len > 0) {
+            long frame = frameFor(addr, PROT_READ);
+            int inPage = (int) (addr & (PAGE_SIZE - 1));
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            java.lang.foreign.MemorySegment.copy(RAW, ValueLayout.JAVA_BYTE, frame + inPage, dst, off, n);
+            addr += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Copies {@code src} into guest memory; faults as the guest would. */
+    public void write(long addr, byte[] src, int off, int len) {
+        while (len > 0) {
+            long frame = frameFor(addr, PROT_WRITE);
+            int inPage = (int) (addr & (PAGE_SIZE - 1));
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            java.lang.foreign.MemorySegment.copy(src, off, RAW, ValueLayout.JAVA_BYTE, frame + inPage, n);
+            addr += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Writes bytes ignoring page protection (the loader filling read-only segments). */
+    public void poke(long addr, byte[] src, int off, int len) {
+        while (len > 0) {
+            long frame = frameFor(addr, PROT_NONE_ACCESS);
+            int inPage = (int) (addr & (PAGE_SIZE - 1));
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            java.lang.foreign.MemorySegment.copy(src, off, RAW, ValueLayout.JAVA_BYTE, frame + inPage, n);
+            addr += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** An access mask every mapped page satisfies: PTE_MAPPED. */
+    private static final int PROT_NONE_ACCESS = (int) PTE_MAPPED;
+
+    public byte[] read(long addr, int len) {
+        byte[] b = new byte[len];
+        read(addr, b, 0, len);
+        return b;
+    }
+
+    public void write(long addr, byte[] src) {
+        write(addr, src, 0, src.length);
+    }
+
+    public long read64(long addr) {
+        if ((addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8) {
+            return RAW.get(ValueLayout.JAVA_LONG_UNALIGNED, frameFor(addr, PROT_READ) + (addr & (PAGE_SIZE - 1)));
+        }
+        byte[] b = read(addr, 8);
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    public int read32(long addr) {
+        return (int) (read64Bytes(addr, 4));
+    }
+
+    private long read64Bytes(long addr, int n) {
+        byte[] b = read(addr, n);
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            v = (v << 8) | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    public void write64(long addr, long value) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (value >>> (8 * i));
+        }
+        write(addr, b);
+    }
+
+    public void write32(long addr, int value) {
+        write(addr, new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
+    }
+
+    /**
+     * Reads a NUL-terminated string of at most {@code max} bytes (not counting the NUL).
+     *
+     * @throws ErrnoException ENAMETOOLONG when no NUL is found within max bytes
+     * @throws GuestFault on an unmapped byte
+     */
+    public byte[] readCString(long addr, int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (true) {
+            long frame = frameFor(addr, PROT_READ);
+            int inPage = (int) (addr & (PAGE_SIZE - 1));
+            for (int i = inPage; i < PAGE_SIZE; i++) {
+                byte b = RAW.get(ValueLayout.JAVA_BYTE, frame + i);
+                if (b == 0) {
+                    return out.toByteArray();
+                }
+                if (out.size() >= max) {
+                    throw ErrnoException.of(Errno.ENAMETOOLONG);
+                }
+                out.write(b);
+            }
+            addr += PAGE_SIZE - inPage;
+        }
+    }
+
+    public String readString(long addr, int max) {
+        return new String(readCString(addr, max), StandardCharsets.UTF_8);
+    }
+
+    /** Releases every frame: the address space is gone (exit, or execve replaced it). */
+    public synchronized void destroy() {
+        unmapLocked(0, TASK_SIZE);
+    }
+
+    /** Reads one byte with execute permission: instruction fetch for the decoder. */
+    public int fetchByte(long addr) {
+        return RAW.get(ValueLayout.JAVA_BYTE, frameFor(addr, PROT_EXEC) + (addr & (PAGE_SIZE - 1))) & 0xff;
+    }
+
+    /** Frame address of a page already known to be mapped; used by {@link Mmu}'s slow path. */
+    long pteFor(long addr) {
+        return pte(addr >>> PAGE_SHIFT);
+    }
+}

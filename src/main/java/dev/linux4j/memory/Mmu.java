@@ -1,0 +1,323 @@
+package dev.linux4j.memory;
+
+import static dev.linux4j.abi.Mman.PAGE_SHIFT;
+import static dev.linux4j.abi.Mman.PROT_READ;
+import static dev.linux4j.abi.Mman.PROT_WRITE;
+import static dev.linux4j.memory.PagePool.RAW;
+
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * One guest thread's view of an address space: loads, stores and atomics through a small
+ * direct-mapped TLB in front of the page table. Not thread-safe; each CPU owns one.
+ *
+ * <p>Memory ordering (DESIGN.md decision 2): on an x86-64 host the plain accesses below already
+ * have TSO order; on a weaker host {@link #TSO_FENCES} adds acquire/release fences. Locked
+ * read-modify-writes are atomic VarHandle operations; a misaligned one takes a global lock.
+ */
+public final class Mmu {
+    private static final boolean TSO_FENCES = !System.getProperty("os.arch", "").matches("amd64|x86_64");
+    private static final int TLB_BITS = 9;
+    private static final int TLB_SIZE = 1 << TLB_BITS;
+    private static final int TLB_MASK = TLB_SIZE - 1;
+    private static final int PAGE_MASK = 0xfff;
+
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final VarHandle INT_ATOMIC = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG_ATOMIC = ValueLayout.JAVA_LONG.varHandle();
+    /** Guards locked accesses that are misaligned or cross a page, and 16-byte ones. */
+    private static final Object SPLIT_LOCK = new Object();
+
+    private final AddressSpace space;
+    private final long[] readTag = new long[TLB_SIZE];
+    private final long[] readHost = new long[TLB_SIZE];
+    private final long[] writeTag = new long[TLB_SIZE];
+    private final long[] writeHost = new long[TLB_SIZE];
+    private int generation;
+
+    public Mmu(AddressSpace space) {
+        this.space = space;
+        flush();
+    }
+
+    public AddressSpace space() {
+        return space;
+    }
+
+    /** Drops cached translations if the address space changed since they were made. */
+    public void revalidate() {
+        if (space.generation() != generation) {
+            flush();
+        }
+    }
+
+    public void flush() {
+        generation = space.generation();
+        Arrays.fill(readTag, -1L);
+        Arrays.fill(writeTag, -1L);
+    }
+
+    // ---------------------------------------------------------------- translation
+
+    private long readFrame(long addr) {
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        if (readTag[i] == vpn) {
+            return readHost[i];
+        }
+        long frame = space.frameFor(addr, PROT_READ);
+        readTag[i] = vpn;
+        readHost[i] = frame;
+        return frame;
+    }
+
+    private long writeFrame(long addr) {
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        if (writeTag[i] == vpn) {
+            return writeHost[i];
+        }
+        long frame = space.frameFor(addr, PROT_WRITE);
+        if (AddressSpace.writeCacheable(space.pteFor(addr))) {
+            writeTag[i] = vpn;
+            writeHost[i] = frame;
+        }
+        return frame;
+    }
+
+    /** Host address for a read of {@code size} bytes within one page. */
+    private long hostForRead(long addr) {
+        return readFrame(addr) + (addr & PAGE_MASK);
+    }
+
+    private long hostForWrite(long addr) {
+        return writeFrame(addr) + (addr & PAGE_MASK);
+    }
+
+    // ---------------------------------------------------------------- loads
+
+    public int read8(long addr) {
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int v = RAW.get(ValueLayout.JAVA_BYTE, host) & 0xff;
+        if (TSO_FENCES) {
+            VarHandle.acquireFence();
+        }
+        return v;
+    }
+
+    public int read16(long addr) {
+        if ((addr & PAGE_MASK) > 4094) {
+            return read8(addr) | (read8(addr + 1) << 8);
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int v = RAW.get(SHORT, host) & 0xffff;
+        if (TSO_FENCES) {
+            VarHandle.acquireFence();
+        }
+        return v;
+    }
+
+    public int read32(long addr) {
+        if ((addr & PAGE_MASK) > 4092) {
+            return (int) readSplit(addr, 4);
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int v = RAW.get(INT, host);
+        if (TSO_FENCES) {
+            VarHandle.acquireFence();
+        }
+        return v;
+    }
+
+    public long read64(long addr) {
+        if ((addr & PAGE_MASK) > 4088) {
+            return readSplit(addr, 8);
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        long v = RAW.get(LONG, host);
+        if (TSO_FENCES) {
+            VarHandle.acquireFence();
+        }
+        return v;
+    }
+
+    /** Reads {@code size} (1, 2, 4 or 8) bytes zero-extended. */
+    public long read(long addr, int size) {
+        return switch (size) {
+            case 1 -> read8(addr);
+            case 2 -> read16(addr);
+            case 4 -> read32(addr) & 0xffffffffL;
+            default -> read64(addr);
+        };
+    }
+
+    private long readSplit(long addr, int size) {
+        // Touch both pages first so a fault reports the first inaccessible byte's page.
+        hostForRead(addr);
+        hostForRead(addr + size - 1);
+        long v = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            v = (v << 8) | read8(addr + k);
+        }
+        return v;
+    }
+
+    // ---------------------------------------------------------------- stores
+
+    public void write8(long addr, int value) {
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        RAW.set(ValueLayout.JAVA_BYTE, host, (byte) value);
+    }
+
+    public void write16(long addr, int value) {
+        if ((addr & PAGE_MASK) > 4094) {
+            writeSplit(addr, value, 2);
+            return;
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        RAW.set(SHORT, host, (short) value);
+    }
+
+    public void write32(long addr, int value) {
+        if ((addr & PAGE_MASK) > 4092) {
+            writeSplit(addr, value, 4);
+            return;
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        RAW.set(INT, host, value);
+    }
+
+    public void write64(long addr, long value) {
+        if ((addr & PAGE_MASK) > 4088) {
+            writeSplit(addr, value, 8);
+            return;
+        }
+        long vpn = addr >>> PAGE_SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        RAW.set(LONG, host, value);
+    }
+
+    /** Writes the low {@code size} (1, 2, 4 or 8) bytes of value. */
+    public void write(long addr, long value, int size) {
+        switch (size) {
+            case 1 -> write8(addr, (int) value);
+            case 2 -> write16(addr, (int) value);
+            case 4 -> write32(addr, (int) value);
+            default -> write64(addr, value);
+        }
+    }
+
+    private void writeSplit(long addr, long value, int size) {
+        // Both pages must be writable before any byte changes, as on x86.
+        hostForWrite(addr);
+        hostForWrite(addr + size - 1);
+        for (int k = 0; k < size; k++) {
+            write8(addr + k, (int) (value >>> (8 * k)));
+        }
+    }
+
+    /** Checks that [addr, addr+size) is writable without writing it (for instructions that must not half-complete). */
+    public void probeWrite(long addr, int size) {
+        hostForWrite(addr);
+        hostForWrite(addr + size - 1);
+    }
+
+    // ---------------------------------------------------------------- atomics (LOCK prefix, XCHG)
+
+    /**
+     * Atomic compare-and-exchange of {@code size} bytes: stores {@code update} if memory holds
+     * {@code expected}. Returns the value memory held (zero-extended); the exchange happened iff
+     * it equals {@code expected} under the size mask.
+     */
+    public long compareAndExchange(long addr, long expected, long update, int size) {
+        long mask = size == 8 ? -1L : (1L << (size * 8)) - 1;
+        expected &= mask;
+        update &= mask;
+        if (size == 8 && (addr & 7) == 0) {
+            hostForRead(addr);
+            long host = hostForWrite(addr);
+            return (long) LONG_ATOMIC.compareAndExchange(RAW, host, expected, update);
+        }
+        if (size == 4 && (addr & 3) == 0) {
+            hostForRead(addr);
+            long host = hostForWrite(addr);
+            return (int) INT_ATOMIC.compareAndExchange(RAW, host, (int) expected, (int) update) & 0xffffffffL;
+        }
+        if (size < 4 && (addr & 3) + size <= 4) {
+            // Byte and word CAS through the aligned word that contains them.
+            long wordAddr = addr & ~3L;
+            int shift = (int) (addr & 3) * 8;
+            hostForRead(wordAddr);
+            long host = hostForWrite(wordAddr);
+            while (true) {
+                int word = (int) INT_ATOMIC.getVolatile(RAW, host);
+                long current = (word >>> shift) & mask;
+                if (current != expected) {
+                    return current;
+                }
+                int replaced = (int) ((word & ~(mask << shift)) | (update << shift));
+                if ((int) INT_ATOMIC.compareAndExchange(RAW, host, word, replaced) == word) {
+                    return current;
+                }
+            }
+        }
+        synchronized (SPLIT_LOCK) {
+            probeWrite(addr, size);
+            long current = read(addr, size);
+            if (current == expected) {
+                write(addr, update, size);
+            }
+            return current;
+        }
+    }
+
+    /** CMPXCHG16B: 16-byte compare-and-exchange under the global lock; returns the old {lo, hi}. */
+    public long[] compareAndExchange128(long addr, long expectedLo, long expectedHi, long updateLo, long updateHi) {
+        synchronized (SPLIT_LOCK) {
+            probeWrite(addr, 16);
+            long lo = read64(addr);
+            long hi = read64(addr + 8);
+            if (lo == expectedLo && hi == expectedHi) {
+                write64(addr, updateLo);
+                write64(addr + 8, updateHi);
+            }
+            return new long[] {lo, hi};
+        }
+    }
+
+    /** A full fence: MFENCE, and the ordering every LOCKed instruction implies. */
+    public static void fullFence() {
+        VarHandle.fullFence();
+    }
+}
