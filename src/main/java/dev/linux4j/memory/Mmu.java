@@ -320,4 +320,38 @@ public final class Mmu {
     public static void fullFence() {
         VarHandle.fullFence();
     }
+
+    // ---------------------------------------------------------------- bulk (REP MOVS / REP STOS fast paths)
+
+    /**
+     * Copies {@code n} bytes from {@code src} to {@code dst} with memmove semantics. Neither range
+     * may cross a page; the caller rules out overlaps where memmove and the guest's element-wise
+     * order would differ. Both pages are translated (and may fault) before any byte moves.
+     */
+    public void copyWithinPage(long dst, long src, int n) {
+        long s = hostForRead(src);
+        long d = hostForWrite(dst);
+        if (TSO_FENCES) {
+            VarHandle.fullFence();
+        }
+        java.lang.foreign.MemorySegment.copy(RAW, s, RAW, d, n);
+    }
+
+    /**
+     * Stores {@code n} bytes at {@code dst} repeating the 8-byte little-endian {@code pattern}
+     * from its first byte. The range may not cross a page; it is translated before any store.
+     */
+    public void fillWithinPage(long dst, long pattern, int n) {
+        long d = hostForWrite(dst);
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        int k = 0;
+        for (; k + 8 <= n; k += 8) {
+            RAW.set(LONG, d + k, pattern);
+        }
+        for (; k < n; k++) {
+            RAW.set(ValueLayout.JAVA_BYTE, d + k, (byte) (pattern >>> (8 * (k & 7))));
+        }
+    }
 }

@@ -1,0 +1,217 @@
+package dev.linux4j.cli;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.fs.host.HostFileSystem;
+import dev.linux4j.fs.host.HostStreamFile;
+import dev.linux4j.host.HostNative;
+import dev.linux4j.kernel.Credentials;
+import dev.linux4j.kernel.ExitStatus;
+import dev.linux4j.kernel.Kernel;
+import dev.linux4j.kernel.KernelConfig;
+import dev.linux4j.loader.ExecException;
+import dev.linux4j.syscall.Dispatcher;
+import dev.linux4j.syscall.SyscallTable;
+import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.Vfs;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedding API: a Linux machine with its root file system and options, which runs guest
+ * programs with the given arguments, environment and stdio and returns their exit status.
+ *
+ * <pre>{@code
+ * Machine machine = Machine.builder().root(Path.of("/")).build();
+ * int status = machine.run(List.of("/bin/busybox", "echo", "hello"), Map.of("PATH", "/bin"),
+ *         System.in, System.out, System.err);
+ * }</pre>
+ */
+public final class Machine {
+    /** The default kernel release uname(2) reports. */
+    public static final String DEFAULT_OSRELEASE = "6.12.0";
+    /** The PATH used for a bare program name when the environment has none (as execvp's default). */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static final SyscallTable TABLE = SyscallTable.linux();
+
+    private final Path root;
+    private final String osRelease;
+    private final String hostname;
+    private final PrintStream strace;
+    private final boolean warnUnimplemented;
+    private final String cwd;
+
+    private Machine(Builder b) {
+        this.root = b.root;
+        this.osRelease = b.osRelease;
+        this.hostname = b.hostname != null ? b.hostname : defaultHostname();
+        this.strace = b.strace;
+        this.warnUnimplemented = b.warnUnimplemented;
+        this.cwd = b.cwd;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of a machine. */
+    public static final class Builder {
+        private Path root = Path.of("/");
+        private String osRelease = DEFAULT_OSRELEASE;
+        private String hostname;
+        private PrintStream strace;
+        private boolean warnUnimplemented;
+        private String cwd;
+
+        /** The guest's working directory (default: the JVM's, if inside the root, else "/"). */
+        public Builder cwd(String guestPath) {
+            this.cwd = guestPath;
+            return this;
+        }
+
+        /** The host directory that is the guest's "/" (default: the host's own root). */
+        public Builder root(Path root) {
+            this.root = root;
+            return this;
+        }
+
+        /** The kernel release uname reports (default {@value #DEFAULT_OSRELEASE}). */
+        public Builder osRelease(String release) {
+            this.osRelease = release;
+            return this;
+        }
+
+        public Builder hostname(String name) {
+            this.hostname = name;
+            return this;
+        }
+
+        /** Where to log every syscall in strace's format, or null. */
+        public Builder strace(PrintStream out) {
+            this.strace = out;
+            return this;
+        }
+
+        /** Report each unimplemented syscall once on stderr. */
+        public Builder warnUnimplemented(boolean on) {
+            this.warnUnimplemented = on;
+            return this;
+        }
+
+        public Machine build() {
+            return new Machine(this);
+        }
+    }
+
+    /** A program that could not be started: the shell's 126 (cannot execute) or 127 (not found). */
+    public static final class ExecFailure extends Exception {
+        private final int status;
+
+        ExecFailure(String message, int status) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** 126 or 127, as a shell reports it. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
+     * Runs a program to completion. {@code argv.get(0)} is the program: a path in the guest root,
+     * or a bare name searched in the environment's PATH.
+     *
+     * @return the exit status as a shell reports it (128 + N after death by signal N)
+     * @throws ExecFailure if the program cannot be found or executed
+     */
+    public int run(List<String> argv, Map<String, String> env, InputStream stdin, OutputStream stdout,
+            OutputStream stderr) throws ExecFailure {
+        boolean jvmStdio = stdin == System.in && stdout == System.out && stderr == System.err;
+        FileOps[] stdio = {
+            new HostStreamFile(jvmStdio ? new java.io.FileInputStream(java.io.FileDescriptor.in) : stdin, null,
+                    jvmStdio ? 0 : -1),
+            new HostStreamFile(null, jvmStdio ? new java.io.FileOutputStream(java.io.FileDescriptor.out) : stdout,
+                    jvmStdio ? 1 : -1),
+            new HostStreamFile(null, jvmStdio ? new java.io.FileOutputStream(java.io.FileDescriptor.err) : stderr,
+                    jvmStdio ? 2 : -1)};
+        return run(argv, env, stdio, stderr instanceof PrintStream ps ? ps : new PrintStream(stderr, true));
+    }
+
+    private int run(List<String> argv, Map<String, String> env, FileOps[] stdio, PrintStream diagnostics)
+            throws ExecFailure {
+        if (argv.isEmpty()) {
+            throw new ExecFailure("no program given", 127);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new ExecFailure(root + ": root is not a directory", 126);
+        }
+        Vfs vfs = new Vfs(new HostFileSystem(root, false));
+        Credentials cred = Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
+        KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
+                warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors());
+        Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        String program = argv.get(0);
+        String cwd = this.cwd != null ? this.cwd : guestCwd();
+        String path = program.contains("/") ? program : searchPath(vfs, cwd, program, env.get("PATH"));
+        try {
+            ExitStatus status = kernel.run(path, argv, envp, stdio, cwd);
+            return status.shellStatus();
+        } catch (ExecException e) {
+            boolean notFound = e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR;
+            throw new ExecFailure(program + ": " + e.getMessage(), notFound ? 127 : 126);
+        }
+    }
+
+    /** execvp(3)'s search: the first PATH entry holding an executable regular file. */
+    private static String searchPath(Vfs vfs, String cwd, String name, String path) {
+        for (String dir : (path == null ? DEFAULT_PATH : path).split(":", -1)) {
+            String candidate = (dir.isEmpty() ? "." : dir) + "/" + name;
+            try {
+                Vfs.Resolved r = vfs.resolve(cwd, candidate, Vfs.FOLLOW);
+                if (dev.linux4j.abi.Stat.isReg(r.stat().mode()) && (r.stat().mode() & 0111) != 0) {
+                    return candidate;
+                }
+            } catch (RuntimeException e) {
+                // not here: try the next entry
+            }
+        }
+        return name; // fails as "No such file or directory"
+    }
+
+    /** The guest's starting directory: the JVM's working directory, when it lies inside the root. */
+    private String guestCwd() {
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        Path r = root.toAbsolutePath().normalize();
+        if (cwd.startsWith(r)) {
+            String rel = r.relativize(cwd).toString();
+            return rel.isEmpty() ? "/" : "/" + rel;
+        }
+        return "/";
+    }
+
+    private static String defaultHostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (Exception e) {
+            // not a Linux host
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}

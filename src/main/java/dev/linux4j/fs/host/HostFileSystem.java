@@ -1,0 +1,431 @@
+package dev.linux4j.fs.host;
+
+import static dev.linux4j.abi.Fcntl.*;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Stat;
+import dev.linux4j.abi.StatBuf;
+import dev.linux4j.host.HostErrors;
+import dev.linux4j.host.HostNative;
+import dev.linux4j.vfs.DirEntry;
+import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.FileSystem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A host directory tree as a guest file system, through java.nio (plus statx and chmod from
+ * {@link HostNative} where the host has them). Paths given by the VFS are relative to
+ * {@link #root} and already resolved, so nothing here follows a final symlink.
+ */
+public final class HostFileSystem implements FileSystem {
+    private final Path root;
+    private final boolean readOnly;
+
+    public HostFileSystem(Path root, boolean readOnly) {
+        this.root = root.toAbsolutePath().normalize();
+        this.readOnly = readOnly;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path host(String path) {
+        return path.isEmpty() ? root : root.resolve(path);
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw ErrnoException.of(Errno.EROFS);
+        }
+    }
+
+    // ---------------------------------------------------------------- attributes
+
+    @Override
+    public StatBuf stat(String path) {
+        return statHost(host(path));
+    }
+
+    static StatBuf statHost(Path p) {
+        if (HostNative.hasStatx()) {
+            byte[] buf = new byte[256];
+            int rc = HostNative.statx(p.toString(), false, buf);
+            if (rc < 0) {
+                Errno e = Errno.of(-rc);
+                throw ErrnoException.of(e == null ? Errno.EIO : e);
+            }
+            return fromStatx(buf);
+        }
+        return statNio(p);
+    }
+
+    private static StatBuf fromStatx(byte[] raw) {
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        int mask = b.getInt(0);
+        long rdev = StatBuf.makedev(b.getInt(128) & 0xffffffffL, b.getInt(132) & 0xffffffffL);
+        long dev = StatBuf.makedev(b.getInt(136) & 0xffffffffL, b.getInt(140) & 0xffffffffL);
+        return new StatBuf(dev, b.getLong(32), b.getShort(28) & 0xffff, b.getInt(16) & 0xffffffffL, b.getInt(20),
+                b.getInt(24), rdev, b.getLong(40), b.getInt(4), b.getLong(48), b.getLong(64), b.getInt(72),
+                b.getLong(112), b.getInt(120), b.getLong(96), b.getInt(104), b.getLong(80), b.getInt(88),
+                (mask & Stat.STATX_BTIME) != 0, b.getLong(144));
+    }
+
+    private static StatBuf statNio(Path p) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            long size = (Long) a.get("size");
+            FileTime at = (FileTime) a.get("lastAccessTime");
+            FileTime mt = (FileTime) a.get("lastModifiedTime");
+            FileTime ct = (FileTime) a.get("ctime");
+            return new StatBuf((Long) a.get("dev"), (Long) a.get("ino"), (Integer) a.get("mode"),
+                    ((Integer) a.get("nlink")).longValue(), (Integer) a.get("uid"), (Integer) a.get("gid"),
+                    (Long) a.get("rdev"), size, 4096, (size + 511) / 512, seconds(at), nanos(at), seconds(mt),
+                    nanos(mt), seconds(ct), nanos(ct), 0, 0, false, 0);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            throw HostErrors.toErrno(e);
+        }
+    }
+
+    private static long seconds(FileTime t) {
+        return Math.floorDiv(t.to(TimeUnit.NANOSECONDS), 1_000_000_000L);
+    }
+
+    private static int nanos(FileTime t) {
+        return (int) Math.floorMod(t.to(TimeUnit.NANOSECONDS), 1_000_000_000L);
+    }
+
+    @Override
+    public String readlink(String path) {
+        Path p = host(path);
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (java.nio.file.NotLinkException e) {
+            throw ErrnoException.of(Errno.EINVAL);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public boolean access(String path, int mode) {
+        Path p = host(path);
+        if ((mode & W_OK) != 0 && readOnly) {
+            throw ErrnoException.of(Errno.EROFS);
+        }
+        boolean ok = true;
+        if ((mode & R_OK) != 0) {
+            ok &= Files.isReadable(p);
+        }
+        if ((mode & W_OK) != 0) {
+            ok &= Files.isWritable(p);
+        }
+        if ((mode & X_OK) != 0) {
+            ok &= Files.isExecutable(p);
+        }
+        return ok;
+    }
+
+    // ---------------------------------------------------------------- open
+
+    @Override
+    public FileOps open(String path, int flags, int mode) {
+        Path p = host(path);
+        if ((flags & O_PATH) != 0) {
+            return new HostPathFile(p);
+        }
+        boolean exists;
+        StatBuf st = null;
+        try {
+            st = statHost(p);
+            exists = true;
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            exists = false;
+        }
+        int acc = flags & O_ACCMODE;
+        boolean wantWrite = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) != 0;
+        if (exists && Stat.isDir(st.mode())) {
+            if (acc != O_RDONLY || (flags & O_CREAT) != 0 && (flags & O_DIRECTORY) == 0) {
+                throw ErrnoException.of(Errno.EISDIR);
+            }
+            return new HostDirectory(this, path);
+        }
+        if ((flags & O_DIRECTORY) != 0) {
+            throw ErrnoException.of(exists ? Errno.ENOTDIR : Errno.ENOENT);
+        }
+        if (!exists && (flags & O_CREAT) == 0) {
+            throw ErrnoException.of(Errno.ENOENT);
+        }
+        if (exists && !Stat.isReg(st.mode()) && !Stat.isLink(st.mode())) {
+            // Devices, FIFOs and sockets of the host are not reachable as such.
+            throw ErrnoException.of(Errno.ENXIO);
+        }
+        if (wantWrite || !exists) {
+            checkWritable();
+        }
+        Set<OpenOption> options = new HashSet<>();
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        if (acc == O_RDONLY || acc == O_RDWR || acc == O_ACCMODE) {
+            options.add(StandardOpenOption.READ);
+        }
+        if (acc == O_WRONLY || acc == O_RDWR) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        if ((flags & O_CREAT) != 0) {
+            options.add((flags & O_EXCL) != 0 ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE);
+            options.add(StandardOpenOption.WRITE);
+        }
+        try {
+            FileChannel ch = FileChannel.open(p, options);
+            if (!exists) {
+                applyMode(p, mode);
+            }
+            if ((flags & O_TRUNC) != 0 && exists) {
+                FileChannel w = acc == O_RDONLY ? FileChannel.open(p, StandardOpenOption.WRITE) : ch;
+                w.truncate(0);
+                if (w != ch) {
+                    w.close();
+                }
+            }
+            return new HostRegularFile(p, ch);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    private static void applyMode(Path p, int mode) {
+        int rc = HostNative.chmod(p.toString(), mode);
+        if (rc == -38) {
+            try {
+                Files.setPosixFilePermissions(p, permissions(mode));
+            } catch (IOException | UnsupportedOperationException e) {
+                throw HostErrors.toErrno(e);
+            }
+        } else if (rc < 0) {
+            Errno e = Errno.of(-rc);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                s.add(order[bit]);
+            }
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- namespace changes
+
+    @Override
+    public void mkdir(String path, int mode) {
+        checkWritable();
+        Path p = host(path);
+        try {
+            Files.createDirectory(p);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+        applyMode(p, mode);
+    }
+
+    @Override
+    public void unlink(String path) {
+        checkWritable();
+        Path p = host(path);
+        StatBuf st = statHost(p);
+        if (Stat.isDir(st.mode())) {
+            throw ErrnoException.of(Errno.EISDIR);
+        }
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void rmdir(String path) {
+        checkWritable();
+        Path p = host(path);
+        StatBuf st = statHost(p);
+        if (!Stat.isDir(st.mode())) {
+            throw ErrnoException.of(Errno.ENOTDIR);
+        }
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void rename(String from, String to, int flags) {
+        checkWritable();
+        Path src = host(from);
+        Path dst = host(to);
+        StatBuf s = statHost(src);
+        StatBuf d = null;
+        try {
+            d = statHost(dst);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+        }
+        if (d != null) {
+            if ((flags & RENAME_NOREPLACE) != 0) {
+                throw ErrnoException.of(Errno.EEXIST);
+            }
+            if (s.ino() == d.ino() && s.dev() == d.dev()) {
+                return; // same file: rename(2) does nothing
+            }
+            if (Stat.isDir(s.mode()) && !Stat.isDir(d.mode())) {
+                throw ErrnoException.of(Errno.ENOTDIR);
+            }
+            if (!Stat.isDir(s.mode()) && Stat.isDir(d.mode())) {
+                throw ErrnoException.of(Errno.EISDIR);
+            }
+        }
+        if ((from + "/").length() <= to.length() && to.startsWith(from + "/")) {
+            throw ErrnoException.of(Errno.EINVAL); // a directory into itself
+        }
+        try {
+            Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void link(String existing, String newPath) {
+        checkWritable();
+        try {
+            Files.createLink(host(newPath), host(existing));
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void symlink(String target, String linkPath) {
+        checkWritable();
+        try {
+            Files.createSymbolicLink(host(linkPath), Path.of(target));
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        checkWritable();
+        applyMode(host(path), mode);
+    }
+
+    @Override
+    public void truncate(String path, long length) {
+        checkWritable();
+        Path p = host(path);
+        StatBuf st = statHost(p);
+        if (Stat.isDir(st.mode())) {
+            throw ErrnoException.of(Errno.EISDIR);
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            HostRegularFile.setLength(ch, length);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public void setTimes(String path, Long atimeNanos, Long mtimeNanos) {
+        checkWritable();
+        try {
+            var view = Files.getFileAttributeView(host(path), java.nio.file.attribute.BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            view.setTimes(mtimeNanos == null ? null : FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS),
+                    atimeNanos == null ? null : FileTime.from(atimeNanos, TimeUnit.NANOSECONDS), null);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public List<DirEntry> list(String path) {
+        Path dir = host(path);
+        List<DirEntry> out = new ArrayList<>();
+        StatBuf self = statHost(dir);
+        StatBuf parent = path.isEmpty() ? self : statHost(dir.getParent());
+        out.add(new DirEntry(self.ino(), Stat.DT_DIR, new byte[] {'.'}));
+        out.add(new DirEntry(parent.ino(), Stat.DT_DIR, new byte[] {'.', '.'}));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path child : ds) {
+                StatBuf st;
+                try {
+                    st = statHost(child);
+                } catch (ErrnoException e) {
+                    continue; // vanished between readdir and stat
+                }
+                out.add(new DirEntry(st.ino(), Stat.dtype(st.mode()),
+                        child.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long[] statfs(String path) {
+        try {
+            var store = Files.getFileStore(host(path));
+            long bsize = 4096;
+            long total = store.getTotalSpace() / bsize;
+            long free = store.getUnallocatedSpace() / bsize;
+            long avail = store.getUsableSpace() / bsize;
+            // f_type: EXT4_SUPER_MAGIC for an ext4 host, else TMPFS_MAGIC-like generic value.
+            long type = switch (store.type()) {
+                case "ext4", "ext3", "ext2" -> 0xEF53L;
+                case "tmpfs" -> 0x01021994L;
+                case "xfs" -> 0x58465342L;
+                case "btrfs" -> 0x9123683EL;
+                case "overlay" -> 0x794c7630L;
+                default -> 0xEF53L;
+            };
+            return new long[] {type, bsize, total, free, avail, 0, 0, NAME_MAX, bsize};
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+}

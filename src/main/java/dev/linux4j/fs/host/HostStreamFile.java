@@ -1,0 +1,103 @@
+package dev.linux4j.fs.host;
+
+import static dev.linux4j.abi.Stat.S_IFIFO;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.StatBuf;
+import dev.linux4j.host.HostErrors;
+import dev.linux4j.host.HostNative;
+import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileOps;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One of the JVM's standard streams (or an embedder's stream) as a guest file. Writes reach the
+ * underlying stream, flushed, before write(2) returns. {@code hostFd} is 0, 1 or 2 when the
+ * stream is the JVM's own, so fstat and isatty can describe the real host file; else -1.
+ */
+public final class HostStreamFile implements FileOps {
+    private final InputStream in;
+    private final OutputStream out;
+    private final int hostFd;
+
+    public HostStreamFile(InputStream in, OutputStream out, int hostFd) {
+        this.in = in;
+        this.out = out;
+        this.hostFd = hostFd;
+    }
+
+    /** Whether this is the host's terminal (for TCGETS and friends). */
+    public boolean isTerminal() {
+        return hostFd >= 0 && HostNative.isatty(hostFd);
+    }
+
+    public int hostFd() {
+        return hostFd;
+    }
+
+    @Override
+    public int read(FileDescription file, byte[] buf, int off, int len, long position) {
+        if (in == null) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        try {
+            int n = in.read(buf, off, len);
+            return Math.max(n, 0);
+        } catch (IOException e) {
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public int write(FileDescription file, byte[] buf, int off, int len, long position) {
+        if (out == null) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        try {
+            out.write(buf, off, len);
+            out.flush();
+            return len;
+        } catch (IOException e) {
+            if ("Broken pipe".equals(e.getMessage()) || "Stream closed".equals(e.getMessage())) {
+                throw ErrnoException.of(Errno.EPIPE);
+            }
+            throw HostErrors.io(e);
+        }
+    }
+
+    @Override
+    public boolean readReady(FileDescription file) {
+        try {
+            return in != null && in.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public StatBuf stat(FileDescription file) {
+        if (hostFd >= 0 && HostNative.hasStatx()) {
+            byte[] raw = new byte[256];
+            if (HostNative.statx("/proc/self/fd/" + hostFd, true, raw) == 0) {
+                ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                long rdev = StatBuf.makedev(b.getInt(128) & 0xffffffffL, b.getInt(132) & 0xffffffffL);
+                long dev = StatBuf.makedev(b.getInt(136) & 0xffffffffL, b.getInt(140) & 0xffffffffL);
+                return new StatBuf(dev, b.getLong(32), b.getShort(28) & 0xffff, b.getInt(16) & 0xffffffffL,
+                        b.getInt(20), b.getInt(24), rdev, b.getLong(40), b.getInt(4), b.getLong(48), b.getLong(64),
+                        b.getInt(72), b.getLong(112), b.getInt(120), b.getLong(96), b.getInt(104), 0, 0, false, 0);
+            }
+        }
+        return new StatBuf(0xc, hostFd + 1L, S_IFIFO | 0600, 1, HostNative.getuid(), HostNative.getgid(), 0, 0,
+                4096, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
+    }
+
+    @Override
+    public void fsync(FileDescription file) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.linux4j.kernel;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.vfs.FileDescription;
+import java.util.Arrays;
+
+/**
+ * A process's file descriptor table: Linux's {@code struct files_struct}. Maps small integers
+ * to open file descriptions, each with its close-on-exec bit.
+ *
+ * <p>Locking: {@code this} guards both arrays.
+ */
+public final class FdTable {
+    /** RLIMIT_NOFILE's default soft limit on Linux. */
+    public static final int DEFAULT_NOFILE = 1024;
+
+    private FileDescription[] files = new FileDescription[64];
+    private boolean[] cloexec = new boolean[64];
+    private int limit = DEFAULT_NOFILE;
+
+    /** The description behind {@code fd}; EBADF if none. */
+    public synchronized FileDescription get(int fd) {
+        if (fd < 0 || fd >= files.length || files[fd] == null) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        return files[fd];
+    }
+
+    public synchronized boolean isOpen(int fd) {
+        return fd >= 0 && fd < files.length && files[fd] != null;
+    }
+
+    /** Installs at the lowest free descriptor >= {@code min}; EMFILE past the limit. Takes over the reference. */
+    public synchronized int install(FileDescription file, boolean closeOnExec, int min) {
+        for (int fd = Math.max(min, 0); fd < limit; fd++) {
+            if (fd >= files.length) {
+                grow(fd + 1);
+            }
+            if (files[fd] == null) {
+                files[fd] = file;
+                cloexec[fd] = closeOnExec;
+                return fd;
+            }
+        }
+        throw ErrnoException.of(Errno.EMFILE);
+    }
+
+    public int install(FileDescription file, boolean closeOnExec) {
+        return install(file, closeOnExec, 0);
+    }
+
+    /** dup2/dup3 semantics: installs at exactly {@code fd}, closing what was there. */
+    public void installAt(int fd, FileDescription file, boolean closeOnExec) {
+        FileDescription old;
+        synchronized (this) {
+            if (fd < 0 || fd >= limit) {
+                throw ErrnoException.of(Errno.EBADF);
+            }
+            if (fd >= files.length) {
+                grow(fd + 1);
+            }
+            old = files[fd];
+            files[fd] = file;
+            cloexec[fd] = closeOnExec;
+        }
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /** close(2). */
+    public void close(int fd) {
+        FileDescription old;
+        synchronized (this) {
+            if (fd < 0 || fd >= files.length || files[fd] == null) {
+                throw ErrnoException.of(Errno.EBADF);
+            }
+            old = files[fd];
+            files[fd] = null;
+            cloexec[fd] = false;
+        }
+        old.release();
+    }
+
+    public synchronized boolean closeOnExec(int fd) {
+        get(fd);
+        return cloexec[fd];
+    }
+
+    public synchronized void setCloseOnExec(int fd, boolean on) {
+        get(fd);
+        cloexec[fd] = on;
+    }
+
+    public synchronized int limit() {
+        return limit;
+    }
+
+    public synchronized void setLimit(int limit) {
+        this.limit = limit;
+    }
+
+    /** Open descriptors, ascending. */
+    public synchronized int[] openFds() {
+        return java.util.stream.IntStream.range(0, files.length).filter(i -> files[i] != null).toArray();
+    }
+
+    /** Closes everything (process exit). */
+    public void closeAll() {
+        FileDescription[] doomed;
+        synchronized (this) {
+            doomed = files;
+            files = new FileDescription[64];
+            cloexec = new boolean[64];
+        }
+        for (FileDescription f : doomed) {
+            if (f != null) {
+                f.release();
+            }
+        }
+    }
+
+    private void grow(int min) {
+        int n = Math.max(min, files.length * 2);
+        files = Arrays.copyOf(files, n);
+        cloexec = Arrays.copyOf(cloexec, n);
+    }
+}

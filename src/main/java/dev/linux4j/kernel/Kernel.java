@@ -1,0 +1,200 @@
+package dev.linux4j.kernel;
+
+import static dev.linux4j.abi.Fcntl.O_RDONLY;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Signal;
+import dev.linux4j.abi.Stat;
+import dev.linux4j.cpu.Cpu;
+import dev.linux4j.cpu.CpuExit;
+import dev.linux4j.loader.ElfLoader;
+import dev.linux4j.loader.ExecException;
+import dev.linux4j.loader.ExecParams;
+import dev.linux4j.loader.ImageFile;
+import dev.linux4j.loader.LoadedImage;
+import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.Vfs;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Linux kernel instance inside the JVM (DESIGN.md decision 5): the pid space, the VFS and
+ * the processes running in it. {@link #run} starts the first process and waits for it.
+ */
+public final class Kernel {
+    /** Guest pids start here; pid 1 is the (virtual) init every first process is a child of. */
+    static final int FIRST_PID = 100;
+
+    /** CPUID.01H:EDX of the emulated CPU, which Linux reports as AT_HWCAP on x86-64. */
+    private static final long HWCAP = cpuidEdx();
+
+    private final KernelConfig config;
+    private final SyscallGate gate;
+    private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private final long bootNanos = System.nanoTime();
+
+    public Kernel(KernelConfig config, SyscallGate gate) {
+        this.config = config;
+        this.gate = gate;
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    public Vfs vfs() {
+        return config.vfs();
+    }
+
+    SyscallGate gate() {
+        return gate;
+    }
+
+    /** Nanoseconds since this kernel booted (CLOCK_MONOTONIC's and /proc/uptime's origin). */
+    public long uptimeNanos() {
+        return System.nanoTime() - bootNanos;
+    }
+
+    /** Prints a {@code linux4j: } diagnostic once per key. */
+    public void reportOnce(String key, String message) {
+        if (reported.add(key)) {
+            config.diagnostics().println("linux4j: " + message);
+            config.diagnostics().flush();
+        }
+    }
+
+    /**
+     * Runs {@code program} as the first process with the given stdio and waits for it.
+     *
+     * @throws ExecException when the program cannot be executed; its errno tells not-found
+     *     (ENOENT) from cannot-execute
+     */
+    public ExitStatus run(String program, List<String> argv, List<String> envp, FileOps[] stdio, String cwd)
+            throws ExecException {
+        FdTable files = new FdTable();
+        for (int fd = 0; fd < stdio.length; fd++) {
+            int mode = fd == 0 ? dev.linux4j.abi.Fcntl.O_RDONLY : dev.linux4j.abi.Fcntl.O_WRONLY;
+            files.installAt(fd, new FileDescription(stdio[fd], mode, "pipe:[" + fd + "]", null), false);
+        }
+        int pid = nextPid.getAndIncrement();
+        ThreadGroup group = new ThreadGroup(this, pid, 1, files, cwd, config.umask(), config.credentials());
+        Task task = new Task(this, group, pid);
+        try {
+            execve(task, program, argv, envp);
+            task.run();
+        } finally {
+            group.releaseResources();
+        }
+        return group.exitStatus();
+    }
+
+    /**
+     * execve(2): replaces the task's image with the program at {@code path} (already chosen:
+     * no PATH search here), building the stack from argv and envp.
+     */
+    public void execve(Task task, String path, List<String> argv, List<String> envp) throws ExecException {
+        ThreadGroup group = task.group();
+        Vfs.Resolved resolved;
+        try {
+            resolved = vfs().resolve(group.cwd(), path, Vfs.FOLLOW);
+        } catch (ErrnoException e) {
+            throw new ExecException(e.errno(), e.errno().message());
+        }
+        if (!Stat.isReg(resolved.stat().mode())) {
+            throw new ExecException(Errno.EACCES, Stat.isDir(resolved.stat().mode()) ? "Is a directory"
+                    : "Permission denied");
+        }
+        if ((resolved.stat().mode() & 0111) == 0
+                || !resolved.location().fs().access(resolved.location().fsPath(), dev.linux4j.abi.Fcntl.X_OK)) {
+            throw new ExecException(Errno.EACCES, "Permission denied");
+        }
+        ImageFile image = openImage(group.cwd(), resolved.guestPath());
+        AddressSpace space = new AddressSpace();
+        byte[] random16 = new byte[16];
+        random.nextBytes(random16);
+        Credentials cred = group.credentials();
+        ExecParams params = new ExecParams(bytesOf(argv), bytesOf(envp), path.getBytes(StandardCharsets.UTF_8),
+                cred.uid(), cred.euid(), cred.gid(), cred.egid(), false, random16, HWCAP, 0, "x86_64", 2048);
+        LoadedImage loaded;
+        try {
+            loaded = ElfLoader.load(space, image, p -> openImage(group.cwd(), p), params);
+        } catch (ExecException e) {
+            space.destroy();
+            throw e;
+        }
+        group.replaceImage(space);
+        group.setImage(resolved.guestPath(), argv, envp, loaded.auxvAddress(), loaded.auxvLength());
+        group.setComm(Vfs.nameOf(resolved.guestPath()));
+        task.newCpu();
+        Cpu cpu = task.cpu();
+        cpu.rip = loaded.entry();
+        cpu.r[Cpu.RSP] = loaded.stackPointer();
+        // SysV ABI at _start: RDX holds an atexit function or 0 — Linux leaves it 0.
+        cpu.r[Cpu.RDX] = 0;
+    }
+
+    private ImageFile openImage(String cwd, String path) {
+        Vfs.Resolved r = vfs().resolve(cwd, path, Vfs.FOLLOW);
+        if (!Stat.isReg(r.stat().mode())) {
+            throw ErrnoException.of(Stat.isDir(r.stat().mode()) ? Errno.EISDIR : Errno.EACCES);
+        }
+        FileOps ops = r.location().fs().open(r.location().fsPath(), O_RDONLY, 0);
+        FileDescription file = new FileDescription(ops, O_RDONLY, r.guestPath(), r.location());
+        long size = r.stat().size();
+        String guestPath = r.guestPath();
+        return new ImageFile() {
+            @Override
+            public String path() {
+                return guestPath;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public int read(long offset, byte[] dst, int off, int len) {
+                return ops.read(file, dst, off, len, offset);
+            }
+        };
+    }
+
+    private static List<byte[]> bytesOf(List<String> strings) {
+        List<byte[]> out = new ArrayList<>(strings.size());
+        for (String s : strings) {
+            out.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static long cpuidEdx() {
+        // FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2: baseline x86-64 (see cpu.Cpuid).
+        return (1L << 0) | (1L << 4) | (1L << 8) | (1L << 15) | (1L << 19) | (1L << 23) | (1L << 24) | (1L << 25)
+                | (1L << 26);
+    }
+
+    /** --strace line for a fatal signal, as strace prints "--- SIGSEGV {...} ---" and "+++ killed by ... +++". */
+    void straceSignal(Task task, int sig, CpuExit.Fault fault) {
+        var out = config.strace();
+        if (out == null) {
+            return;
+        }
+        synchronized (out) {
+            out.printf("--- %s {si_signo=%s, si_addr=0x%x} ---%n", Signal.name(sig), Signal.name(sig),
+                    fault.address() != 0 ? fault.address() : fault.rip());
+            out.printf("+++ killed by %s%s +++%n", Signal.name(sig), Rlimits.dumpsCore(sig) ? " (core dumped)" : "");
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.linux4j.kernel;
+
+import dev.linux4j.vfs.Vfs;
+import java.io.PrintStream;
+
+/**
+ * What a kernel instance is built from (the CLI and the embedding API fill it in).
+ *
+ * @param vfs the guest file tree
+ * @param osRelease what uname reports as the release (FreeBSD's compat.linux.osrelease)
+ * @param hostname what uname reports as the node name
+ * @param credentials the first process's identity
+ * @param umask the first process's umask
+ * @param strace where --strace writes, or null
+ * @param warnUnimplemented report each unimplemented syscall once on {@code diagnostics}
+ * @param diagnostics where linux4j's own one-line messages go (the JVM's stderr)
+ * @param cpuCount CPUs the guest is told it has
+ */
+public record KernelConfig(Vfs vfs, String osRelease, String hostname, Credentials credentials, int umask,
+        PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount) {}

@@ -1,0 +1,36 @@
+package dev.linux4j.kernel;
+
+import dev.linux4j.abi.Signal;
+
+/**
+ * A process's signal dispositions: Linux's {@code struct sighand_struct}, one
+ * {@code struct k_sigaction} per signal (handler, flags, restorer, mask), as rt_sigaction(2)
+ * stores and returns them.
+ *
+ * <p>Locking: {@code this} guards the arrays.
+ */
+public final class SignalActions {
+    public static final long SIG_DFL = 0;
+    public static final long SIG_IGN = 1;
+
+    private final long[] handler = new long[Signal.NSIG + 1];
+    private final long[] flags = new long[Signal.NSIG + 1];
+    private final long[] restorer = new long[Signal.NSIG + 1];
+    private final long[] mask = new long[Signal.NSIG + 1];
+
+    /** {handler, flags, restorer, mask} of a signal. */
+    public synchronized long[] get(int sig) {
+        return new long[] {handler[sig], flags[sig], restorer[sig], mask[sig]};
+    }
+
+    public synchronized void set(int sig, long newHandler, long newFlags, long newRestorer, long newMask) {
+        handler[sig] = newHandler;
+        flags[sig] = newFlags;
+        restorer[sig] = newRestorer;
+        mask[sig] = newMask;
+    }
+
+    public synchronized long handler(int sig) {
+        return handler[sig];
+    }
+}

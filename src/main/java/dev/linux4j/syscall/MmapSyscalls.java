@@ -1,0 +1,114 @@
+package dev.linux4j.syscall;
+
+import static dev.linux4j.abi.Mman.*;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.kernel.Task;
+import dev.linux4j.memory.AddressSpace;
+
+/** Memory mappings: mm/mmap.c, mm/mprotect.c, mm/mremap.c, mm/madvise.c. */
+final class MmapSyscalls {
+    private MmapSyscalls() {}
+
+    /** brk(2): {@code void *brk(void *addr)} — the raw syscall returns the (new or old) break. */
+    static long brk(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        return task.memory().brk(addr);
+    }
+
+    /**
+     * mmap(2): {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}.
+     * Anonymous mappings; file mappings (fd) come with the dynamic-linking work and are refused
+     * with ENODEV for now.
+     */
+    static long mmap(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        int prot = args.int32(2);
+        int flags = args.int32(3);
+        int fd = args.int32(4);
+        long offset = args.int64(5);
+        if ((offset & (PAGE_SIZE - 1)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (length == 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int type = flags & MAP_TYPE;
+        if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(length, TASK_SIZE) > 0) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        if ((flags & MAP_ANONYMOUS) == 0) {
+            task.files().get(fd); // EBADF first, as Linux checks the fd
+            throw ErrnoException.of(Errno.ENODEV);
+        }
+        int effectiveProt = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+        return task.memory().map(addr, length, effectiveProt, flags, "", 0);
+    }
+
+    /** munmap(2): {@code int munmap(void *addr, size_t length)}. */
+    static long munmap(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        task.memory().unmap(addr, length);
+        return 0;
+    }
+
+    /** mprotect(2): {@code int mprotect(void *addr, size_t len, int prot)}. */
+    static long mprotect(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        int prot = args.int32(2);
+        task.memory().protect(addr, length, prot);
+        return 0;
+    }
+
+    /**
+     * mremap(2): {@code void *mremap(void *old_address, size_t old_size, size_t new_size, int flags,
+     * ... void *new_address)}.
+     */
+    static long mremap(Task task, SyscallArgs args) {
+        long oldAddr = args.pointer(0);
+        long oldSize = args.sizeT(1);
+        long newSize = args.sizeT(2);
+        int flags = args.int32(3);
+        long newAddr = args.pointer(4);
+        return task.memory().remap(oldAddr, oldSize, newSize, flags, newAddr);
+    }
+
+    /** madvise(2): {@code int madvise(void *addr, size_t length, int advice)}; MADV_DONTNEED zeroes. */
+    static long madvise(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        int advice = args.int32(2);
+        if ((addr & (PAGE_SIZE - 1)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        AddressSpace mem = task.memory();
+        switch (advice) {
+            case MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTFORK, MADV_DOFORK,
+                    MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP,
+                    MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ,
+                    MADV_POPULATE_WRITE, MADV_COLLAPSE -> {
+                if (length != 0 && !mem.isMapped(addr, length)) {
+                    throw ErrnoException.of(Errno.ENOMEM);
+                }
+            }
+            case MADV_DONTNEED, MADV_FREE, MADV_DONTNEED_LOCKED, MADV_REMOVE -> {
+                if (length == 0) {
+                    return 0;
+                }
+                if (!mem.isMapped(addr, length)) {
+                    throw ErrnoException.of(Errno.ENOMEM);
+                }
+                mem.discard(addr, length);
+            }
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        return 0;
+    }
+}

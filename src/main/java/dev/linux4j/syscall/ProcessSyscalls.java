@@ -1,0 +1,306 @@
+package dev.linux4j.syscall;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Resource;
+import dev.linux4j.kernel.Credentials;
+import dev.linux4j.kernel.ExitStatus;
+import dev.linux4j.kernel.Task;
+import dev.linux4j.memory.AddressSpace;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/** Process identity, exit, limits and system information: kernel/exit.c, kernel/sys.c, arch_prctl. */
+final class ProcessSyscalls {
+    private ProcessSyscalls() {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** exit_group(2): {@code void exit_group(int status)}. */
+    static long exitGroup(Task task, SyscallArgs args) {
+        int status = args.int32(0);
+        task.group().exit(ExitStatus.exited(status));
+        return 0;
+    }
+
+    /**
+     * exit(2): {@code void _exit(int status)} ends the calling thread; with one thread (threads
+     * come later) that ends the process.
+     */
+    static long exit(Task task, SyscallArgs args) {
+        int status = args.int32(0);
+        task.group().exit(ExitStatus.exited(status));
+        return 0;
+    }
+
+    /** getpid(2). */
+    static long getpid(Task task, SyscallArgs args) {
+        return task.group().pid();
+    }
+
+    /** getppid(2). */
+    static long getppid(Task task, SyscallArgs args) {
+        return task.group().ppid();
+    }
+
+    /** gettid(2). */
+    static long gettid(Task task, SyscallArgs args) {
+        return task.tid();
+    }
+
+    static long getuid(Task task, SyscallArgs args) {
+        return task.group().credentials().uid();
+    }
+
+    static long geteuid(Task task, SyscallArgs args) {
+        return task.group().credentials().euid();
+    }
+
+    static long getgid(Task task, SyscallArgs args) {
+        return task.group().credentials().gid();
+    }
+
+    static long getegid(Task task, SyscallArgs args) {
+        return task.group().credentials().egid();
+    }
+
+    /** getgroups(2): {@code int getgroups(int size, gid_t list[])}. */
+    static long getgroups(Task task, SyscallArgs args) {
+        int size = args.int32(0);
+        long list = args.pointer(1);
+        int[] groups = task.group().credentials().groups();
+        if (size == 0) {
+            return groups.length;
+        }
+        if (size < 0 || size < groups.length) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        ByteBuffer b = ByteBuffer.allocate(groups.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int g : groups) {
+            b.putInt(g);
+        }
+        task.memory().write(list, b.array());
+        return groups.length;
+    }
+
+    /** getresuid(2) / getresgid(2): three ids written to three pointers. */
+    static long getresuid(Task task, SyscallArgs args) {
+        Credentials c = task.group().credentials();
+        AddressSpace m = task.memory();
+        m.write32(args.pointer(0), c.uid());
+        m.write32(args.pointer(1), c.euid());
+        m.write32(args.pointer(2), c.suid());
+        return 0;
+    }
+
+    static long getresgid(Task task, SyscallArgs args) {
+        Credentials c = task.group().credentials();
+        AddressSpace m = task.memory();
+        m.write32(args.pointer(0), c.gid());
+        m.write32(args.pointer(1), c.egid());
+        m.write32(args.pointer(2), c.sgid());
+        return 0;
+    }
+
+    /** set_tid_address(2): {@code pid_t set_tid_address(int *tidptr)}. */
+    static long setTidAddress(Task task, SyscallArgs args) {
+        long tidptr = args.pointer(0);
+        task.setClearChildTid(tidptr);
+        return task.tid();
+    }
+
+    /** set_robust_list(2): {@code long set_robust_list(struct robust_list_head *head, size_t len)}. */
+    static long setRobustList(Task task, SyscallArgs args) {
+        long head = args.pointer(0);
+        long len = args.sizeT(1);
+        if (len != 24) { // sizeof(struct robust_list_head)
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        task.setRobustList(head, len);
+        return 0;
+    }
+
+    /** arch_prctl(2): {@code int arch_prctl(int code, unsigned long addr)} — FS/GS base. */
+    static long archPrctl(Task task, SyscallArgs args) {
+        int code = args.int32(0);
+        long addr = args.pointer(1);
+        var cpu = task.cpu();
+        switch (code) {
+            case 0x1002 -> { // ARCH_SET_FS
+                checkCanonical(addr);
+                cpu.fsBase = addr;
+            }
+            case 0x1001 -> { // ARCH_SET_GS
+                checkCanonical(addr);
+                cpu.gsBase = addr;
+            }
+            case 0x1003 -> task.memory().write64(addr, cpu.fsBase); // ARCH_GET_FS
+            case 0x1004 -> task.memory().write64(addr, cpu.gsBase); // ARCH_GET_GS
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    private static void checkCanonical(long addr) {
+        if (addr < 0 || addr >= dev.linux4j.abi.Mman.TASK_SIZE) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+    }
+
+    /**
+     * uname(2): {@code int uname(struct utsname *buf)} — six 65-byte fields: sysname, nodename,
+     * release, version, machine, domainname.
+     */
+    static long uname(Task task, SyscallArgs args) {
+        long buf = args.pointer(0);
+        var cfg = task.kernel().config();
+        String[] fields = {"Linux", cfg.hostname(), cfg.osRelease(), "#1 SMP PREEMPT_DYNAMIC linux4j", "x86_64",
+            "(none)"};
+        byte[] out = new byte[65 * 6];
+        for (int i = 0; i < fields.length; i++) {
+            byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(f, 0, out, 65 * i, Math.min(f.length, 64));
+        }
+        task.memory().write(buf, out);
+        return 0;
+    }
+
+    /**
+     * sysinfo(2): {@code struct sysinfo} — uptime, loads[3], totalram, freeram, sharedram,
+     * bufferram, totalswap, freeswap, procs (u16), pad, totalhigh, freehigh, mem_unit (u32): 112 bytes.
+     */
+    static long sysinfo(Task task, SyscallArgs args) {
+        long info = args.pointer(0);
+        ByteBuffer b = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);
+        Runtime rt = Runtime.getRuntime();
+        b.putLong(0, task.kernel().uptimeNanos() / 1_000_000_000L);
+        b.putLong(32, rt.maxMemory());
+        b.putLong(40, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+        b.putShort(80, (short) 1);
+        b.putInt(104, 1);
+        task.memory().write(info, b.array());
+        return 0;
+    }
+
+    /**
+     * prlimit64(2): {@code int prlimit(pid_t pid, int resource, const struct rlimit64 *new,
+     * struct rlimit64 *old)} for the calling process (pid 0 or its own pid).
+     */
+    static long prlimit64(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        int resource = args.int32(1);
+        long newLimit = args.pointer(2);
+        long oldLimit = args.pointer(3);
+        if (pid != 0 && pid != task.group().pid()) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long[] current = task.group().rlimit(resource);
+        long soft = 0;
+        long hard = 0;
+        if (newLimit != 0) {
+            soft = task.memory().read64(newLimit);
+            hard = task.memory().read64(newLimit + 8);
+            if (Long.compareUnsigned(soft, hard) > 0) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            if (Long.compareUnsigned(hard, current[1]) > 0 && task.group().credentials().euid() != 0) {
+                throw ErrnoException.of(Errno.EPERM);
+            }
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(hard, 1L << 20) > 0) {
+                throw ErrnoException.of(Errno.EPERM);
+            }
+        }
+        if (oldLimit != 0) {
+            task.memory().write64(oldLimit, current[0]);
+            task.memory().write64(oldLimit + 8, current[1]);
+        }
+        if (newLimit != 0) {
+            task.group().setRlimit(resource, soft, hard);
+        }
+        return 0;
+    }
+
+    /** getrlimit(2): {@code int getrlimit(int resource, struct rlimit *rlim)}. */
+    static long getrlimit(Task task, SyscallArgs args) {
+        int resource = args.int32(0);
+        long rlim = args.pointer(1);
+        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long[] current = task.group().rlimit(resource);
+        task.memory().write64(rlim, current[0]);
+        task.memory().write64(rlim + 8, current[1]);
+        return 0;
+    }
+
+    /** setrlimit(2). */
+    static long setrlimit(Task task, SyscallArgs args) {
+        int resource = args.int32(0);
+        long rlim = args.pointer(1);
+        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long soft = task.memory().read64(rlim);
+        long hard = task.memory().read64(rlim + 8);
+        if (Long.compareUnsigned(soft, hard) > 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        task.group().setRlimit(resource, soft, hard);
+        return 0;
+    }
+
+    /** getrandom(2): {@code ssize_t getrandom(void *buf, size_t buflen, unsigned int flags)}. */
+    static long getrandom(Task task, SyscallArgs args) {
+        long buf = args.pointer(0);
+        long len = args.sizeT(1);
+        long flags = args.uint32(2);
+        if ((flags & ~0x7L) != 0) { // GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if ((flags & 0x6) == 0x6) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int n = (int) Math.min(Math.max(len, 0), 33554431L); // Linux caps a call at MAX_RW_COUNT-ish
+        n = Math.min(n, 1 << 20);
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        task.memory().write(buf, bytes);
+        return n;
+    }
+
+    /** umask(2). */
+    static long umask(Task task, SyscallArgs args) {
+        return task.group().setUmask(args.int32(0));
+    }
+
+    /**
+     * sched_getaffinity(2): {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)}
+     * — returns the number of bytes written (the kernel's cpumask size, 8 here).
+     */
+    static long schedGetaffinity(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        long size = args.sizeT(1);
+        long mask = args.pointer(2);
+        if (pid != 0 && pid != task.tid() && pid != task.group().pid()) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        if (size < 8 || (size & 7) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int cpus = Math.min(task.kernel().config().cpuCount(), 64);
+        long bits = cpus == 64 ? -1L : (1L << cpus) - 1;
+        task.memory().write64(mask, bits);
+        return 8;
+    }
+
+    /** sched_yield(2). */
+    static long schedYield(Task task, SyscallArgs args) {
+        Thread.yield();
+        return 0;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.linux4j.syscall;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.kernel.Task;
+import java.time.Instant;
+
+/** Clocks and sleeps: kernel/time/posix-timers.c, kernel/time/time.c, hrtimer nanosleep. */
+final class TimeSyscalls {
+    private TimeSyscalls() {}
+
+    static final int CLOCK_REALTIME = 0;
+    static final int CLOCK_MONOTONIC = 1;
+    static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+    static final int CLOCK_THREAD_CPUTIME_ID = 3;
+    static final int CLOCK_MONOTONIC_RAW = 4;
+    static final int CLOCK_REALTIME_COARSE = 5;
+    static final int CLOCK_MONOTONIC_COARSE = 6;
+    static final int CLOCK_BOOTTIME = 7;
+    static final int CLOCK_REALTIME_ALARM = 8;
+    static final int CLOCK_BOOTTIME_ALARM = 9;
+    static final int CLOCK_TAI = 11;
+    static final int TIMER_ABSTIME = 1;
+
+    /** The clock's current value in nanoseconds; EINVAL for an unknown clock id. */
+    static long now(Task task, int clock) {
+        return switch (clock) {
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> {
+                Instant t = Instant.now();
+                yield t.getEpochSecond() * 1_000_000_000L + t.getNano() + (clock == CLOCK_TAI ? 37_000_000_000L : 0);
+            }
+            case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
+                task.kernel().uptimeNanos();
+            case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> cpuTime();
+            default -> {
+                if (clock < 0) {
+                    // Dynamic CPU clocks of other processes/threads (encoded pids) — only ours.
+                    yield cpuTime();
+                }
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+        };
+    }
+
+    private static long cpuTime() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t = bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
+        return t >= 0 ? t : System.nanoTime();
+    }
+
+    private static void writeTimespec(Task task, long addr, long nanos) {
+        task.memory().write64(addr, Math.floorDiv(nanos, 1_000_000_000L));
+        task.memory().write64(addr + 8, Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    /** Reads a struct timespec; EINVAL if tv_nsec is out of range or tv_sec negative. */
+    static long readTimespec(Task task, long addr) {
+        long sec = task.memory().read64(addr);
+        long nsec = task.memory().read64(addr + 8);
+        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (sec > Long.MAX_VALUE / 1_000_000_000L - 1) {
+            return Long.MAX_VALUE;
+        }
+        return sec * 1_000_000_000L + nsec;
+    }
+
+    /** clock_gettime(2): {@code int clock_gettime(clockid_t clockid, struct timespec *tp)}. */
+    static long clockGettime(Task task, SyscallArgs args) {
+        int clock = args.int32(0);
+        long tp = args.pointer(1);
+        writeTimespec(task, tp, now(task, clock));
+        return 0;
+    }
+
+    /** clock_getres(2): 1 ns for the high-resolution clocks, 4 ms (one jiffy at HZ=250) for the coarse ones. */
+    static long clockGetres(Task task, SyscallArgs args) {
+        int clock = args.int32(0);
+        long res = args.pointer(1);
+        now(task, clock); // EINVAL check
+        if (res != 0) {
+            boolean coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+            writeTimespec(task, res, coarse ? 4_000_000L : 1L);
+        }
+        return 0;
+    }
+
+    /** gettimeofday(2): {@code int gettimeofday(struct timeval *tv, struct timezone *tz)}. */
+    static long gettimeofday(Task task, SyscallArgs args) {
+        long tv = args.pointer(0);
+        long tz = args.pointer(1);
+        long nanos = now(task, CLOCK_REALTIME);
+        if (tv != 0) {
+            task.memory().write64(tv, nanos / 1_000_000_000L);
+            task.memory().write64(tv + 8, (nanos % 1_000_000_000L) / 1000);
+        }
+        if (tz != 0) {
+            task.memory().write64(tz, 0); // tz_minuteswest = 0, tz_dsttime = 0
+        }
+        return 0;
+    }
+
+    /** time(2): {@code time_t time(time_t *tloc)}. */
+    static long time(Task task, SyscallArgs args) {
+        long tloc = args.pointer(0);
+        long secs = now(task, CLOCK_REALTIME) / 1_000_000_000L;
+        if (tloc != 0) {
+            task.memory().write64(tloc, secs);
+        }
+        return secs;
+    }
+
+    /** nanosleep(2): {@code int nanosleep(const struct timespec *req, struct timespec *rem)}. */
+    static long nanosleep(Task task, SyscallArgs args) {
+        long req = args.pointer(0);
+        long nanos = readTimespec(task, req);
+        sleep(nanos);
+        return 0;
+    }
+
+    /**
+     * clock_nanosleep(2): {@code int clock_nanosleep(clockid_t clockid, int flags, const struct
+     * timespec *request, struct timespec *remain)} — returns the error number itself, as the raw
+     * syscall does (negated).
+     */
+    static long clockNanosleep(Task task, SyscallArgs args) {
+        int clock = args.int32(0);
+        int flags = args.int32(1);
+        long request = args.pointer(2);
+        if (clock == CLOCK_THREAD_CPUTIME_ID) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long start = now(task, clock);
+        long nanos = readTimespec(task, request);
+        if ((flags & TIMER_ABSTIME) != 0) {
+            nanos = nanos - start;
+        }
+        if (nanos > 0) {
+            sleep(nanos);
+        }
+        return 0;
+    }
+
+    private static void sleep(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left = nanos;
+        while (left > 0) {
+            try {
+                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ErrnoException.of(Errno.EINTR);
+            }
+            left = deadline - System.nanoTime();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.linux4j.vfs;
+
+import dev.linux4j.abi.Fcntl;
+
+/**
+ * An open file: Linux's {@code struct file}. Shared by every descriptor that dup(2), fork(2)
+ * or SCM_RIGHTS made from the same open(2); holds the position and status flags.
+ *
+ * <p>Locking: {@code this} guards {@link #position} and {@link #flags}.
+ */
+public final class FileDescription {
+    private final FileOps ops;
+    private final String path;
+    private final Location location;
+    private int flags;
+    private long position;
+    private int references = 1;
+
+    public FileDescription(FileOps ops, int flags, String path, Location location) {
+        this.ops = ops;
+        this.flags = flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_TRUNC | Fcntl.O_CLOEXEC);
+        this.path = path;
+        this.location = location;
+    }
+
+    public FileOps ops() {
+        return ops;
+    }
+
+    /** The guest path it was opened by (for /proc/self/fd and strace), or a pseudo name like "pipe:[3]". */
+    public String path() {
+        return path;
+    }
+
+    /** Where it lives in the VFS, or null for anonymous files (pipes, stdio). */
+    public Location location() {
+        return location;
+    }
+
+    public synchronized int flags() {
+        return flags;
+    }
+
+    /** F_SETFL: only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT and O_NOATIME may change (fs/fcntl.c SETFL_MASK). */
+    public synchronized void setStatusFlags(int newFlags) {
+        int settable = Fcntl.O_APPEND | Fcntl.O_NONBLOCK | Fcntl.FASYNC | Fcntl.O_DIRECT | Fcntl.O_NOATIME;
+        flags = (flags & ~settable) | (newFlags & settable);
+    }
+
+    public int accessMode() {
+        return flags() & Fcntl.O_ACCMODE;
+    }
+
+    public boolean isPath() {
+        return (flags() & Fcntl.O_PATH) != 0;
+    }
+
+    public boolean readable() {
+        int m = accessMode();
+        return !isPath() && (m == Fcntl.O_RDONLY || m == Fcntl.O_RDWR);
+    }
+
+    public boolean writable() {
+        int m = accessMode();
+        return !isPath() && (m == Fcntl.O_WRONLY || m == Fcntl.O_RDWR);
+    }
+
+    public synchronized long position() {
+        return position;
+    }
+
+    public synchronized void setPosition(long position) {
+        this.position = position;
+    }
+
+    public synchronized void retain() {
+        references++;
+    }
+
+    /** Drops one reference; releases the file when it was the last. */
+    public void release() {
+        boolean last;
+        synchronized (this) {
+            last = --references == 0;
+        }
+        if (last) {
+            ops.release(this);
+        }
+    }
+}

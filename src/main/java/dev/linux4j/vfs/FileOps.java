@@ -1,0 +1,71 @@
+package dev.linux4j.vfs;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.StatBuf;
+import java.util.List;
+
+/**
+ * What a kind of open file can do: Linux's {@code struct file_operations}. Each default is what
+ * Linux does when the operation is missing, so an implementation states only what it supports.
+ * Offsets for positional files are kept in the {@link FileDescription}; implementations are
+ * given the position to use and return the byte count.
+ */
+public interface FileOps {
+    /** read(2) at {@code position} (ignored by streams); 0 at end of file. Linux: EINVAL without ->read. */
+    default int read(FileDescription file, byte[] buf, int off, int len, long position) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /** write(2) at {@code position} (ignored by streams). Linux: EINVAL without ->write. */
+    default int write(FileDescription file, byte[] buf, int off, int len, long position) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /** True for files with a position (regular files, directories); false for streams (ESPIPE on lseek/pread). */
+    default boolean seekable() {
+        return false;
+    }
+
+    /** The file size, for SEEK_END and O_APPEND. */
+    default long size(FileDescription file) {
+        return stat(file).size();
+    }
+
+    StatBuf stat(FileDescription file);
+
+    /** Directory entries, for getdents64; ENOTDIR for anything but a directory. */
+    default List<DirEntry> readdir(FileDescription file) {
+        throw ErrnoException.of(Errno.ENOTDIR);
+    }
+
+    /** ioctl(2); the argument is a guest pointer or value. Linux: ENOTTY without ->unlocked_ioctl. */
+    default long ioctl(FileDescription file, int cmd, long arg, IoctlContext context) {
+        throw ErrnoException.of(Errno.ENOTTY);
+    }
+
+    /** fsync(2)/fdatasync(2). Linux: EINVAL without ->fsync. */
+    default void fsync(FileDescription file) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /** ftruncate(2). Linux: EINVAL for anything but a regular file opened for writing. */
+    default void truncate(FileDescription file, long length) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /** Whether a read would not block (poll's POLLIN). */
+    default boolean readReady(FileDescription file) {
+        return true;
+    }
+
+    /** Called when the last descriptor referring to the file description is closed. */
+    default void release(FileDescription file) {}
+
+    /** Guest memory access for ioctls that read or write a structure. */
+    interface IoctlContext {
+        byte[] read(long addr, int len);
+
+        void write(long addr, byte[] data);
+    }
+}

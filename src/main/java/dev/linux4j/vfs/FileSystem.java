@@ -1,0 +1,49 @@
+package dev.linux4j.vfs;
+
+import dev.linux4j.abi.StatBuf;
+import java.util.List;
+
+/**
+ * A mounted file system's inode operations, addressed by the path inside the file system
+ * ("" is its root; components are separated by '/'). The {@link Vfs} resolves symlinks and
+ * "..", so paths given here never need following except where a method says so; none of these
+ * methods follows a final symlink.
+ */
+public interface FileSystem {
+    /** lstat: attributes of the file itself; ENOENT if it does not exist. */
+    StatBuf stat(String path);
+
+    /** readlink; EINVAL if not a symlink. */
+    String readlink(String path);
+
+    /** Opens an existing file or creates one (O_CREAT) after the VFS checked the flags. */
+    FileOps open(String path, int flags, int mode);
+
+    void mkdir(String path, int mode);
+
+    void unlink(String path);
+
+    void rmdir(String path);
+
+    void rename(String from, String to, int flags);
+
+    void link(String existing, String newPath);
+
+    void symlink(String target, String linkPath);
+
+    void chmod(String path, int mode);
+
+    void truncate(String path, long length);
+
+    /** utimensat with resolved times in nanoseconds since the epoch; null leaves a time unchanged. */
+    void setTimes(String path, Long atimeNanos, Long mtimeNanos);
+
+    /** Directory entries of a directory, "." and ".." first. */
+    List<DirEntry> list(String path);
+
+    /** statfs(2) fields: f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_namelen, f_frsize. */
+    long[] statfs(String path);
+
+    /** Whether the caller may access the file: access(2) semantics for the given R_OK/W_OK/X_OK mask. */
+    boolean access(String path, int mode);
+}
