@@ -1,6 +1,7 @@
 package dev.linux4j.cli;
 
 import dev.linux4j.abi.Errno;
+import dev.linux4j.fs.dev.DevFileSystem;
 import dev.linux4j.fs.host.HostFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
 import dev.linux4j.host.HostNative;
@@ -154,6 +155,7 @@ public final class Machine {
             throw new ExecFailure(root + ": root is not a directory", 126);
         }
         Vfs vfs = new Vfs(new HostFileSystem(root, false));
+        vfs.mount("/dev", new DevFileSystem(), false);
         Credentials cred = Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
         KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
                 warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors());
