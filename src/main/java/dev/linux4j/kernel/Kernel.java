@@ -90,7 +90,17 @@ public final class Kernel {
         ThreadGroup group = new ThreadGroup(this, pid, 1, files, cwd, config.umask(), config.credentials());
         Task task = new Task(this, group, pid);
         try {
-            execve(task, program, argv, envp);
+            try {
+                execve(task, program, argv, envp);
+            } catch (ExecException e) {
+                if (!e.pastPointOfNoReturn()) {
+                    throw e;
+                }
+                // After the point of no return execve cannot fail back to its caller: Linux
+                // kills the process with SIGSEGV (fs/exec.c, force_fatal_sig).
+                group.killBySignal(Signal.SIGSEGV);
+                return group.exitStatus();
+            }
             task.run();
         } finally {
             group.releaseResources();

@@ -41,6 +41,10 @@ final class Strace {
         if (e != null) {
             ArgKind[] kinds = e.args();
             for (int i = 0; i < kinds.length; i++) {
+                if (kinds[i] == ArgKind.MODE && i > 0 && kinds[i - 1] == ArgKind.OPEN_FLAGS
+                        && (args.int32(i - 1) & (O_CREAT | __O_TMPFILE)) == 0) {
+                    continue; // strace shows open's mode only when the call can create a file
+                }
                 if (i > 0) {
                     line.append(", ");
                 }
@@ -96,7 +100,10 @@ final class Strace {
             case BUF_IN -> quotedBuffer(mem, v, args.raw(i + 1));
             case BUF_OUT -> result < 0 ? "0x" + Long.toHexString(v) : quotedBuffer(mem, v, result);
             case OPEN_FLAGS -> openFlags((int) v);
-            case MODE -> String.format("0%o", v & 07777);
+            case MODE -> String.format("%#03o", v & 07777);
+            case STAT_OUT -> result < 0 ? "0x" + Long.toHexString(v) : statStruct(mem, v);
+            case RLIMIT -> rlimitName((int) v);
+            case RLIM_OUT -> v == 0 ? "NULL" : result < 0 ? "0x" + Long.toHexString(v) : rlimitStruct(mem, v);
             case PROT -> protFlags((int) v);
             case MMAP_FLAGS -> mmapFlags((int) v);
             case AT_FLAGS -> atFlags((int) v);
@@ -127,6 +134,53 @@ final class Strace {
             };
             default -> "0x" + Long.toHexString(v);
         };
+    }
+
+    private static final String[] RLIMIT_NAMES = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
+        "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+        "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+
+    private static String rlimitName(int r) {
+        return r >= 0 && r < RLIMIT_NAMES.length ? RLIMIT_NAMES[r] : Integer.toString(r);
+    }
+
+    /** strace prints limits divisible by 1024 as N*1024 and all-ones as RLIM64_INFINITY. */
+    private static String rlimitValue(long v) {
+        if (v == -1L) {
+            return "RLIM64_INFINITY";
+        }
+        if (v != 0 && v % 1024 == 0) {
+            return Long.toUnsignedString(v / 1024) + "*1024";
+        }
+        return Long.toUnsignedString(v);
+    }
+
+    private static String rlimitStruct(AddressSpace mem, long addr) {
+        try {
+            return "{rlim_cur=" + rlimitValue(mem.read64(addr)) + ", rlim_max=" + rlimitValue(mem.read64(addr + 8)) + "}";
+        } catch (RuntimeException e) {
+            return "0x" + Long.toHexString(addr);
+        }
+    }
+
+    private static final String[] FILE_TYPES = {"0", "S_IFIFO", "S_IFCHR", "3", "S_IFDIR", "5", "S_IFBLK", "7",
+        "S_IFREG", "9", "S_IFLNK", "11", "S_IFSOCK", "13", "14", "15"};
+
+    /** strace's abbreviated struct stat: {st_mode=S_IFREG|0644, st_size=N, ...}. */
+    private static String statStruct(AddressSpace mem, long addr) {
+        try {
+            int mode = mem.read32(addr + 24);
+            long size = mem.read64(addr + 48);
+            String type = FILE_TYPES[(mode >>> 12) & 15];
+            String m = String.format("%s|%#04o", type, mode & 07777);
+            int major = (int) ((mem.read64(addr + 40) >>> 8) & 0xfff);
+            int minor = (int) (mem.read64(addr + 40) & 0xff);
+            boolean device = (mode & 0170000) == 0020000 || (mode & 0170000) == 0060000;
+            return "{st_mode=" + m + ", " + (device ? "st_rdev=makedev(0x" + Integer.toHexString(major) + ", 0x"
+                    + Integer.toHexString(minor) + ")" : "st_size=" + size) + ", ...}";
+        } catch (RuntimeException e) {
+            return "0x" + Long.toHexString(addr);
+        }
     }
 
     private static String clockName(int c) {
@@ -194,11 +248,12 @@ final class Strace {
             default -> "O_ACCMODE";
         });
         int rest = f & ~O_ACCMODE;
+        // strace's own order (xlat/open_mode_flags): O_DIRECTORY after O_CLOEXEC.
         Object[][] bits = {{O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"}, {O_NOCTTY, "O_NOCTTY"}, {O_TRUNC, "O_TRUNC"},
             {O_APPEND, "O_APPEND"}, {O_NONBLOCK, "O_NONBLOCK"}, {O_SYNC, "O_SYNC"}, {O_DSYNC, "O_DSYNC"},
-            {FASYNC, "O_ASYNC"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"}, {O_TMPFILE, "O_TMPFILE"},
-            {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},
-            {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}};
+            {FASYNC, "O_ASYNC"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"}, {O_NOFOLLOW, "O_NOFOLLOW"},
+            {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}, {O_TMPFILE, "O_TMPFILE"},
+            {O_DIRECTORY, "O_DIRECTORY"}};
         for (Object[] bit : bits) {
             int m = (Integer) bit[0];
             if ((rest & m) == m) {

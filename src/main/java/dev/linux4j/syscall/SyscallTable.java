@@ -78,9 +78,9 @@ public final class SyscallTable {
         t.supported(NR_write, ReadWriteSyscalls::write, FD, BUF_IN, ULONG);
         t.supported(NR_open, OpenSyscalls::open, PATH, OPEN_FLAGS, MODE);
         t.supported(NR_close, OpenSyscalls::close, FD);
-        t.supported(NR_stat, OpenSyscalls::stat, PATH, PTR);
-        t.supported(NR_fstat, OpenSyscalls::fstat, FD, PTR);
-        t.supported(NR_lstat, OpenSyscalls::lstat, PATH, PTR);
+        t.supported(NR_stat, OpenSyscalls::stat, PATH, STAT_OUT);
+        t.supported(NR_fstat, OpenSyscalls::fstat, FD, STAT_OUT);
+        t.supported(NR_lstat, OpenSyscalls::lstat, PATH, STAT_OUT);
         t.unimplemented(NR_poll, ENOSYS, "not yet: processes (fork, exec, wait, pipes, signals)");
         t.supported(NR_lseek, ReadWriteSyscalls::lseek, FD, LONG, WHENCE);
         t.supportedPointer(NR_mmap, MmapSyscalls::mmap, PTR, ULONG, PROT, MMAP_FLAGS, FD, HEX);
@@ -171,7 +171,7 @@ public final class SyscallTable {
         t.unimplemented(NR_lchown, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.supported(NR_umask, ProcessSyscalls::umask, MODE);
         t.supported(NR_gettimeofday, TimeSyscalls::gettimeofday, PTR, PTR);
-        t.supported(NR_getrlimit, ProcessSyscalls::getrlimit, RLIMIT, PTR);
+        t.supported(NR_getrlimit, ProcessSyscalls::getrlimit, RLIMIT, RLIM_OUT);
         t.unimplemented(NR_getrusage, ENOSYS, "not yet");
         t.supported(NR_sysinfo, ProcessSyscalls::sysinfo, PTR);
     }
@@ -238,7 +238,7 @@ public final class SyscallTable {
         t.unimplemented(NR_prctl, ENOSYS, "not yet: processes (fork, exec, wait, pipes, signals)");
         t.supported(NR_arch_prctl, ProcessSyscalls::archPrctl, ARCH_PRCTL, PTR);
         t.unimplemented(NR_adjtimex, ENOSYS, "not provided inside the sandbox");
-        t.supported(NR_setrlimit, ProcessSyscalls::setrlimit, RLIMIT, PTR);
+        t.supported(NR_setrlimit, ProcessSyscalls::setrlimit, RLIMIT, RLIM_OUT);
         t.unimplemented(NR_chroot, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_sync, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_acct, ENOSYS, "not provided inside the sandbox");
@@ -344,7 +344,7 @@ public final class SyscallTable {
         t.unimplemented(NR_mknodat, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_fchownat, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_futimesat, ENOSYS, "not yet: file system work (dynamic linking, --root)");
-        t.supported(NR_newfstatat, OpenSyscalls::newfstatat, DIRFD, PATH, PTR, AT_FLAGS);
+        t.supported(NR_newfstatat, OpenSyscalls::newfstatat, DIRFD, PATH, STAT_OUT, AT_FLAGS);
         t.unimplemented(NR_unlinkat, ENOSYS, "not yet");
         t.unimplemented(NR_renameat, ENOSYS, "not yet");
         t.unimplemented(NR_linkat, ENOSYS, "not yet");
@@ -388,7 +388,7 @@ public final class SyscallTable {
     private static void declare3(SyscallTable t) {
         t.unimplemented(NR_fanotify_init, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_fanotify_mark, ENOSYS, "not yet: file system work (dynamic linking, --root)");
-        t.supported(NR_prlimit64, ProcessSyscalls::prlimit64, INT, RLIMIT, PTR, PTR);
+        t.supported(NR_prlimit64, ProcessSyscalls::prlimit64, INT, RLIMIT, RLIM_OUT, RLIM_OUT);
         t.unimplemented(NR_name_to_handle_at, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_open_by_handle_at, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_clock_adjtime, ENOSYS, "not provided inside the sandbox");
