@@ -1,6 +1,7 @@
 package dev.linux4j.cli;
 
 import dev.linux4j.abi.Errno;
+import dev.linux4j.cpu.jit.ClassfileBlockCompiler;
 import dev.linux4j.fs.dev.DevFileSystem;
 import dev.linux4j.fs.host.HostFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
@@ -48,6 +49,20 @@ public final class Machine {
     private final PrintStream strace;
     private final boolean warnUnimplemented;
     private final String cwd;
+    private final Jit jit;
+
+    /** How guest code runs. */
+    public enum Jit {
+        /** Interpret every instruction. */
+        OFF,
+        /** Translate blocks to JVM bytecode once they are hot (the default). */
+        ON,
+        /** Translate every block before its first execution (for testing the JIT). */
+        ALWAYS
+    }
+
+    /** Executions of a block before the JIT translates it. */
+    static final int COMPILE_THRESHOLD = 50;
 
     private Machine(Builder b) {
         this.root = b.root;
@@ -56,6 +71,7 @@ public final class Machine {
         this.strace = b.strace;
         this.warnUnimplemented = b.warnUnimplemented;
         this.cwd = b.cwd;
+        this.jit = b.jit;
     }
 
     public static Builder builder() {
@@ -70,6 +86,13 @@ public final class Machine {
         private PrintStream strace;
         private boolean warnUnimplemented;
         private String cwd;
+        private Jit jit = Jit.ON;
+
+        /** Whether and when guest code is translated to JVM bytecode (default {@link Jit#ON}). */
+        public Builder jit(Jit mode) {
+            this.jit = mode;
+            return this;
+        }
 
         /** The guest's working directory (default: the JVM's, if inside the root, else "/"). */
         public Builder cwd(String guestPath) {
@@ -158,7 +181,8 @@ public final class Machine {
         vfs.mount("/dev", new DevFileSystem(), false);
         Credentials cred = Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
         KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
-                warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors());
+                warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors(),
+                jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));

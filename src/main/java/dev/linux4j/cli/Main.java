@@ -25,6 +25,7 @@ public final class Main {
               --osrelease R         kernel release uname reports (default %s)
               --hostname NAME       host name uname reports (default the host's)
               --warn-unimplemented  report each unimplemented syscall once
+              --jit=on|off|always   translate hot code to JVM bytecode (default on)
               --debug               show Java stack traces for internal errors
               --help                show this help
             """.formatted(Machine.DEFAULT_OSRELEASE);
@@ -56,6 +57,12 @@ public final class Main {
                     case "--strace" -> builder.strace(inline == null ? System.err
                             : new PrintStream(new FileOutputStream(inline), true));
                     case "--warn-unimplemented" -> builder.warnUnimplemented(true);
+                    case "--jit" -> builder.jit(switch (inline == null ? "on" : inline) {
+                        case "on" -> Machine.Jit.ON;
+                        case "off" -> Machine.Jit.OFF;
+                        case "always" -> Machine.Jit.ALWAYS;
+                        default -> throw new UsageError("--jit takes on, off or always");
+                    });
                     case "--debug" -> debug = true;
                     case "--help" -> {
                         System.out.print(USAGE);

@@ -8,6 +8,10 @@ public final class Block {
     final long start;
     final Insn[] insns;
     volatile boolean valid = true;
+    /** Times interpreted; racy by design (a lost update only delays compilation). */
+    int executions;
+    /** The JIT's translation once the block is hot, else null. */
+    volatile CompiledBlock compiled;
 
     Block(long start, Insn[] insns) {
         this.start = start;
@@ -20,5 +24,25 @@ public final class Block {
 
     public Insn[] insns() {
         return insns.clone();
+    }
+
+    /** Number of instructions. */
+    public int size() {
+        return insns.length;
+    }
+
+    /** Instruction {@code k} (no copy: Insn is immutable). */
+    public Insn insn(int k) {
+        return insns[k];
+    }
+
+    /** The instruction whose successor address is {@code next}: the one that was executing. */
+    Insn executingAt(long next) {
+        for (Insn i : insns) {
+            if (i.next == next) {
+                return i;
+            }
+        }
+        return insns[0];
     }
 }

@@ -25,6 +25,8 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     private final Map<Long, Block> blocks = new HashMap<>();
     private final Map<Long, List<Block>> byPage = new HashMap<>();
     private final Decoder.Fetch fetch;
+    private volatile BlockCompiler compiler;
+    private volatile int compileThreshold = Integer.MAX_VALUE;
 
     public CodeCache(AddressSpace space, Decoder decoder) {
         this.space = space;
@@ -66,6 +68,30 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             space.markCode(p << PAGE_SHIFT);
         }
         return b;
+    }
+
+    /** Turns on the JIT: blocks executed {@code threshold} times are translated. */
+    public void setCompiler(BlockCompiler compiler, int threshold) {
+        this.compiler = compiler;
+        this.compileThreshold = compiler == null ? Integer.MAX_VALUE : Math.max(threshold, 1);
+    }
+
+    int compileThreshold() {
+        return compileThreshold;
+    }
+
+    /** Translates a hot block (once); a block that cannot be translated stays interpreted. */
+    CompiledBlock compile(Block block) {
+        BlockCompiler c = compiler;
+        if (c == null) {
+            return null;
+        }
+        CompiledBlock compiled = c.compile(block);
+        if (compiled == null) {
+            block.executions = Integer.MIN_VALUE; // never try again
+        }
+        block.compiled = compiled;
+        return compiled;
     }
 
     private static boolean endsBlock(Insn insn) {

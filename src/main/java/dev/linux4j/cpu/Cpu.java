@@ -108,31 +108,37 @@ public final class Cpu {
                 }
                 cache[slot] = block;
             }
-            Insn[] insns = block.insns;
-            int k = 0;
             try {
-                for (; k < insns.length; k++) {
-                    Insn insn = insns[k];
-                    rip = insn.next;
-                    insn.exec.exec(this, insn);
+                CompiledBlock compiled = block.compiled;
+                if (compiled == null && ++block.executions >= code.compileThreshold()) {
+                    compiled = code.compile(block);
+                }
+                if (compiled != null) {
+                    compiled.run(this);
+                } else {
+                    Insn[] insns = block.insns;
+                    for (int k = 0; k < insns.length; k++) {
+                        Insn insn = insns[k];
+                        rip = insn.next;
+                        insn.exec.exec(this, insn);
+                    }
                 }
             } catch (GuestFault f) {
-                rip = insns[k].addr;
-                instructionsRetired += k;
+                Insn insn = block.executingAt(rip);
+                rip = insn.addr;
                 return pageFault(rip, f);
             } catch (CpuTrap t) {
-                Insn insn = insns[k];
-                instructionsRetired += k;
+                Insn insn = block.executingAt(rip);
                 if (t.kind() == CpuExit.FaultKind.BREAKPOINT) {
                     return new CpuExit.Fault(t.kind(), rip, 0, false, insn.bytes);
                 }
                 rip = insn.addr;
                 return new CpuExit.Fault(t.kind(), insn.addr, 0, false, insn.bytes);
             } catch (HaltException h) {
-                rip = insns[k].addr;
+                rip = block.executingAt(rip).addr;
                 return new CpuExit.Halt(rip);
             }
-            instructionsRetired += insns.length;
+            instructionsRetired += block.insns.length;
             CpuExit exit = pendingExit;
             if (exit != null) {
                 pendingExit = null;
@@ -451,10 +457,13 @@ public final class Cpu {
         return statusFlags() | controlFlags | IF | 2;
     }
 
-    /** POPF in user mode: status flags, DF, AC and ID change; IF, IOPL and the rest do not. */
+    /**
+     * POPF in user mode: status flags, DF, NT (bit 14), AC and ID change; IF, IOPL and the rest
+     * do not (SDM Vol. 2B, POPF, CPL 3 with IOPL 0).
+     */
     public void setRflags(long v) {
         setStatusFlags(v);
-        controlFlags = v & (DF | AC | ID);
+        controlFlags = v & (DF | AC | ID | (1L << 14));
     }
 
     /** Evaluates condition code {@code cc} (SDM Vol. 1, Appendix B: O NO B AE E NE BE A S NS P NP L GE LE G). */

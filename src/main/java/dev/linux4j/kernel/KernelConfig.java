@@ -1,5 +1,6 @@
 package dev.linux4j.kernel;
 
+import dev.linux4j.cpu.BlockCompiler;
 import dev.linux4j.vfs.Vfs;
 import java.io.PrintStream;
 
@@ -15,6 +16,9 @@ import java.io.PrintStream;
  * @param warnUnimplemented report each unimplemented syscall once on {@code diagnostics}
  * @param diagnostics where linux4j's own one-line messages go (the JVM's stderr)
  * @param cpuCount CPUs the guest is told it has
+ * @param compiler the JIT, or null to interpret only
+ * @param compileThreshold executions of a block before the JIT translates it
  */
 public record KernelConfig(Vfs vfs, String osRelease, String hostname, Credentials credentials, int umask,
-        PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount) {}
+        PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount,
+        BlockCompiler compiler, int compileThreshold) {}

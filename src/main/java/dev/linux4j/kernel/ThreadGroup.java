@@ -42,6 +42,7 @@ public final class ThreadGroup {
         this.cwd = cwd;
         this.umask = umask;
         this.credentials = credentials;
+        kernel.procs().register(this);
     }
 
     public Kernel kernel() {
@@ -77,6 +78,7 @@ public final class ThreadGroup {
         AddressSpace old = space;
         space = newSpace;
         codeCache = new CodeCache(newSpace, Instructions.decoder());
+        codeCache.setCompiler(kernel.config().compiler(), kernel.config().compileThreshold());
         if (old != null) {
             old.destroy();
         }
@@ -195,6 +197,7 @@ public final class ThreadGroup {
     }
 
     void releaseResources() {
+        kernel.procs().unregister(this);
         files.closeAll();
         AddressSpace s;
         synchronized (this) {

@@ -42,7 +42,16 @@ public final class GuestRun {
 
     /** How linux4j executes guest code; every guest test runs in every mode. */
     public enum Mode {
-        INTERPRETER
+        /** --jit=off */
+        INTERPRETER(Machine.Jit.OFF),
+        /** --jit=always: every block is translated before it first runs. */
+        JIT(Machine.Jit.ALWAYS);
+
+        final Machine.Jit jit;
+
+        Mode(Machine.Jit jit) {
+            this.jit = jit;
+        }
     }
 
     /** The environment both sides get: small and fixed, so output cannot depend on the host's. */
@@ -122,7 +131,7 @@ public final class GuestRun {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(stdin);
-        Machine machine = Machine.builder().cwd(cwd.toString()).hostname(hostname()).build();
+        Machine machine = Machine.builder().cwd(cwd.toString()).hostname(hostname()).jit(mode.jit).build();
         int[] status = {-1};
         Throwable[] failure = {null};
         Thread t = new Thread(() -> {

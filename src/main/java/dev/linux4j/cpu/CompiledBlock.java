@@ -1,0 +1,10 @@
+package dev.linux4j.cpu;
+
+/**
+ * A block translated to JVM bytecode (DESIGN.md decision 4). {@link #run} has exactly the
+ * effect of interpreting the block: it sets RIP to each instruction's successor before running
+ * it, so a fault thrown from inside leaves RIP identifying the faulting instruction.
+ */
+public interface CompiledBlock {
+    void run(Cpu cpu);
+}

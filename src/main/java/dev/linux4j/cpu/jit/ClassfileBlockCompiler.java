@@ -1,0 +1,113 @@
+package dev.linux4j.cpu.jit;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+import static java.lang.constant.ConstantDescs.MTD_void;
+
+import dev.linux4j.cpu.Block;
+import dev.linux4j.cpu.BlockCompiler;
+import dev.linux4j.cpu.CompiledBlock;
+import dev.linux4j.cpu.Cpu;
+import dev.linux4j.cpu.Exec;
+import dev.linux4j.cpu.Insn;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Translates a decoded block into a hidden class whose {@code run(Cpu)} calls each
+ * instruction's semantics in sequence (DESIGN.md decision 4). Each instruction's {@link Exec}
+ * and {@link Insn} are class-data constants ({@code ldc} of a dynamic constant), so every call
+ * site in the generated code is monomorphic and HotSpot inlines the semantics into one method:
+ * the interpreter's dispatch disappears while the meaning stays the interpreter's own.
+ *
+ * <p>Generated methods stay far below the 8,000-byte compilation limit: about 20 bytes per
+ * guest instruction and at most 64 instructions per block; {@link #MAX_METHOD_BYTES} is
+ * checked after generation.
+ */
+public final class ClassfileBlockCompiler implements BlockCompiler {
+    /** HotSpot does not compile methods larger than this (JAVA-FACTS.md: 18x slower above it). */
+    static final int MAX_METHOD_BYTES = 8000;
+
+    private static final ClassDesc CD_CPU = ClassDesc.of(Cpu.class.getName());
+    private static final ClassDesc CD_EXEC = ClassDesc.of(Exec.class.getName());
+    private static final ClassDesc CD_INSN = ClassDesc.of(Insn.class.getName());
+    private static final ClassDesc CD_COMPILED = ClassDesc.of(CompiledBlock.class.getName());
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_CPU);
+    private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
+    private static final DirectMethodHandleDesc CLASS_DATA_AT = ConstantDescs.ofConstantBootstrap(
+            ClassDesc.of(MethodHandles.class.getName()), "classDataAt", CD_Object, ConstantDescs.CD_int);
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final AtomicLong compiled = new AtomicLong();
+    private final AtomicLong bytecodeBytes = new AtomicLong();
+
+    @Override
+    public CompiledBlock compile(Block block) {
+        int n = block.size();
+        List<Object> data = new ArrayList<>(2 * n);
+        for (int k = 0; k < n; k++) {
+            Insn insn = block.insn(k);
+            data.add(insn.exec);
+            data.add(insn);
+        }
+        ClassDesc self = ClassDesc.of("dev.linux4j.cpu.jit.Block$" + Long.toHexString(block.start()) + "$"
+                + COUNTER.incrementAndGet());
+        byte[] bytes = ClassFile.of().build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(CD_COMPILED);
+            cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                    .aload(0)
+                    .invokespecial(CD_Object, INIT_NAME, MTD_void)
+                    .return_());
+            cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
+                for (int k = 0; k < n; k++) {
+                    Insn insn = block.insn(k);
+                    code.aload(1).ldc(insn.next).putfield(CD_CPU, "rip", CD_long);
+                    code.ldc(classData(CD_EXEC, 2 * k));
+                    code.aload(1);
+                    code.ldc(classData(CD_INSN, 2 * k + 1));
+                    code.invokeinterface(CD_EXEC, "exec", MTD_EXEC);
+                }
+                code.return_();
+            });
+        });
+        if (bytes.length > MAX_METHOD_BYTES * 2) {
+            return null; // far too large for one method: leave it to the interpreter
+        }
+        try {
+            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
+            CompiledBlock result = (CompiledBlock) hidden.findConstructor(hidden.lookupClass(),
+                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+            compiled.incrementAndGet();
+            bytecodeBytes.addAndGet(bytes.length);
+            return result;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    private static DynamicConstantDesc<Object> classData(ClassDesc type, int index) {
+        return DynamicConstantDesc.ofNamed(CLASS_DATA_AT, "_", type, index);
+    }
+
+    /** Blocks translated so far. */
+    public long compiledBlocks() {
+        return compiled.get();
+    }
+
+    /** Total class-file bytes generated. */
+    public long generatedBytes() {
+        return bytecodeBytes.get();
+    }
+}
