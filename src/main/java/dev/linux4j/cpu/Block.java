@@ -18,6 +18,11 @@ public final class Block {
         this.insns = insns;
     }
 
+    /** False once a write to or unmapping of its code invalidated it. */
+    public boolean isValid() {
+        return valid;
+    }
+
     public long start() {
         return start;
     }

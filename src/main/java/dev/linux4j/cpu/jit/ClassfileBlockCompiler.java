@@ -13,6 +13,7 @@ import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.Exec;
 import dev.linux4j.cpu.Insn;
 import java.lang.classfile.ClassFile;
+import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.DirectMethodHandleDesc;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * site in the generated code is monomorphic and HotSpot inlines the semantics into one method:
  * the interpreter's dispatch disappears while the meaning stays the interpreter's own.
  *
+ * <p>A block whose last instruction branches back to its start becomes a JVM loop that polls
+ * {@link Cpu#mayContinue()} and the block's validity on each back edge.
+ *
  * <p>Generated methods stay far below the 8,000-byte compilation limit: about 20 bytes per
  * guest instruction and at most 64 instructions per block; {@link #MAX_METHOD_BYTES} is
  * checked after generation.
@@ -42,6 +46,8 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
     private static final ClassDesc CD_EXEC = ClassDesc.of(Exec.class.getName());
     private static final ClassDesc CD_INSN = ClassDesc.of(Insn.class.getName());
     private static final ClassDesc CD_COMPILED = ClassDesc.of(CompiledBlock.class.getName());
+    private static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
+    private static final MethodTypeDesc MTD_BOOLEAN = MethodTypeDesc.of(ConstantDescs.CD_boolean);
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_CPU);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     private static final DirectMethodHandleDesc CLASS_DATA_AT = ConstantDescs.ofConstantBootstrap(
@@ -61,6 +67,7 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
             data.add(insn.exec);
             data.add(insn);
         }
+        data.add(block);
         ClassDesc self = ClassDesc.of("dev.linux4j.cpu.jit.Block$" + Long.toHexString(block.start()) + "$"
                 + COUNTER.incrementAndGet());
         byte[] bytes = ClassFile.of().build(self, cb -> {
@@ -71,6 +78,9 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
                     .invokespecial(CD_Object, INIT_NAME, MTD_void)
                     .return_());
             cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
+                Label top = code.newLabel();
+                Label exit = code.newLabel();
+                code.labelBinding(top);
                 for (int k = 0; k < n; k++) {
                     Insn insn = block.insn(k);
                     code.aload(1).ldc(insn.next).putfield(CD_CPU, "rip", CD_long);
@@ -79,6 +89,15 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
                     code.ldc(classData(CD_INSN, 2 * k + 1));
                     code.invokeinterface(CD_EXEC, "exec", MTD_EXEC);
                 }
+                // A block that jumps back to its own start loops here, without returning to the
+                // dispatcher, while it stays valid and the CPU may continue (the back-edge poll).
+                code.aload(1).getfield(CD_CPU, "rip", CD_long).ldc(block.start()).lcmp().ifne(exit);
+                code.ldc(classData(CD_BLOCK, 2 * n)).invokevirtual(CD_BLOCK, "isValid", MTD_BOOLEAN).ifeq(exit);
+                code.aload(1).invokevirtual(CD_CPU, "mayContinue", MTD_BOOLEAN).ifeq(exit);
+                code.aload(1).dup().getfield(CD_CPU, "instructionsRetired", CD_long).ldc((long) n).ladd()
+                        .putfield(CD_CPU, "instructionsRetired", CD_long);
+                code.goto_(top);
+                code.labelBinding(exit);
                 code.return_();
             });
         });
