@@ -156,9 +156,30 @@ public final class Cpu {
         return new CpuExit.Fault(kind, rip, f.address(), f.write(), new byte[0]);
     }
 
+    /**
+     * Whether compiled code looping inside one block may start another iteration: no exit to the
+     * kernel is pending and nobody asked the CPU to stop (the back-edge poll of DESIGN.md's JIT).
+     */
+    public boolean mayContinue() {
+        return !interruptRequested && pendingExit == null;
+    }
+
     /** Asks {@link #run()} to return at the next block boundary; callable from any thread. */
     public void requestInterrupt() {
         interruptRequested = true;
+    }
+
+    /**
+     * Writes the 512-byte FXSAVE image of the x87/SSE state to guest memory at {@code addr}
+     * (signal frames); bytes 416-511 are left as they were, as FXSAVE leaves them.
+     */
+    public void fxsaveTo(long addr) {
+        SseState.fxsave(this, addr);
+    }
+
+    /** Loads x87/SSE state from an FXSAVE image at {@code addr} (rt_sigreturn); MXCSR must be valid. */
+    public void fxrstorFrom(long addr) {
+        SseState.fxrstor(this, addr);
     }
 
     /** SYSCALL's semantics hook: end the block and exit to the kernel. */
