@@ -63,6 +63,14 @@ public final class Fcntl {
     public static final int F_GETPIPE_SZ = 1032;
     public static final int F_ADD_SEALS = 1033;
     public static final int F_GET_SEALS = 1034;
+    public static final int F_SETOWN_EX = 15;
+    public static final int F_GETOWN_EX = 16;
+    public static final int F_SETLEASE = 1024;
+    public static final int F_GETLEASE = 1025;
+    /** struct f_owner_ex types. */
+    public static final int F_OWNER_TID = 0;
+    public static final int F_OWNER_PID = 1;
+    public static final int F_OWNER_PGRP = 2;
     public static final int FD_CLOEXEC = 1;
 
     // access(2) modes

@@ -99,6 +99,149 @@ public final class HostNative {
         }
     }
 
+    private static final MethodHandle IOCTL = find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CAPTURE_ERRNO,
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SYMLINK = find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle READLINK = find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+
+    /**
+     * ioctl(2) on a host fd with a pointer argument: {@code buf} is copied in, and back out
+     * afterwards (for terminal requests such as TCGETS and TIOCGWINSZ). Returns the result or
+     * -errno; -38 (ENOSYS) when unavailable.
+     */
+    public static int ioctl(int fd, long request, byte[] buf) {
+        if (IOCTL == null) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment mem = arena.allocate(Math.max(buf.length, 1), 8);
+            MemorySegment.copy(buf, 0, mem, ValueLayout.JAVA_BYTE, 0, buf.length);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, mem);
+            if (rc < 0) {
+                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            }
+            MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
+            return rc;
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** symlink(2) storing {@code target} byte for byte (java.nio would normalize its slashes). */
+    public static int symlink(byte[] target, String linkPath) {
+        if (SYMLINK == null) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment t = arena.allocate(target.length + 1L);
+            MemorySegment.copy(target, 0, t, ValueLayout.JAVA_BYTE, 0, target.length);
+            int rc = (int) SYMLINK.invokeExact(state, t, arena.allocateFrom(linkPath));
+            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** readlink(2): the target's bytes exactly as stored, or null with {@code errno[0]} set; ENOSYS when unavailable. */
+    public static byte[] readlink(String path, int[] errno) {
+        if (READLINK == null) {
+            errno[0] = 38;
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment buf = arena.allocate(4096);
+            long n = (long) READLINK.invokeExact(state, arena.allocateFrom(path), buf, 4096L);
+            if (n < 0) {
+                errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return null;
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        } catch (Throwable t) {
+            errno[0] = 5;
+            return null;
+        }
+    }
+
+    private static final MethodHandle OPENDIR = find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle READDIR = find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSEDIR = find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS));
+
+    /** One host directory entry: inode number, d_type and name bytes. */
+    public record HostDirent(long ino, int type, byte[] name) {}
+
+    /**
+     * The entries of a host directory in the host's own readdir order, "." and ".." included
+     * (java.nio drops them and so loses their place). Reads the libc {@code struct dirent} of a
+     * 64-bit Linux host: d_ino at 0, d_type at 18, d_name at 19. Returns null with
+     * {@code errno[0]} set when the directory cannot be opened; ENOSYS (38) when unavailable.
+     */
+    public static java.util.List<HostDirent> readdir(String path, int[] errno) {
+        if (OPENDIR == null || READDIR == null || CLOSEDIR == null) {
+            errno[0] = 38;
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(state, arena.allocateFrom(path));
+            if (dir.address() == 0) {
+                errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return null;
+            }
+            java.util.List<HostDirent> out = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    // NULL is the end: readdir fails only for a bad DIR*, which cannot happen here.
+                    MemorySegment ent = (MemorySegment) READDIR.invokeExact(state, dir);
+                    if (ent.address() == 0) {
+                        return out;
+                    }
+                    MemorySegment d = ent.reinterpret(19 + 256);
+                    long ino = d.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    int type = d.get(ValueLayout.JAVA_BYTE, 18) & 0xff;
+                    byte[] name = d.asSlice(19).getString(0, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    out.add(new HostDirent(ino, type, name));
+                }
+            } finally {
+                int ignored = (int) CLOSEDIR.invokeExact(dir);
+            }
+        } catch (Throwable t) {
+            errno[0] = 5;
+            return null;
+        }
+    }
+
+    private static final MethodHandle STATFS = find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
+
+    /** statfs(2) of a host path into the 120-byte x86-64 struct statfs. Returns 0 or -errno; -38 when unavailable. */
+    public static int statfs(String path, byte[] out) {
+        if (STATFS == null || out.length < 120) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment buf = arena.allocate(120, 8);
+            int rc = (int) STATFS.invokeExact(state, arena.allocateFrom(path), buf);
+            if (rc != 0) {
+                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            }
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, 0, 120);
+            return 0;
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
     private static int callInt(MethodHandle h, int fallback) {
         if (h == null) {
             return fallback;

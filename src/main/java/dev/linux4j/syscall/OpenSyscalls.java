@@ -95,7 +95,9 @@ final class OpenSyscalls {
         }
         int createMode = mode & ~task.group().umask() & 07777;
         FileOps ops = loc.fs().open(loc.fsPath(), flags, createMode);
-        FileDescription file = new FileDescription(ops, flags | O_LARGEFILE, loc.guestPath(), loc);
+        // force_o_largefile(): 64-bit Linux marks every open file O_LARGEFILE, but not O_PATH ones.
+        int fileFlags = (flags & O_PATH) != 0 ? flags : flags | O_LARGEFILE;
+        FileDescription file = new FileDescription(ops, fileFlags, loc.guestPath(), loc);
         try {
             return task.files().install(file, (flags & O_CLOEXEC) != 0);
         } catch (ErrnoException e) {

@@ -41,8 +41,19 @@ public interface FileSystem {
     /** Directory entries of a directory, "." and ".." first. */
     List<DirEntry> list(String path);
 
-    /** statfs(2) fields: f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_namelen, f_frsize. */
+    /**
+     * statfs(2) fields: f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_namelen, f_frsize;
+     * optionally followed by f_fsid (val[0] in the low 32 bits, val[1] in the high) and f_flags (ST_*).
+     */
     long[] statfs(String path);
+
+    /**
+     * chown(2) of the file itself (no symlink following) after the VFS checked permission; -1
+     * leaves the owner or group unchanged. Linux: EPERM where the file system cannot do it.
+     */
+    default void chown(String path, int uid, int gid) {
+        throw dev.linux4j.abi.ErrnoException.of(dev.linux4j.abi.Errno.EPERM);
+    }
 
     /** Whether the caller may access the file: access(2) semantics for the given R_OK/W_OK/X_OK mask. */
     boolean access(String path, int mode);

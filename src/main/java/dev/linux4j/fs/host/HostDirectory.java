@@ -31,9 +31,15 @@ final class HostDirectory implements FileOps {
         return fs.stat(path);
     }
 
+    /** The listing getdents walks; taken again whenever reading starts from position 0 (open, rewinddir). */
+    private List<DirEntry> snapshot;
+
     @Override
-    public List<DirEntry> readdir(FileDescription file) {
-        return fs.list(path);
+    public synchronized List<DirEntry> readdir(FileDescription file) {
+        if (snapshot == null || file.position() == 0) {
+            snapshot = fs.list(path);
+        }
+        return snapshot;
     }
 
     @Override

@@ -119,6 +119,15 @@ public final class HostFileSystem implements FileSystem {
     @Override
     public String readlink(String path) {
         Path p = host(path);
+        int[] errno = new int[1];
+        byte[] exact = HostNative.readlink(p.toString(), errno);
+        if (exact != null) {
+            return new String(exact, StandardCharsets.UTF_8);
+        }
+        if (errno[0] != 38) {
+            Errno e = Errno.of(errno[0]);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
         try {
             return Files.readSymbolicLink(p).toString();
         } catch (java.nio.file.NotLinkException e) {
@@ -340,10 +349,34 @@ public final class HostFileSystem implements FileSystem {
     @Override
     public void symlink(String target, String linkPath) {
         checkWritable();
+        int rc = HostNative.symlink(target.getBytes(StandardCharsets.UTF_8), host(linkPath).toString());
+        if (rc != -38) {
+            if (rc < 0) {
+                Errno e = Errno.of(-rc);
+                throw ErrnoException.of(e == null ? Errno.EIO : e);
+            }
+            return;
+        }
         try {
             Files.createSymbolicLink(host(linkPath), Path.of(target));
         } catch (IOException e) {
             throw HostErrors.io(e);
+        }
+    }
+
+    /** chown on the host: only what the host lets this user do (a group the user belongs to). */
+    @Override
+    public void chown(String path, int uid, int gid) {
+        checkWritable();
+        try {
+            if (uid != -1) {
+                Files.setAttribute(host(path), "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (gid != -1) {
+                Files.setAttribute(host(path), "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            throw HostErrors.toErrno(e);
         }
     }
 
@@ -384,6 +417,15 @@ public final class HostFileSystem implements FileSystem {
     @Override
     public List<DirEntry> list(String path) {
         Path dir = host(path);
+        int[] errno = new int[1];
+        List<HostNative.HostDirent> exact = HostNative.readdir(dir.toString(), errno);
+        if (exact != null) {
+            return fromHostOrder(path, dir, exact);
+        }
+        if (errno[0] != 38) {
+            Errno e = Errno.of(errno[0]);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
         List<DirEntry> out = new ArrayList<>();
         StatBuf self = statHost(dir);
         StatBuf parent = path.isEmpty() ? self : statHost(dir.getParent());
@@ -406,8 +448,46 @@ public final class HostFileSystem implements FileSystem {
         return out;
     }
 
+    /**
+     * The host's entries in the host's readdir order, so a guest walking a directory sees what a
+     * native program sees. ".." of this file system's root is the root itself (the guest cannot
+     * look above it); an entry the host types DT_UNKNOWN is typed from its lstat.
+     */
+    private static List<DirEntry> fromHostOrder(String path, Path dir, List<HostNative.HostDirent> entries) {
+        List<DirEntry> out = new ArrayList<>(entries.size());
+        for (HostNative.HostDirent e : entries) {
+            long ino = e.ino();
+            int type = e.type();
+            boolean dotdot = e.name().length == 2 && e.name()[0] == '.' && e.name()[1] == '.';
+            if (dotdot && path.isEmpty()) {
+                ino = statHost(dir).ino();
+            } else if (type == Stat.DT_UNKNOWN) {
+                try {
+                    type = Stat.dtype(statHost(dir.resolve(new String(e.name(), StandardCharsets.UTF_8))).mode());
+                } catch (ErrnoException gone) {
+                    continue; // vanished between readdir and stat
+                }
+            }
+            out.add(new DirEntry(ino, type, e.name()));
+        }
+        return out;
+    }
+
     @Override
     public long[] statfs(String path) {
+        byte[] raw = new byte[120];
+        int rc = HostNative.statfs(host(path).toString(), raw);
+        if (rc == 0) {
+            // The host's own struct statfs (x86-64 layout, which every 64-bit Linux shares for these fields).
+            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            long flags = b.getLong(80) | (readOnly ? 1 : 0);
+            return new long[] {b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(32),
+                b.getLong(40), b.getLong(48), b.getLong(64), b.getLong(72), b.getLong(56), flags};
+        }
+        if (rc != -38) {
+            Errno e = Errno.of(-rc);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
         try {
             var store = Files.getFileStore(host(path));
             long bsize = 4096;

@@ -96,6 +96,49 @@ public final class HostStreamFile implements FileOps {
                 4096, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
     }
 
+    /**
+     * Terminal requests (TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ) and FIONREAD. On one of the JVM's
+     * own stdio fds they go to the host fd, so the guest sees the host terminal — or the host's
+     * ENOTTY for a pipe or file. On an embedder's stream there is no terminal (ENOTTY) and
+     * FIONREAD counts what the stream has buffered.
+     */
+    @Override
+    public long ioctl(FileDescription file, int cmd, long arg, IoctlContext context) {
+        int size = switch (cmd) {
+            case dev.linux4j.abi.Ioctls.TCGETS, dev.linux4j.abi.Ioctls.TCSETS, dev.linux4j.abi.Ioctls.TCSETSW,
+                    dev.linux4j.abi.Ioctls.TCSETSF -> dev.linux4j.abi.Ioctls.SIZEOF_TERMIOS;
+            case dev.linux4j.abi.Ioctls.TIOCGWINSZ, dev.linux4j.abi.Ioctls.TIOCSWINSZ ->
+                    dev.linux4j.abi.Ioctls.SIZEOF_WINSIZE;
+            case dev.linux4j.abi.Ioctls.FIONREAD -> 4;
+            default -> throw ErrnoException.of(Errno.ENOTTY);
+        };
+        boolean toHost = cmd == dev.linux4j.abi.Ioctls.TCSETS || cmd == dev.linux4j.abi.Ioctls.TCSETSW
+                || cmd == dev.linux4j.abi.Ioctls.TCSETSF || cmd == dev.linux4j.abi.Ioctls.TIOCSWINSZ;
+        if (hostFd < 0) {
+            if (cmd != dev.linux4j.abi.Ioctls.FIONREAD) {
+                throw ErrnoException.of(Errno.ENOTTY);
+            }
+            int available;
+            try {
+                available = in == null ? 0 : in.available();
+            } catch (IOException e) {
+                available = 0;
+            }
+            context.write(arg, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, available).array());
+            return 0;
+        }
+        byte[] buf = toHost ? context.read(arg, size) : new byte[size];
+        int rc = HostNative.ioctl(hostFd, cmd & 0xffffffffL, buf);
+        if (rc < 0) {
+            Errno e = Errno.of(-rc);
+            throw ErrnoException.of(rc == -38 ? Errno.ENOTTY : e == null ? Errno.EIO : e);
+        }
+        if (!toHost) {
+            context.write(arg, buf);
+        }
+        return rc;
+    }
+
     @Override
     public void fsync(FileDescription file) {
         throw ErrnoException.of(Errno.EINVAL);

@@ -1,0 +1,311 @@
+package dev.linux4j.syscall;
+
+import static dev.linux4j.abi.Fcntl.*;
+import static dev.linux4j.abi.Ioctls.*;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Flock;
+import dev.linux4j.abi.Stat;
+import dev.linux4j.abi.StatBuf;
+import dev.linux4j.kernel.FdTable;
+import dev.linux4j.kernel.Task;
+import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileOps;
+
+/**
+ * Calls on a descriptor itself: dup, dup2, dup3 (fs/file.c), fcntl (fs/fcntl.c), ioctl
+ * (fs/ioctl.c), fsync and fdatasync (fs/sync.c).
+ */
+final class FdSyscalls {
+    private FdSyscalls() {}
+
+    /** Linux's OFFSET_MAX for a 64-bit loff_t. */
+    private static final long OFFSET_MAX = Long.MAX_VALUE;
+
+    /**
+     * fdget: the description behind {@code fd} for calls that need a real open file. EBADF for
+     * a closed descriptor and for an O_PATH one (FMODE_PATH files are invisible to fdget).
+     */
+    static FileDescription fdget(Task task, int fd) {
+        FileDescription file = task.files().get(fd);
+        if (file.isPath()) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        return file;
+    }
+
+    // ---------------------------------------------------------------- dup
+
+    /** dup(2): {@code int dup(int oldfd)}. */
+    static long dup(Task task, SyscallArgs args) {
+        int oldfd = args.int32(0);
+        FileDescription file = task.files().get(oldfd);
+        return installCopy(task.files(), file, false, 0);
+    }
+
+    /** dup2(2): {@code int dup2(int oldfd, int newfd)}; onto itself it only checks that oldfd is open. */
+    static long dup2(Task task, SyscallArgs args) {
+        int oldfd = args.int32(0);
+        int newfd = args.int32(1);
+        if (oldfd == newfd) {
+            task.files().get(oldfd);
+            return newfd;
+        }
+        return dup3(task, oldfd, newfd, 0);
+    }
+
+    /** dup3(2): {@code int dup3(int oldfd, int newfd, int flags)}; EINVAL for the same fd or flags other than O_CLOEXEC. */
+    static long dup3(Task task, SyscallArgs args) {
+        int oldfd = args.int32(0);
+        int newfd = args.int32(1);
+        int flags = args.int32(2);
+        if ((flags & ~O_CLOEXEC) != 0 || oldfd == newfd) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return dup3(task, oldfd, newfd, flags);
+    }
+
+    /** ksys_dup3: newfd is unsigned, so a negative one is past the limit (EBADF). */
+    private static long dup3(Task task, int oldfd, int newfd, int flags) {
+        FdTable files = task.files();
+        if (newfd < 0 || newfd >= files.limit()) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        FileDescription file = files.get(oldfd);
+        file.retain();
+        try {
+            files.installAt(newfd, file, (flags & O_CLOEXEC) != 0);
+        } catch (ErrnoException e) {
+            file.release();
+            throw e;
+        }
+        return newfd;
+    }
+
+    /** Installs another reference to {@code file} at the lowest free descriptor >= {@code min}. */
+    private static int installCopy(FdTable files, FileDescription file, boolean cloexec, int min) {
+        file.retain();
+        try {
+            return files.install(file, cloexec, min);
+        } catch (ErrnoException e) {
+            file.release();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- fcntl
+
+    /**
+     * fcntl(2): {@code int fcntl(int fd, int cmd, ... /* arg *&#47;)}. F_DUPFD, F_DUPFD_CLOEXEC,
+     * F_GETFD, F_SETFD, F_GETFL, F_SETFL; record locks are validated as Linux validates them and
+     * then always granted (F_GETLK reports no conflicting lock); F_GETOWN/F_GETSIG report 0 and
+     * F_SETOWN/F_SETSIG are accepted without effect.
+     */
+    static long fcntl(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        int cmd = args.int32(1);
+        long arg = args.raw(2);
+        FileDescription file = task.files().get(fd);
+        if (file.isPath() && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD && cmd != F_SETFD
+                && cmd != F_GETFL) {
+            throw ErrnoException.of(Errno.EBADF); // check_fcntl_cmd
+        }
+        return switch (cmd) {
+            case F_DUPFD, F_DUPFD_CLOEXEC -> {
+                int from = (int) arg;
+                if (from < 0 || from >= task.files().limit()) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                yield installCopy(task.files(), file, cmd == F_DUPFD_CLOEXEC, from);
+            }
+            case F_GETFD -> task.files().closeOnExec(fd) ? FD_CLOEXEC : 0;
+            case F_SETFD -> {
+                task.files().setCloseOnExec(fd, (arg & FD_CLOEXEC) != 0);
+                yield 0;
+            }
+            case F_GETFL -> file.flags();
+            case F_SETFL -> {
+                file.setStatusFlags((int) arg);
+                yield 0;
+            }
+            case F_GETLK, F_OFD_GETLK -> getlk(task, file, cmd, arg);
+            case F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW -> setlk(task, file, cmd, arg);
+            case F_GETOWN, F_GETSIG -> 0;
+            case F_SETOWN -> 0;
+            case F_GETOWN_EX -> {
+                task.memory().write(arg, new byte[8]); // {F_OWNER_TID, 0}: no owner
+                yield 0;
+            }
+            case F_SETOWN_EX -> {
+                int type = task.memory().read32(arg);
+                if (type != F_OWNER_TID && type != F_OWNER_PID && type != F_OWNER_PGRP) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                yield 0;
+            }
+            case F_SETSIG -> {
+                if (arg < 0 || arg > 64) {
+                    throw ErrnoException.of(Errno.EINVAL); // beyond _NSIG
+                }
+                yield 0;
+            }
+            case F_GETLEASE -> Flock.F_UNLCK;
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        };
+    }
+
+    /** fcntl_getlk: no lock ever conflicts, so l_type becomes F_UNLCK and the rest is left as it was. */
+    private static long getlk(Task task, FileDescription file, int cmd, long flockPtr) {
+        AddressSpace mem = task.memory();
+        byte[] raw = mem.read(flockPtr, Flock.SIZEOF_FLOCK);
+        int type = shortAt(raw, Flock.L_TYPE);
+        if (cmd == F_GETLK && type != Flock.F_RDLCK && type != Flock.F_WRLCK) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        toPosixLock(file, raw);
+        if (cmd == F_OFD_GETLK && intAt(raw, Flock.L_PID) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        mem.write(flockPtr, new byte[] {(byte) Flock.F_UNLCK, 0});
+        return 0;
+    }
+
+    /** fcntl_setlk: validated, then granted at once (locks are not yet shared between processes). */
+    private static long setlk(Task task, FileDescription file, int cmd, long flockPtr) {
+        byte[] raw = task.memory().read(flockPtr, Flock.SIZEOF_FLOCK);
+        int type = toPosixLock(file, raw);
+        if ((cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW) && intAt(raw, Flock.L_PID) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if ((type == Flock.F_RDLCK && !file.readable()) || (type == Flock.F_WRLCK && !file.writable())) {
+            throw ErrnoException.of(Errno.EBADF); // check_fmode_for_setlk
+        }
+        return 0;
+    }
+
+    /** flock_to_posix_lock: checks l_whence, the range and l_type; returns l_type. */
+    private static int toPosixLock(FileDescription file, byte[] raw) {
+        int whence = shortAt(raw, Flock.L_WHENCE);
+        long start = longAt(raw, Flock.L_START);
+        long len = longAt(raw, Flock.L_LEN);
+        long base = switch (whence) {
+            case SEEK_SET -> 0;
+            case SEEK_CUR -> file.position();
+            case SEEK_END -> file.ops().size(file);
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        };
+        if (start > OFFSET_MAX - base) {
+            throw ErrnoException.of(Errno.EOVERFLOW);
+        }
+        start += base;
+        if (start < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (len > 0 && len - 1 > OFFSET_MAX - start) {
+            throw ErrnoException.of(Errno.EOVERFLOW);
+        }
+        if (len < 0 && start + len < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int type = shortAt(raw, Flock.L_TYPE);
+        if (type != Flock.F_RDLCK && type != Flock.F_WRLCK && type != Flock.F_UNLCK) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return type;
+    }
+
+    private static int shortAt(byte[] b, int off) {
+        return (short) ((b[off] & 0xff) | (b[off + 1] << 8));
+    }
+
+    private static int intAt(byte[] b, int off) {
+        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | b[off + 3] << 24;
+    }
+
+    private static long longAt(byte[] b, int off) {
+        return (intAt(b, off) & 0xffffffffL) | ((long) intAt(b, off + 4) << 32);
+    }
+
+    // ---------------------------------------------------------------- ioctl
+
+    /**
+     * ioctl(2): {@code int ioctl(int fd, unsigned long request, ...)}. The generic requests of
+     * do_vfs_ioctl (FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC, FIOQSIZE, FIONREAD on a regular file)
+     * are answered here; the rest go to the file (terminal requests on a host terminal), and
+     * anything a file does not know is ENOTTY.
+     */
+    static long ioctl(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        int cmd = args.int32(1);
+        long arg = args.raw(2);
+        FileDescription file = fdget(task, fd);
+        AddressSpace mem = task.memory();
+        switch (cmd) {
+            case FIOCLEX, FIONCLEX -> {
+                task.files().setCloseOnExec(fd, cmd == FIOCLEX);
+                return 0;
+            }
+            case FIONBIO -> {
+                int on = mem.read32(arg);
+                int flags = file.flags();
+                file.setStatusFlags(on != 0 ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+                return 0;
+            }
+            case FIOASYNC -> {
+                int on = mem.read32(arg);
+                if ((on != 0) != ((file.flags() & FASYNC) != 0)) {
+                    throw ErrnoException.of(Errno.ENOTTY); // no file here has ->fasync (SIGIO) yet
+                }
+                return 0;
+            }
+            case FIOQSIZE -> {
+                StatBuf st = file.ops().stat(file);
+                int type = st.mode() & Stat.S_IFMT;
+                if (type != Stat.S_IFDIR && type != Stat.S_IFREG && type != Stat.S_IFLNK) {
+                    break;
+                }
+                mem.write64(arg, st.blocks() * 512);
+                return 0;
+            }
+            case FIONREAD -> {
+                FileOps ops = file.ops();
+                if (ops.seekable() && Stat.isReg(ops.stat(file).mode())) {
+                    mem.write32(arg, (int) (ops.size(file) - file.position()));
+                    return 0;
+                }
+            }
+            default -> { }
+        }
+        return file.ops().ioctl(file, cmd, arg, new GuestMemory(mem));
+    }
+
+    /** Guest memory as an ioctl sees it (copy_from_user / copy_to_user). */
+    private record GuestMemory(AddressSpace mem) implements FileOps.IoctlContext {
+        @Override
+        public byte[] read(long addr, int len) {
+            return mem.read(addr, len);
+        }
+
+        @Override
+        public void write(long addr, byte[] data) {
+            mem.write(addr, data);
+        }
+    }
+
+    // ---------------------------------------------------------------- fsync
+
+    /** fsync(2): {@code int fsync(int fd)}; EINVAL for files that cannot be synced (pipes, terminals). */
+    static long fsync(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        FileDescription file = fdget(task, fd);
+        file.ops().fsync(file);
+        return 0;
+    }
+
+    /** fdatasync(2): {@code int fdatasync(int fd)}; the same as fsync here. */
+    static long fdatasync(Task task, SyscallArgs args) {
+        return fsync(task, args);
+    }
+}
