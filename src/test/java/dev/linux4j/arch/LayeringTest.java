@@ -37,8 +37,9 @@ class LayeringTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.linux4j");
+        // Main classes only, whatever the build directory is called.
+        ImportOption mainOnly = location -> !location.contains("/test-classes/");
+        classes = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.linux4j");
     }
 
     @Test
