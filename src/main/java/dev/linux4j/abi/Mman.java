@@ -35,6 +35,11 @@ public final class Mman {
     public static final int MREMAP_FIXED = 2;
     public static final int MREMAP_DONTUNMAP = 4;
 
+    // msync(2) flags, include/uapi/asm-generic/mman-common.h
+    public static final int MS_ASYNC = 1;
+    public static final int MS_INVALIDATE = 2;
+    public static final int MS_SYNC = 4;
+
     public static final int MADV_NORMAL = 0;
     public static final int MADV_RANDOM = 1;
     public static final int MADV_SEQUENTIAL = 2;

@@ -3,7 +3,10 @@ package dev.linux4j.cli;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.cpu.jit.ClassfileBlockCompiler;
 import dev.linux4j.fs.dev.DevFileSystem;
+import dev.linux4j.fs.host.FakeRootFileSystem;
+import dev.linux4j.fs.host.FallbackFileSystem;
 import dev.linux4j.fs.host.HostFileSystem;
+import dev.linux4j.fs.proc.ProcFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
 import dev.linux4j.host.HostNative;
 import dev.linux4j.kernel.Credentials;
@@ -14,6 +17,7 @@ import dev.linux4j.loader.ExecException;
 import dev.linux4j.syscall.Dispatcher;
 import dev.linux4j.syscall.SyscallTable;
 import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.FileSystem;
 import dev.linux4j.vfs.Vfs;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,6 +54,32 @@ public final class Machine {
     private final boolean warnUnimplemented;
     private final String cwd;
     private final Jit jit;
+    private final List<Bind> binds;
+    private final boolean hostFallback;
+    private final boolean fakeRoot;
+
+    /**
+     * A host directory mounted into the guest tree ({@code --bind HOST:GUEST[:ro]}).
+     *
+     * @param host the host directory or file
+     * @param guest the absolute guest path it appears at
+     * @param readOnly writes fail with EROFS
+     */
+    public record Bind(Path host, String guest, boolean readOnly) {
+        /** Parses {@code HOST:GUEST[:ro]} (GUEST defaults to HOST). */
+        public static Bind parse(String spec) {
+            String[] parts = spec.split(":", -1);
+            boolean ro = parts.length == 3 && parts[2].equals("ro");
+            if (parts.length > 3 || parts.length == 3 && !ro && !parts[2].equals("rw") || parts[0].isEmpty()) {
+                throw new IllegalArgumentException("--bind takes HOST:GUEST[:ro], not " + spec);
+            }
+            String guest = parts.length >= 2 && !parts[1].isEmpty() ? parts[1] : parts[0];
+            if (!guest.startsWith("/")) {
+                throw new IllegalArgumentException("--bind: the guest path must be absolute: " + guest);
+            }
+            return new Bind(Path.of(parts[0]), Path.of(guest).normalize().toString(), ro);
+        }
+    }
 
     /** How guest code runs. */
     public enum Jit {
@@ -72,6 +102,9 @@ public final class Machine {
         this.warnUnimplemented = b.warnUnimplemented;
         this.cwd = b.cwd;
         this.jit = b.jit;
+        this.binds = List.copyOf(b.binds);
+        this.hostFallback = b.hostFallback;
+        this.fakeRoot = b.fakeRoot;
     }
 
     public static Builder builder() {
@@ -87,6 +120,30 @@ public final class Machine {
         private boolean warnUnimplemented;
         private String cwd;
         private Jit jit = Jit.ON;
+        private final List<Bind> binds = new ArrayList<>();
+        private boolean hostFallback;
+        private boolean fakeRoot;
+
+        /** Mounts a host directory into the guest tree (--bind). */
+        public Builder bind(Bind bind) {
+            this.binds.add(bind);
+            return this;
+        }
+
+        /**
+         * The FreeBSD Linuxulator lookup (--host-fallback): a path missing in the guest root is
+         * looked up in the host's root. Off by default: it makes the host visible to the guest.
+         */
+        public Builder hostFallback(boolean on) {
+            this.hostFallback = on;
+            return this;
+        }
+
+        /** The guest runs as uid/gid 0 with root's view of ownership; chown is recorded, not done (--fake-root). */
+        public Builder fakeRoot(boolean on) {
+            this.fakeRoot = on;
+            return this;
+        }
 
         /** Whether and when guest code is translated to JVM bytecode (default {@link Jit#ON}). */
         public Builder jit(Jit mode) {
@@ -177,13 +234,17 @@ public final class Machine {
         if (!Files.isDirectory(root)) {
             throw new ExecFailure(root + ": root is not a directory", 126);
         }
-        Vfs vfs = new Vfs(new HostFileSystem(root, false));
+        Vfs vfs = buildVfs();
         vfs.mount("/dev", new DevFileSystem(), false);
-        Credentials cred = Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
+        ProcFileSystem proc = new ProcFileSystem(vfs);
+        vfs.mount("/proc", proc, false);
+        Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
+                : Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
         KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
                 warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors(),
                 jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
+        proc.attach(kernel.processes());
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));
         String program = argv.get(0);
@@ -196,6 +257,25 @@ public final class Machine {
             boolean notFound = e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR;
             throw new ExecFailure(program + ": " + e.getMessage(), notFound ? 127 : 126);
         }
+    }
+
+    /** The guest root (with the host fallback when asked) and the bind mounts, each under --fake-root's view. */
+    private Vfs buildVfs() throws ExecFailure {
+        FakeRootFileSystem.Ledger ledger = fakeRoot ? new FakeRootFileSystem.Ledger(HostNative.getuid(),
+                HostNative.getgid()) : null;
+        FileSystem rootFs = new HostFileSystem(root, false);
+        if (hostFallback) {
+            rootFs = new FallbackFileSystem(rootFs, new HostFileSystem(Path.of("/"), false));
+        }
+        Vfs vfs = new Vfs(ledger != null ? new FakeRootFileSystem(rootFs, ledger) : rootFs);
+        for (Bind b : binds) {
+            if (!Files.exists(b.host())) {
+                throw new ExecFailure("--bind: " + b.host() + " does not exist", 126);
+            }
+            FileSystem fs = new HostFileSystem(b.host(), b.readOnly());
+            vfs.mount(b.guest(), ledger != null ? new FakeRootFileSystem(fs, ledger) : fs, b.readOnly());
+        }
+        return vfs;
     }
 
     /** execvp(3)'s search: the first PATH entry holding an executable regular file. */

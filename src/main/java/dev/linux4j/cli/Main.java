@@ -21,6 +21,9 @@ public final class Main {
 
             options:
               --root DIR            guest root file system (default /)
+              --bind HOST:GUEST[:ro]  mount a host directory at GUEST in the guest (ro: EROFS on writes)
+              --host-fallback       look a path up in the host root when the guest root lacks it
+              --fake-root           run as uid/gid 0; chown is recorded, host ownership untouched
               --strace[=FILE]       log every syscall in strace's format (to stderr or FILE)
               --osrelease R         kernel release uname reports (default %s)
               --hostname NAME       host name uname reports (default the host's)
@@ -54,6 +57,15 @@ public final class Main {
                     case "--root" -> builder.root(Path.of(value(args, ++i, inline, name, true)));
                     case "--osrelease" -> builder.osRelease(value(args, ++i, inline, name, true));
                     case "--hostname" -> builder.hostname(value(args, ++i, inline, name, true));
+                    case "--bind" -> {
+                        try {
+                            builder.bind(Machine.Bind.parse(value(args, ++i, inline, name, true)));
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageError(e.getMessage());
+                        }
+                    }
+                    case "--host-fallback" -> builder.hostFallback(true);
+                    case "--fake-root" -> builder.fakeRoot(true);
                     case "--strace" -> builder.strace(inline == null ? System.err
                             : new PrintStream(new FileOutputStream(inline), true));
                     case "--warn-unimplemented" -> builder.warnUnimplemented(true);
@@ -70,7 +82,8 @@ public final class Main {
                     }
                     default -> throw new UsageError("unknown option " + name);
                 }
-                if (inline != null && (name.equals("--root") || name.equals("--osrelease") || name.equals("--hostname"))) {
+                if (inline != null && (name.equals("--root") || name.equals("--osrelease") || name.equals("--hostname")
+                        || name.equals("--bind"))) {
                     i--; // the value was inline; do not consume the next argument
                 }
             }

@@ -106,6 +106,39 @@ public final class FdTable {
         return java.util.stream.IntStream.range(0, files.length).filter(i -> files[i] != null).toArray();
     }
 
+    /** fork: a new table with the same descriptions (each one more reference) and close-on-exec bits. */
+    public FdTable fork() {
+        FdTable child = new FdTable();
+        synchronized (this) {
+            child.files = files.clone();
+            child.cloexec = cloexec.clone();
+            child.limit = limit;
+            for (FileDescription f : child.files) {
+                if (f != null) {
+                    f.retain();
+                }
+            }
+        }
+        return child;
+    }
+
+    /** execve: closes every close-on-exec descriptor (do_close_on_exec). */
+    public void closeOnExec() {
+        java.util.List<FileDescription> doomed = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (int fd = 0; fd < files.length; fd++) {
+                if (files[fd] != null && cloexec[fd]) {
+                    doomed.add(files[fd]);
+                    files[fd] = null;
+                    cloexec[fd] = false;
+                }
+            }
+        }
+        for (FileDescription f : doomed) {
+            f.release();
+        }
+    }
+
     /** Closes everything (process exit). */
     public void closeAll() {
         FileDescription[] doomed;

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Linux kernel instance inside the JVM (DESIGN.md decision 5): the pid space, the VFS and
@@ -38,10 +37,11 @@ public final class Kernel {
 
     private final KernelConfig config;
     private final SyscallGate gate;
-    private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
+    private final ProcessTree tree = new ProcessTree(FIRST_PID);
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private final long bootNanos = System.nanoTime();
+    private final Procs procs = new Procs(this);
 
     public Kernel(KernelConfig config, SyscallGate gate) {
         this.config = config;
@@ -58,6 +58,20 @@ public final class Kernel {
 
     SyscallGate gate() {
         return gate;
+    }
+
+    /** The live processes as /proc sees them. */
+    public dev.linux4j.vfs.ProcessDirectory processes() {
+        return procs;
+    }
+
+    Procs procs() {
+        return procs;
+    }
+
+    /** The pid space and process tree. */
+    public ProcessTree tree() {
+        return tree;
     }
 
     /** Nanoseconds since this kernel booted (CLOCK_MONOTONIC's and /proc/uptime's origin). */
@@ -86,24 +100,27 @@ public final class Kernel {
             int mode = fd == 0 ? dev.linux4j.abi.Fcntl.O_RDONLY : dev.linux4j.abi.Fcntl.O_WRONLY;
             files.installAt(fd, new FileDescription(stdio[fd], mode, "pipe:[" + fd + "]", null), false);
         }
-        int pid = nextPid.getAndIncrement();
-        ThreadGroup group = new ThreadGroup(this, pid, 1, files, cwd, config.umask(), config.credentials());
+        int pid = tree.allocatePid();
+        ThreadGroup group = new ThreadGroup(this, pid, null, files, cwd, config.umask(), config.credentials());
         Task task = new Task(this, group, pid);
         try {
             try {
                 execve(task, program, argv, envp);
             } catch (ExecException e) {
                 if (!e.pastPointOfNoReturn()) {
+                    group.exit(ExitStatus.exited(127));
+                    group.taskExited(task);
                     throw e;
                 }
                 // After the point of no return execve cannot fail back to its caller: Linux
                 // kills the process with SIGSEGV (fs/exec.c, force_fatal_sig).
                 group.killBySignal(Signal.SIGSEGV);
+                group.taskExited(task);
                 return group.exitStatus();
             }
             task.run();
         } finally {
-            group.releaseResources();
+            tree.killAll();
         }
         return group.exitStatus();
     }
@@ -113,6 +130,12 @@ public final class Kernel {
      * no PATH search here), building the stack from argv and envp.
      */
     public void execve(Task task, String path, List<String> argv, List<String> envp) throws ExecException {
+        execve(task, path, argv, envp, path, 0);
+    }
+
+    /** {@code filename} is what the caller asked for (AT_EXECFN, comm); {@code depth} counts #! levels. */
+    private void execve(Task task, String path, List<String> argv, List<String> envp, String filename, int depth)
+            throws ExecException {
         ThreadGroup group = task.group();
         Vfs.Resolved resolved;
         try {
@@ -128,12 +151,28 @@ public final class Kernel {
                 || !resolved.location().fs().access(resolved.location().fsPath(), dev.linux4j.abi.Fcntl.X_OK)) {
             throw new ExecException(Errno.EACCES, "Permission denied");
         }
-        ImageFile image = openImage(group.cwd(), resolved.guestPath());
+        ImageFile image;
+        try {
+            image = openImage(group.cwd(), resolved.guestPath());
+        } catch (ErrnoException e) {
+            throw new ExecException(e.errno(), e.errno().message());
+        }
+        List<String> script = Scripts.interpreter(image);
+        if (script != null) {
+            if (depth >= Scripts.MAX_DEPTH) {
+                throw new ExecException(Errno.ELOOP, Errno.ELOOP.message());
+            }
+            List<String> newArgv = new ArrayList<>(script);
+            newArgv.add(path);
+            newArgv.addAll(argv.subList(Math.min(1, argv.size()), argv.size()));
+            execve(task, script.get(0), newArgv, envp, filename, depth + 1);
+            return;
+        }
         AddressSpace space = new AddressSpace();
         byte[] random16 = new byte[16];
         random.nextBytes(random16);
         Credentials cred = group.credentials();
-        ExecParams params = new ExecParams(bytesOf(argv), bytesOf(envp), path.getBytes(StandardCharsets.UTF_8),
+        ExecParams params = new ExecParams(bytesOf(argv), bytesOf(envp), filename.getBytes(StandardCharsets.UTF_8),
                 cred.uid(), cred.euid(), cred.gid(), cred.egid(), false, random16, HWCAP, 0, "x86_64", 2048);
         LoadedImage loaded;
         try {
@@ -142,9 +181,15 @@ public final class Kernel {
             space.destroy();
             throw e;
         }
+        // Past the point of no return (begin_new_exec): close-on-exec, handlers, the alternate stack.
+        group.files().closeOnExec();
+        group.signalActions().resetHandled();
+        SignalFrame.setAltStack(task, 0, dev.linux4j.abi.Sigcontext.SS_DISABLE, 0, 0);
         group.replaceImage(space);
+        group.releaseVfork();
         group.setImage(resolved.guestPath(), argv, envp, loaded.auxvAddress(), loaded.auxvLength());
-        group.setComm(Vfs.nameOf(resolved.guestPath()));
+        group.setComm(Vfs.nameOf(filename));
+        procs.exec(group, loaded);
         task.newCpu();
         Cpu cpu = task.cpu();
         cpu.rip = loaded.entry();

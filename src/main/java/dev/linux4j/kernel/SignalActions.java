@@ -30,6 +30,32 @@ public final class SignalActions {
         mask[sig] = newMask;
     }
 
+    /** fork: the child gets a copy of every disposition. */
+    void copyFrom(SignalActions other) {
+        long[][] copy;
+        synchronized (other) {
+            copy = new long[][] {other.handler.clone(), other.flags.clone(), other.restorer.clone(), other.mask.clone()};
+        }
+        synchronized (this) {
+            System.arraycopy(copy[0], 0, handler, 0, handler.length);
+            System.arraycopy(copy[1], 0, flags, 0, flags.length);
+            System.arraycopy(copy[2], 0, restorer, 0, restorer.length);
+            System.arraycopy(copy[3], 0, mask, 0, mask.length);
+        }
+    }
+
+    /** execve (flush_signal_handlers): handled signals go back to SIG_DFL; ignored ones stay ignored. */
+    synchronized void resetHandled() {
+        for (int sig = 1; sig < handler.length; sig++) {
+            if (handler[sig] != SIG_IGN) {
+                handler[sig] = SIG_DFL;
+            }
+            flags[sig] = 0;
+            restorer[sig] = 0;
+            mask[sig] = 0;
+        }
+    }
+
     public synchronized long handler(int sig) {
         return handler[sig];
     }

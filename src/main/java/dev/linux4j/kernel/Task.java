@@ -1,9 +1,9 @@
 package dev.linux4j.kernel;
 
-import dev.linux4j.abi.Signal;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.CpuExit;
 import dev.linux4j.memory.Mmu;
+import dev.linux4j.vfs.Sleep;
 import java.util.HexFormat;
 
 /**
@@ -15,7 +15,24 @@ public final class Task {
     private final ThreadGroup group;
     private final int tid;
     private volatile Cpu cpu;
-    private long signalMask;
+
+    // Signal state (see Signals): guarded by group.siglock.
+    final SigPending pending = new SigPending();
+    long mask;
+    /** sigsuspend/pselect/ppoll: the mask to put back once a handler's frame holds it. */
+    long savedMask;
+    boolean restoreMask;
+    long altSp;
+    long altSize;
+    int altFlags;
+    private boolean sleeping;
+    private volatile Thread thread;
+    /** thread.trap_nr, error_code and cr2 of the last fault, as sigcontext reports them. */
+    long trapNumber;
+    long trapError;
+    long trapAddress;
+    /** What restart_syscall(2) resumes after ERESTART_RESTARTBLOCK (nanosleep's time left), or null. */
+    private volatile java.util.function.ToLongFunction<Task> restartBlock;
     private long clearChildTid;
     private long robustListHead;
     private long robustListLength;
@@ -60,13 +77,59 @@ public final class Task {
         return group.files();
     }
 
-    public synchronized long signalMask() {
-        return signalMask;
+    public long signalMask() {
+        synchronized (group.siglock) {
+            return mask;
+        }
     }
 
-    public synchronized void setSignalMask(long mask) {
-        // SIGKILL and SIGSTOP cannot be blocked.
-        signalMask = mask & ~((1L << (Signal.SIGKILL - 1)) | (1L << (Signal.SIGSTOP - 1)));
+    public void setSignalMask(long newMask) {
+        synchronized (group.siglock) {
+            // SIGKILL and SIGSTOP cannot be blocked.
+            mask = newMask & ~Signals.UNBLOCKABLE;
+        }
+    }
+
+    /** A signal may be deliverable: interrupt a sleep and the running CPU (siglock held). */
+    void signalWake() {
+        Thread t = thread;
+        if (sleeping && t != null) {
+            t.interrupt();
+        }
+        Cpu c = cpu;
+        if (c != null) {
+            c.requestInterrupt();
+        }
+    }
+
+    /** This task's side of {@link Sleep}: sleeps end early when a signal is deliverable. */
+    private final Sleep.Sleeper sleeper = new Sleep.Sleeper() {
+        @Override
+        public boolean enter() {
+            synchronized (group.siglock) {
+                if (group.exiting() || Signals.deliverable(Task.this)) {
+                    return false;
+                }
+                sleeping = true;
+                return true;
+            }
+        }
+
+        @Override
+        public void leave() {
+            synchronized (group.siglock) {
+                sleeping = false;
+                Thread.interrupted();
+            }
+        }
+    };
+
+    public java.util.function.ToLongFunction<Task> restartBlock() {
+        return restartBlock;
+    }
+
+    public void setRestartBlock(java.util.function.ToLongFunction<Task> block) {
+        restartBlock = block;
     }
 
     public synchronized long clearChildTid() {
@@ -92,37 +155,55 @@ public final class Task {
 
     /** Runs the task until its thread group exits. */
     void run() {
-        while (!group.exiting()) {
-            CpuExit exit = cpu.run();
-            switch (exit) {
-                case CpuExit.Syscall s -> kernel.gate().syscall(this);
-                case CpuExit.Fault f -> fault(f);
-                case CpuExit.Halt h -> group.killBySignal(Signal.SIGSEGV);
-                case CpuExit.Interrupt i -> {
-                    // exit or signal requested: the loop condition checks
-                }
-            }
+        Procs.enter(this);
+        thread = Thread.currentThread();
+        Sleep.bind(sleeper);
+        try {
+            runLoop();
+        } finally {
+            Sleep.bind(null);
+            Procs.enter(null);
+            group.taskExited(this);
         }
     }
 
-    /**
-     * A CPU exception becomes the signal Linux sends for it (arch/x86/kernel/traps.c,
-     * arch/x86/mm/fault.c). Handlers for synchronous signals come with signal delivery; until
-     * then the default action applies, which for all of these is to dump core.
-     */
+    private void runLoop() {
+        while (!group.exiting()) {
+            CpuExit exit = cpu.run();
+            long nr = -1;
+            switch (exit) {
+                case CpuExit.Syscall s -> {
+                    nr = cpu.r[Cpu.RAX];
+                    kernel.gate().syscall(this);
+                    if (nr == dev.linux4j.abi.Sysno.NR_rt_sigreturn) {
+                        nr = -1; // restore_sigcontext sets orig_ax = -1: no restart
+                    } else if (cpu.r[Cpu.RAX] == dev.linux4j.abi.Errno.EPIPE.negated() && writes(nr)) {
+                        SignalCalls.sendSelf(this, dev.linux4j.abi.Signal.SIGPIPE); // pipe_write's send_sig
+                    }
+                }
+                case CpuExit.Fault f -> fault(f);
+                case CpuExit.Halt h -> Signals.force(this, Traps.halt(this));
+                case CpuExit.Interrupt i -> {
+                    // a signal, or the exit of the thread group: delivery below, the loop checks
+                }
+            }
+            Signals.deliver(this, nr);
+        }
+    }
+
+    /** The write family: EPIPE from them comes with SIGPIPE. */
+    private static boolean writes(long nr) {
+        return nr == dev.linux4j.abi.Sysno.NR_write || nr == dev.linux4j.abi.Sysno.NR_writev
+                || nr == dev.linux4j.abi.Sysno.NR_pwrite64 || nr == dev.linux4j.abi.Sysno.NR_pwritev
+                || nr == dev.linux4j.abi.Sysno.NR_pwritev2;
+    }
+
+    /** A CPU exception becomes the signal Linux sends for it, delivered like any other. */
     private void fault(CpuExit.Fault f) {
-        int sig = switch (f.kind()) {
-            case PAGE_NOT_MAPPED, PAGE_PROTECTION, GENERAL_PROTECTION -> Signal.SIGSEGV;
-            case PAGE_BEYOND_EOF -> Signal.SIGBUS;
-            case DIVIDE_ERROR, X87_FP_ERROR, SIMD_FP_ERROR -> Signal.SIGFPE;
-            case INVALID_OPCODE, UNIMPLEMENTED_OPCODE -> Signal.SIGILL;
-            case BREAKPOINT -> Signal.SIGTRAP;
-        };
         if (f.kind() == CpuExit.FaultKind.UNIMPLEMENTED_OPCODE) {
             kernel.reportOnce("insn:" + HexFormat.of().formatHex(f.bytes()), String.format(
                     "unimplemented instruction %s at 0x%x", HexFormat.of().formatHex(f.bytes()), f.rip()));
         }
-        kernel.straceSignal(this, sig, f);
-        group.killBySignal(sig);
+        Signals.force(this, Traps.signalFor(this, f));
     }
 }

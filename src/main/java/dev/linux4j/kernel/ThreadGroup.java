@@ -16,7 +16,6 @@ import java.util.List;
 public final class ThreadGroup {
     private final Kernel kernel;
     private final int pid;
-    private final int ppid;
     private final FdTable files;
     private final SignalActions signalActions = new SignalActions();
     private final List<Task> tasks = new ArrayList<>();
@@ -34,15 +33,40 @@ public final class ThreadGroup {
     private volatile ExitStatus exitStatus;
     private final long[][] rlimits = Rlimits.defaults();
 
-    ThreadGroup(Kernel kernel, int pid, int ppid, FdTable files, String cwd, int umask, Credentials credentials) {
+    // Signal state (see Signals): guarded by siglock.
+    final Object siglock = new Object();
+    final SigPending shared = new SigPending();
+    boolean stopped;
+    int stopSignal;
+    final IntervalTimer realTimer = new IntervalTimer(this);
+
+    // Process tree state (see ProcessTree): guarded by kernel.tree().
+    ThreadGroup parent;
+    final List<ThreadGroup> children = new ArrayList<>();
+    int pgid;
+    int sid;
+    boolean zombie;
+    int stopReport;
+    boolean continuedReport;
+    int exitSignal = Signal.SIGCHLD;
+    int pdeathSignal;
+    boolean childSubreaper;
+    /** False for a CLONE_VM child: the address space belongs to its parent (vfork). */
+    volatile boolean ownsSpace = true;
+    /** Counted down when a vfork child execs or exits: its parent resumes. */
+    volatile java.util.concurrent.CountDownLatch vforkDone;
+
+    ThreadGroup(Kernel kernel, int pid, ThreadGroup parent, FdTable files, String cwd, int umask,
+            Credentials credentials) {
         this.kernel = kernel;
         this.pid = pid;
-        this.ppid = ppid;
+        this.parent = parent;
         this.files = files;
         this.cwd = cwd;
         this.umask = umask;
         this.credentials = credentials;
         kernel.procs().register(this);
+        kernel.tree().add(this, parent);
     }
 
     public Kernel kernel() {
@@ -54,7 +78,17 @@ public final class ThreadGroup {
     }
 
     public int ppid() {
-        return ppid;
+        return kernel.tree().ppid(this);
+    }
+
+    /** The process group id. */
+    public int pgid() {
+        return kernel.tree().pgid(this);
+    }
+
+    /** The session id. */
+    public int sid() {
+        return kernel.tree().sid(this);
     }
 
     public FdTable files() {
@@ -73,9 +107,34 @@ public final class ThreadGroup {
         return codeCache;
     }
 
+    /**
+     * fork: takes the parent's image facts, limits, dispositions and identity; the address
+     * space (a copy, or the parent's own for CLONE_VM) and its code cache are given.
+     */
+    void inheritFrom(ThreadGroup p, AddressSpace newSpace, CodeCache cache, boolean owns) {
+        synchronized (p) {
+            synchronized (this) {
+                space = newSpace;
+                codeCache = cache;
+                ownsSpace = owns;
+                comm = p.comm;
+                exePath = p.exePath;
+                argv = p.argv;
+                envp = p.envp;
+                auxvAddress = p.auxvAddress;
+                auxvLength = p.auxvLength;
+                for (int i = 0; i < rlimits.length; i++) {
+                    rlimits[i] = p.rlimits[i].clone();
+                }
+            }
+        }
+        signalActions.copyFrom(p.signalActions);
+    }
+
     /** Replaces the address space (execve). The old one's frames go back to the pool. */
     synchronized void replaceImage(AddressSpace newSpace) {
-        AddressSpace old = space;
+        AddressSpace old = ownsSpace ? space : null;
+        ownsSpace = true;
         space = newSpace;
         codeCache = new CodeCache(newSpace, Instructions.decoder());
         codeCache.setCompiler(kernel.config().compiler(), kernel.config().compileThreshold());
@@ -160,6 +219,20 @@ public final class ThreadGroup {
         tasks.add(task);
     }
 
+    /** A task stopped running; the last one releases the process (it becomes a zombie). */
+    void taskExited(Task task) {
+        boolean last;
+        synchronized (this) {
+            last = tasks.remove(task) && tasks.isEmpty();
+        }
+        if (last) {
+            if (exitStatus == null) {
+                exit(ExitStatus.exited(0));
+            }
+            releaseResources();
+        }
+    }
+
     public synchronized List<Task> tasks() {
         return List.copyOf(tasks);
     }
@@ -181,9 +254,14 @@ public final class ThreadGroup {
             }
             exitStatus = status;
         }
-        for (Task t : tasks()) {
-            t.cpu().requestInterrupt();
+        synchronized (siglock) {
+            stopped = false;
+            siglock.notifyAll();
+            for (Task t : tasks()) {
+                t.signalWake();
+            }
         }
+        realTimer.set(0, 0);
     }
 
     /** Kills the group with a signal's default "terminate" or "core" action. */
@@ -196,16 +274,27 @@ public final class ThreadGroup {
         return sig == Signal.SIGCHLD || sig == Signal.SIGWINCH || sig == Signal.SIGURG || sig == Signal.SIGCONT;
     }
 
+    /** The process's last task has stopped: files and memory go, and the tree hears of it. */
     void releaseResources() {
-        kernel.procs().unregister(this);
         files.closeAll();
         AddressSpace s;
         synchronized (this) {
             s = space;
             space = null;
         }
-        if (s != null) {
+        if (s != null && ownsSpace) {
             s.destroy();
+        }
+        releaseVfork();
+        kernel.tree().exited(this);
+    }
+
+    /** A vfork child exec'd or exited: the parent may run again. */
+    void releaseVfork() {
+        java.util.concurrent.CountDownLatch l = vforkDone;
+        if (l != null) {
+            vforkDone = null;
+            l.countDown();
         }
     }
 }

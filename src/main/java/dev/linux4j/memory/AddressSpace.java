@@ -30,6 +30,8 @@ public final class AddressSpace {
     static final long PTE_MAPPED = 8;
     /** Decoded instructions are cached from this page: writes must invalidate them. */
     static final long PTE_CODE = 16;
+    /** The frame belongs to {@link SharedFilePages} (a MAP_SHARED file page), not to this space. */
+    static final long PTE_SHARED = 32;
     static final long PTE_FLAGS = 0xfff;
     static final long FRAME_MASK = ~0xfffL;
 
@@ -119,12 +121,56 @@ public final class AddressSpace {
                 pte = pte(vpn);
                 frame = pte & FRAME_MASK;
                 if (frame == 0 && (pte & PTE_MAPPED) != 0) {
-                    frame = pool.allocate();
-                    setPte(vpn, frame | (pte & PTE_FLAGS));
+                    frame = populate(addr, pte, access == PROT_WRITE);
                 }
             }
         }
         return frame;
+    }
+
+    /**
+     * The first touch of a page (handle_mm_fault): a zero frame for anonymous memory; for a
+     * private file mapping a frame filled from the file (the tail past EOF zeroed), for a shared
+     * one the file's cached page. A page wholly past EOF is SIGBUS (filemap_fault's VM_FAULT_SIGBUS).
+     */
+    private long populate(long addr, long pte, boolean write) {
+        long vpn = addr >>> PAGE_SHIFT;
+        Map.Entry<Long, Vma> e = vmas.floorEntry(vpn << PAGE_SHIFT);
+        Vma v = e == null || e.getValue().end() <= addr ? null : e.getValue();
+        long frame;
+        long shared = 0;
+        if (v == null || v.file() == null) {
+            frame = pool.allocate();
+        } else {
+            long offset = v.offset() + ((vpn << PAGE_SHIFT) - v.start());
+            long size = v.file().size();
+            if (Long.compareUnsigned(offset, (size + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1)) >= 0) {
+                throw new GuestFault(addr, GuestFault.Kind.BEYOND_EOF, write);
+            }
+            if (v.sharedFile()) {
+                frame = SharedFilePages.acquire(v.file(), offset >>> PAGE_SHIFT);
+                shared = PTE_SHARED;
+            } else {
+                frame = pool.allocate();
+                SharedFilePages.fillPrivate(v.file(), frame, offset);
+            }
+        }
+        setPte(vpn, frame | (pte & PTE_FLAGS) | shared);
+        return frame;
+    }
+
+    /** Drops the frame of a page-table entry: back to the pool, or one reference less on a shared file page. */
+    private void releaseFrame(long pte, Vma v, long pageAddr, boolean writeBack) {
+        long frame = pte & FRAME_MASK;
+        if (frame == 0) {
+            return;
+        }
+        if ((pte & PTE_SHARED) != 0 && v != null && v.file() != null) {
+            long offset = v.offset() + (pageAddr - v.start());
+            SharedFilePages.release(v.file().identity(), offset >>> PAGE_SHIFT, writeBack);
+        } else {
+            pool.release(frame);
+        }
     }
 
     /** Marks a page as holding decoded code; later writes to it go through {@link #frameFor}. */
@@ -176,6 +222,19 @@ public final class AddressSpace {
      * @return the mapped address
      */
     public synchronized long map(long addr, long length, int prot, int flags, String name, long offset) {
+        return map(addr, length, prot, flags, name, offset, null);
+    }
+
+    /**
+     * Maps {@code file} from {@code offset} (or anonymous memory when null), as mmap(2). The
+     * mapping takes over one reference to the file. MAP_PRIVATE pages are read from the file at
+     * first touch into private frames; MAP_SHARED pages are the file's cached pages
+     * ({@link SharedFilePages}). Placement as for anonymous memory.
+     *
+     * @return the mapped address
+     */
+    public synchronized long map(long addr, long length, int prot, int flags, String name, long offset,
+            MappedFile file) {
         if (length <= 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
@@ -210,7 +269,7 @@ public final class AddressSpace {
             }
         }
         insertVma(new Vma(start, start + len, prot & 7, flags & (MAP_SHARED | MAP_GROWSDOWN | MAP_NORESERVE | MAP_STACK),
-                name, offset));
+                name, offset, file));
         long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
         for (long p = start; p < start + len; p += PAGE_SIZE) {
             setPte(p >>> PAGE_SHIFT, pteFlags);
@@ -268,17 +327,18 @@ public final class AddressSpace {
         CodeWatcher w = codeWatcher;
         for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
             vmas.remove(v.start());
+            boolean writeBack = v.sharedFile() && (v.prot() & PROT_WRITE) != 0;
             for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
                 long vpn = p >>> PAGE_SHIFT;
                 long pte = pte(vpn);
-                long frame = pte & FRAME_MASK;
-                if (frame != 0) {
-                    pool.release(frame);
-                }
+                releaseFrame(pte, v, p, writeBack);
                 if ((pte & PTE_CODE) != 0 && w != null) {
                     w.codeChanged(p);
                 }
                 setPte(vpn, 0);
+            }
+            if (v.file() != null) {
+                v.file().release();
             }
         }
         generation++;
@@ -292,6 +352,9 @@ public final class AddressSpace {
         }
         Vma v = e.getValue();
         if (v.start() < addr && v.end() > addr) {
+            if (v.file() != null) {
+                v.file().retain();
+            }
             vmas.put(v.start(), v.withRange(v.start(), addr));
             vmas.put(addr, v.withRange(addr, v.end()));
         }
@@ -319,6 +382,9 @@ public final class AddressSpace {
             Map.Entry<Long, Vma> e = vmas.floorEntry(cursor);
             if (e == null || e.getValue().end() <= cursor) {
                 throw ErrnoException.of(Errno.ENOMEM);
+            }
+            if ((prot & PROT_WRITE) != 0 && e.getValue().sharedFile() && !e.getValue().file().writable()) {
+                throw ErrnoException.of(Errno.EACCES); // a shared mapping of a file not open for writing
             }
             cursor = e.getValue().end();
         }
@@ -399,10 +465,17 @@ public final class AddressSpace {
                 long pte = pte(src);
                 frame = pte & FRAME_MASK;
                 setPte(src, pte & ~FRAME_MASK);
+                if (frame != 0) {
+                    frame |= pte & PTE_SHARED;
+                }
             }
             setPte((target + off) >>> PAGE_SHIFT, pteFlags | frame);
         }
-        insertVma(new Vma(target, target + newLen, v.prot(), v.flags(), v.name(), v.offset()));
+        if (v.file() != null) {
+            v.file().retain();
+        }
+        insertVma(new Vma(target, target + newLen, v.prot(), v.flags(), v.name(), v.offset() + (oldAddr - v.start()),
+                v.file()));
         if ((flags & MREMAP_DONTUNMAP) == 0) {
             unmapLocked(oldAddr, oldLen);
         }
@@ -410,19 +483,80 @@ public final class AddressSpace {
         return target;
     }
 
-    /** madvise(MADV_DONTNEED): private anonymous pages read back as zeros. */
+    /**
+     * madvise(MADV_DONTNEED): private anonymous pages read back as zeros, private file pages
+     * are read from the file again, shared file pages stay the file's.
+     */
     public synchronized void discard(long addr, long length) {
         long len = pageAlignUp(length);
         for (long p = addr; p < addr + len; p += PAGE_SIZE) {
             long vpn = p >>> PAGE_SHIFT;
             long pte = pte(vpn);
-            long frame = pte & FRAME_MASK;
-            if (frame != 0) {
-                pool.release(frame);
-                setPte(vpn, pte & PTE_FLAGS);
+            if ((pte & FRAME_MASK) != 0) {
+                Map.Entry<Long, Vma> e = vmas.floorEntry(p);
+                Vma v = e == null || e.getValue().end() <= p ? null : e.getValue();
+                releaseFrame(pte, v, p, v != null && v.sharedFile() && (v.prot() & PROT_WRITE) != 0);
+                setPte(vpn, pte & PTE_FLAGS & ~PTE_SHARED);
             }
         }
         generation++;
+    }
+
+    /**
+     * msync(2)'s work: writes the shared file pages of [addr, addr+length) back to their files.
+     *
+     * @throws ErrnoException ENOMEM if part of the range is unmapped
+     */
+    public void sync(long addr, long length) {
+        List<Vma> shared = new ArrayList<>();
+        synchronized (this) {
+            long end = addr + pageAlignUp(length);
+            if (!isMapped(addr, end - addr)) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+            Map.Entry<Long, Vma> first = vmas.floorEntry(addr);
+            long from = first != null ? first.getKey() : addr;
+            for (Vma v : vmas.subMap(from, true, end, false).values()) {
+                if (v.sharedFile() && v.end() > addr) {
+                    shared.add(v);
+                }
+            }
+            for (Vma v : shared) {
+                long s = Math.max(v.start(), addr);
+                long e = Math.min(v.end(), end);
+                SharedFilePages.writeBack(v.file().identity(), v.offset() + (s - v.start()), e - s);
+            }
+        }
+    }
+
+    /**
+     * mincore(2): one byte per page of [addr, addr+length), bit 0 set when the page is resident.
+     *
+     * @throws ErrnoException ENOMEM if part of the range is unmapped
+     */
+    public synchronized byte[] residency(long addr, long length) {
+        long pages = pageAlignUp(length) >>> PAGE_SHIFT;
+        if (!isMapped(addr, length)) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        byte[] vec = new byte[(int) pages];
+        for (int k = 0; k < pages; k++) {
+            long p = addr + ((long) k << PAGE_SHIFT);
+            long pte = pte(p >>> PAGE_SHIFT);
+            boolean resident = (pte & FRAME_MASK) != 0;
+            if (!resident) {
+                Map.Entry<Long, Vma> e = vmas.floorEntry(p);
+                Vma v = e == null ? null : e.getValue();
+                if (v != null && v.end() > p && v.file() != null) {
+                    // A file page is resident when the file's page cache holds it (the host caches the file).
+                    long offset = v.offset() + (p - v.start());
+                    resident = v.sharedFile() ? SharedFilePages.isCached(v.file().identity(), offset >>> PAGE_SHIFT)
+                            : offset < v.file().size();
+                }
+            }
+            vec[k] = (byte) (resident ? 1 : 0);
+        }
+        return vec;
     }
 
     /** True if every page of [addr, addr+len) is mapped (madvise/msync/mincore's ENOMEM check). */
@@ -439,6 +573,29 @@ public final class AddressSpace {
     /** A snapshot of the mappings in address order. */
     public synchronized List<Vma> vmas() {
         return List.copyOf(vmas.values());
+    }
+
+    /** Pages in [start, end) backed by a frame (touched at least once): /proc's resident set. */
+    public synchronized long residentPages(long start, long end) {
+        long count = 0;
+        long last = (end + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+        for (long vpn = start >>> PAGE_SHIFT; vpn < last; ) {
+            long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
+            if (l2 == null) {
+                vpn = ((vpn >>> (L2_BITS + L3_BITS)) + 1) << (L2_BITS + L3_BITS); // skip an empty L2 table
+                continue;
+            }
+            long[] l3 = l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
+            if (l3 == null) {
+                vpn = ((vpn >>> L3_BITS) + 1) << L3_BITS; // skip an empty L3 table
+                continue;
+            }
+            if ((l3[(int) vpn & ((1 << L3_BITS) - 1)] & FRAME_MASK) != 0) {
+                count++;
+            }
+            vpn++;
+        }
+        return count;
     }
 
     // ---------------------------------------------------------------- brk
@@ -597,6 +754,38 @@ public final class AddressSpace {
 
     public String readString(long addr, int max) {
         return new String(readCString(addr, max), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * fork(2)'s dup_mmap: a new address space with the same mappings, brk and mmap base. Private
+     * pages already touched are copied (a full copy, not yet copy-on-write); MAP_SHARED file
+     * pages are shared with the file's page cache, as the parent's are.
+     */
+    public synchronized AddressSpace fork() {
+        AddressSpace child = new AddressSpace();
+        child.mmapBase = mmapBase;
+        child.brkStart = brkStart;
+        child.brk = brk;
+        child.vmas.putAll(vmas);
+        for (Vma v : vmas.values()) {
+            if (v.file() != null) {
+                v.file().retain(); // the child's VMA names the file too (get_file in dup_mmap)
+            }
+            for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
+                long vpn = p >>> PAGE_SHIFT;
+                long pte = pte(vpn) & ~PTE_CODE;
+                long frame = pte & FRAME_MASK;
+                if (frame != 0 && (pte & PTE_SHARED) != 0 && v.file() != null) {
+                    frame = SharedFilePages.acquire(v.file(), (v.offset() + (p - v.start())) >>> PAGE_SHIFT);
+                } else if (frame != 0) {
+                    long copy = pool.allocate();
+                    java.lang.foreign.MemorySegment.copy(RAW, frame, RAW, copy, PAGE_SIZE);
+                    frame = copy;
+                }
+                child.setPte(vpn, (pte & PTE_FLAGS & ~PTE_CODE) | frame);
+            }
+        }
+        return child;
     }
 
     /** Releases every frame: the address space is gone (exit, or execve replaced it). */

@@ -50,6 +50,8 @@ public final class Dispatcher implements SyscallGate {
                 result = e.errno().negated();
             } catch (GuestFault f) {
                 result = Errno.EFAULT.negated();
+            } catch (dev.linux4j.vfs.RestartSyscall r) {
+                result = -r.code();
             }
         }
         if (task.group().exiting() && entry != null

@@ -5,7 +5,11 @@ import static dev.linux4j.abi.Mman.*;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.kernel.Task;
+import dev.linux4j.abi.Stat;
+import dev.linux4j.abi.StatBuf;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.memory.MappedFile;
+import dev.linux4j.vfs.FileDescription;
 
 /** Memory mappings: mm/mmap.c, mm/mprotect.c, mm/mremap.c, mm/madvise.c. */
 final class MmapSyscalls {
@@ -19,8 +23,8 @@ final class MmapSyscalls {
 
     /**
      * mmap(2): {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}.
-     * Anonymous mappings; file mappings (fd) come with the dynamic-linking work and are refused
-     * with ENODEV for now.
+     * Anonymous memory, and regular files MAP_PRIVATE (copy on write) or MAP_SHARED (the file's
+     * pages); /dev/zero maps anonymous memory as on Linux. The checks follow do_mmap().
      */
     static long mmap(Task task, SyscallArgs args) {
         long addr = args.pointer(0);
@@ -42,12 +46,47 @@ final class MmapSyscalls {
         if (Long.compareUnsigned(length, TASK_SIZE) > 0) {
             throw ErrnoException.of(Errno.ENOMEM);
         }
-        if ((flags & MAP_ANONYMOUS) == 0) {
-            task.files().get(fd); // EBADF first, as Linux checks the fd
-            throw ErrnoException.of(Errno.ENODEV);
-        }
         int effectiveProt = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-        return task.memory().map(addr, length, effectiveProt, flags, "", 0);
+        if ((flags & MAP_ANONYMOUS) != 0) {
+            return task.memory().map(addr, length, effectiveProt, flags, "", 0);
+        }
+        FileDescription file = task.files().get(fd);
+        if (file.isPath()) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        long pages = AddressSpace.pageAlignUp(length);
+        if (offset < 0 || offset + pages < offset) {
+            throw ErrnoException.of(Errno.EOVERFLOW); // pgoff + len wraps
+        }
+        StatBuf st = file.ops().stat(file);
+        if ((st.mode() & Stat.S_IFMT) == Stat.S_IFCHR && "/dev/zero".equals(file.path())) {
+            // drivers/char/mem.c mmap_zero(): private zero pages (shared ones are shmem, alike for one process).
+            if (!file.readable()) {
+                throw ErrnoException.of(Errno.EACCES);
+            }
+            return task.memory().map(addr, length, effectiveProt, flags & ~MAP_ANONYMOUS, "/dev/zero", offset);
+        }
+        if (!Stat.isReg(st.mode())) {
+            throw ErrnoException.of(Errno.ENODEV); // no ->mmap (directories, pipes, most devices)
+        }
+        if (!file.readable()) {
+            throw ErrnoException.of(Errno.EACCES);
+        }
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0
+                && (!file.writable() || (file.flags() & dev.linux4j.abi.Fcntl.O_APPEND) != 0)) {
+            throw ErrnoException.of(Errno.EACCES);
+        }
+        if (type != MAP_PRIVATE) {
+            FileMappings.beforeAccess(file); // the cache starts from what read(2) would see
+        }
+        MappedFile mapped = FileMappings.of(file);
+        file.retain(); // the new VMA's reference (vma->vm_file)
+        try {
+            return task.memory().map(addr, length, effectiveProt, flags, file.path(), offset, mapped);
+        } catch (RuntimeException e) {
+            file.release();
+            throw e;
+        }
     }
 
     /** munmap(2): {@code int munmap(void *addr, size_t length)}. */
@@ -108,6 +147,49 @@ final class MmapSyscalls {
                 mem.discard(addr, length);
             }
             default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** msync(2): {@code int msync(void *addr, size_t length, int flags)}; writes shared file pages back. */
+    static long msync(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        int flags = args.int32(2);
+        if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0 || (addr & (PAGE_SIZE - 1)) != 0
+                || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC)) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long len = AddressSpace.pageAlignUp(length);
+        if (addr + len < addr) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        if (len == 0) {
+            return 0;
+        }
+        task.memory().sync(addr, len);
+        return 0;
+    }
+
+    /** mincore(2): {@code int mincore(void *addr, size_t length, unsigned char *vec)}. */
+    static long mincore(Task task, SyscallArgs args) {
+        long addr = args.pointer(0);
+        long length = args.sizeT(1);
+        long vec = args.pointer(2);
+        if ((addr & (PAGE_SIZE - 1)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long len = AddressSpace.pageAlignUp(length);
+        if (Long.compareUnsigned(addr + len, TASK_SIZE) > 0 || addr + len < addr) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        if (len == 0) {
+            return 0;
+        }
+        AddressSpace mem = task.memory();
+        for (long done = 0; done < len; done += 1L << 30) {
+            long chunk = Math.min(len - done, 1L << 30);
+            mem.write(vec + (done >>> PAGE_SHIFT), mem.residency(addr + done, chunk));
         }
         return 0;
     }

@@ -209,6 +209,7 @@ final class ReadWriteSyscalls {
         FileOps ops = file.ops();
         boolean positional = ops.seekable();
         long pos = offset >= 0 ? offset : positional ? file.position() : 0;
+        FileMappings.beforeAccess(file);
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
         long total = 0;
         while (total < count) {
@@ -259,13 +260,17 @@ final class ReadWriteSyscalls {
         if (!ops.seekable()) {
             return ops.write(file, data, off, len, 0);
         }
+        FileMappings.beforeAccess(file);
         if (offset >= 0) {
-            return ops.write(file, data, off, len, offset);
+            int n = ops.write(file, data, off, len, offset);
+            FileMappings.afterWrite(file, offset, n);
+            return n;
         }
         synchronized (file) {
             long pos = (file.flags() & O_APPEND) != 0 ? ops.size(file) : file.position();
             int n = ops.write(file, data, off, len, pos);
             file.setPosition(pos + n);
+            FileMappings.afterWrite(file, pos, n);
             return n;
         }
     }

@@ -114,9 +114,9 @@ final class TimeSyscalls {
     /** nanosleep(2): {@code int nanosleep(const struct timespec *req, struct timespec *rem)}. */
     static long nanosleep(Task task, SyscallArgs args) {
         long req = args.pointer(0);
+        long rem = args.pointer(1);
         long nanos = readTimespec(task, req);
-        sleep(nanos);
-        return 0;
+        return sleepRelative(task, nanos, rem);
     }
 
     /**
@@ -135,24 +135,35 @@ final class TimeSyscalls {
         long nanos = readTimespec(task, request);
         if ((flags & TIMER_ABSTIME) != 0) {
             nanos = nanos - start;
+            if (nanos > 0) {
+                try {
+                    dev.linux4j.vfs.Sleep.sleep(nanos, null);
+                } catch (dev.linux4j.vfs.RestartSyscall interrupted) {
+                    throw dev.linux4j.vfs.RestartSyscall.ERESTARTNOHAND; // same absolute deadline on restart
+                }
+            }
+            return 0;
         }
-        if (nanos > 0) {
-            sleep(nanos);
-        }
-        return 0;
+        return nanos > 0 ? sleepRelative(task, nanos, args.pointer(3)) : 0;
     }
 
-    private static void sleep(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        long left = nanos;
-        while (left > 0) {
-            try {
-                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ErrnoException.of(Errno.EINTR);
+    /**
+     * hrtimer_nanosleep for a relative time: interrupted by a signal, it writes the time left to
+     * {@code rem} and returns ERESTART_RESTARTBLOCK, so restart_syscall(2) sleeps only what is left.
+     */
+    private static long sleepRelative(Task task, long nanos, long rem) {
+        long[] left = {0};
+        try {
+            dev.linux4j.vfs.Sleep.sleep(nanos, left);
+            return 0;
+        } catch (dev.linux4j.vfs.RestartSyscall interrupted) {
+            if (rem != 0) {
+                task.memory().write64(rem, left[0] / 1_000_000_000L);
+                task.memory().write64(rem + 8, left[0] % 1_000_000_000L);
             }
-            left = deadline - System.nanoTime();
+            long remaining = left[0];
+            task.setRestartBlock(t -> sleepRelative(t, remaining, rem));
+            throw dev.linux4j.vfs.RestartSyscall.ERESTART_RESTARTBLOCK;
         }
     }
 }

@@ -59,6 +59,15 @@ public interface FileOps {
         return true;
     }
 
+    /**
+     * poll(2)'s event mask now (POLLIN 0x1, POLLOUT 0x4, POLLERR 0x8, POLLHUP 0x10, POLLRDNORM
+     * 0x40, POLLWRNORM 0x100). Linux: DEFAULT_POLLMASK without ->poll; here POLLIN follows
+     * {@link #readReady}. A file whose readiness changes must call {@link Sleep#wakePollers}.
+     */
+    default int poll(FileDescription file) {
+        return (readReady(file) ? 0x41 : 0) | 0x104;
+    }
+
     /** Called when the last descriptor referring to the file description is closed. */
     default void release(FileDescription file) {}
 

@@ -1,0 +1,42 @@
+package dev.linux4j.fs.proc;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One entry of the /proc tree, made on lookup (Linux's proc inodes are likewise instantiated
+ * per lookup from tables such as {@code tgid_base_stuff}). Content and link targets are
+ * computed when read, from the kernel's state at that moment.
+ */
+sealed interface ProcNode {
+    Attr attr();
+
+    /**
+     * Inode attributes.
+     *
+     * @param perm permission bits
+     * @param uid owner
+     * @param gid group
+     * @param timeSec atime, mtime and ctime
+     * @param size st_size (0 for nearly everything in /proc)
+     */
+    record Attr(int perm, int uid, int gid, long timeSec, long size) {
+        Attr withSize(long newSize) {
+            return new Attr(perm, uid, gid, timeSec, newSize);
+        }
+
+        Attr withPerm(int newPerm) {
+            return new Attr(newPerm, uid, gid, timeSec, size);
+        }
+    }
+
+    /** A file whose bytes are generated at read time (a seq_file). */
+    record File(Attr attr, Supplier<byte[]> content) implements ProcNode {}
+
+    /** A symlink; a null target reads as ENOENT (the process or descriptor went away). */
+    record Link(Attr attr, Supplier<String> target) implements ProcNode {}
+
+    /** A directory: its child names in readdir order, and lookup by name (null: no such entry). */
+    record Dir(Attr attr, Supplier<List<String>> names, Function<String, ProcNode> child) implements ProcNode {}
+}

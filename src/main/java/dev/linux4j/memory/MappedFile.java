@@ -1,0 +1,39 @@
+package dev.linux4j.memory;
+
+/**
+ * The file behind a file mapping, as the memory layer sees it: Linux's {@code vma->vm_file}
+ * reduced to what page faults and write-back need. The syscall layer adapts an open file to it.
+ *
+ * <p>References: a mapping holds one reference per VMA that names it ({@link #retain()} when a
+ * VMA is split, {@link #release()} when one goes away), as Linux's {@code get_file()} and
+ * {@code fput()} on {@code vm_file}; the file stays open while any mapping of it remains.
+ */
+public interface MappedFile {
+    /** The file size now (i_size): pages wholly beyond it fault with SIGBUS. */
+    long size();
+
+    /**
+     * Reads up to {@code len} bytes at {@code offset}.
+     *
+     * @return the bytes read; fewer only at end of file
+     */
+    int read(long offset, byte[] dst, int off, int len);
+
+    /** Writes {@code len} bytes at {@code offset} (write-back of a MAP_SHARED page). */
+    void write(long offset, byte[] src, int off, int len);
+
+    /** Whether the file was opened for writing (VM_MAYWRITE for a MAP_SHARED mapping). */
+    boolean writable();
+
+    /**
+     * What makes two opens of the same file the same file (the inode): MAP_SHARED mappings with
+     * equal identities share their pages. Must implement equals and hashCode.
+     */
+    Object identity();
+
+    /** Takes one more reference (a VMA was split in two). */
+    default void retain() {}
+
+    /** Drops one reference (a VMA naming the file was unmapped). */
+    default void release() {}
+}
