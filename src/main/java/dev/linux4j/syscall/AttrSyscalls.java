@@ -218,6 +218,7 @@ final class AttrSyscalls {
             throw ErrnoException.of(Errno.EINVAL);
         }
         file.ops().truncate(file, length);
+        FileMappings.afterTruncate(file);
         return 0;
     }
 

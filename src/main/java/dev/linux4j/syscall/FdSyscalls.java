@@ -152,6 +152,8 @@ final class FdSyscalls {
                 yield 0;
             }
             case F_GETLEASE -> Flock.F_UNLCK;
+            case F_GETPIPE_SZ -> pipeEnd(file).pipeSize();
+            case F_SETPIPE_SZ -> pipeEnd(file).setPipeSize(arg);
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
     }
@@ -307,5 +309,13 @@ final class FdSyscalls {
     /** fdatasync(2): {@code int fdatasync(int fd)}; the same as fsync here. */
     static long fdatasync(Task task, SyscallArgs args) {
         return fsync(task, args);
+    }
+
+    /** The pipe behind a descriptor, for F_GETPIPE_SZ/F_SETPIPE_SZ; EBADF-like EINVAL otherwise, as Linux. */
+    private static dev.linux4j.fs.pipe.PipeEnd pipeEnd(FileDescription file) {
+        if (file.ops() instanceof dev.linux4j.fs.pipe.PipeEnd end) {
+            return end;
+        }
+        throw ErrnoException.of(Errno.EINVAL);
     }
 }

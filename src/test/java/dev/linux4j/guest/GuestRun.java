@@ -104,7 +104,12 @@ public final class GuestRun {
     /** Runs on the host kernel and CPU. */
     public Outcome runNative() {
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
+            // env(1) execs the program with exactly this environment, in this (sorted) order:
+            // the same order linux4j's run gets, so a program printing environ matches.
+            List<String> command = new ArrayList<>(List.of("/usr/bin/env", "-i"));
+            new TreeMap<>(env).forEach((k, v) -> command.add(k + "=" + v));
+            command.addAll(argv);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
             pb.environment().clear();
             pb.environment().putAll(env);
             Process p = pb.start();
