@@ -81,9 +81,16 @@ public final class Kernel {
 
     /** Prints a {@code linux4j: } diagnostic once per key. */
     public void reportOnce(String key, String message) {
+        reportOnce(key, message, config.diagnostics());
+    }
+
+    /** Prints a {@code linux4j: } diagnostic once per key on the given stream. */
+    public void reportOnce(String key, String message, java.io.PrintStream out) {
         if (reported.add(key)) {
-            config.diagnostics().println("linux4j: " + message);
-            config.diagnostics().flush();
+            synchronized (out) {
+                out.println("linux4j: " + message);
+                out.flush();
+            }
         }
     }
 

@@ -38,9 +38,12 @@ public final class Dispatcher implements SyscallGate {
         if (entry == null || entry.support() == Support.UNIMPLEMENTED) {
             Errno errno = entry == null ? Errno.ENOSYS : entry.errno();
             String name = entry == null ? "syscall " + nr : entry.name();
-            if (strace != null || task.kernel().config().warnUnimplemented()) {
+            boolean warn = task.kernel().config().warnUnimplemented();
+            if (strace != null || warn) {
+                // On stderr with --warn-unimplemented; otherwise in the strace log, wherever it goes.
                 task.kernel().reportOnce("syscall:" + nr, "unimplemented syscall " + name + " (" + nr + ")"
-                        + (entry != null && !entry.note().isEmpty() ? ": " + entry.note() : ""));
+                        + (entry != null && !entry.note().isEmpty() ? ": " + entry.note() : ""),
+                        warn ? task.kernel().config().diagnostics() : strace);
             }
             result = errno.negated();
         } else {
