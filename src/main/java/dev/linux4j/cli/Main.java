@@ -1,5 +1,6 @@
 package dev.linux4j.cli;
 
+import dev.linux4j.host.HostEnvironment;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ public final class Main {
               --hostname NAME       host name uname reports (default the host's)
               --warn-unimplemented  report each unimplemented syscall once
               --jit=on|off|always   translate hot code to JVM bytecode (default on)
+              --cpus N              CPUs the guest is given (default the JVM's available processors)
               --debug               show Java stack traces for internal errors
               --help                show this help
             """.formatted(Machine.DEFAULT_OSRELEASE);
@@ -75,6 +77,13 @@ public final class Main {
                         case "always" -> Machine.Jit.ALWAYS;
                         default -> throw new UsageError("--jit takes on, off or always");
                     });
+                    case "--cpus" -> {
+                        try {
+                            builder.cpus(Integer.parseInt(value(args, ++i, inline, name, true)));
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageError("--cpus takes a number from 1 to 64");
+                        }
+                    }
                     case "--debug" -> debug = true;
                     case "--help" -> {
                         System.out.print(USAGE);
@@ -83,7 +92,7 @@ public final class Main {
                     default -> throw new UsageError("unknown option " + name);
                 }
                 if (inline != null && (name.equals("--root") || name.equals("--osrelease") || name.equals("--hostname")
-                        || name.equals("--bind"))) {
+                        || name.equals("--bind") || name.equals("--cpus"))) {
                     i--; // the value was inline; do not consume the next argument
                 }
             }
@@ -99,7 +108,7 @@ public final class Main {
         }
         List<String> argv = new ArrayList<>(List.of(args).subList(i, args.length));
         try {
-            return builder.build().run(argv, System.getenv(), System.in, System.out, System.err);
+            return builder.build().run(argv, HostEnvironment.ordered(), System.in, System.out, System.err);
         } catch (Machine.ExecFailure e) {
             System.err.println("linux4j: " + e.getMessage());
             return e.status();

@@ -321,8 +321,9 @@ public final class Decoder {
     /** An instruction that raises #UD (or #GP) when executed, holding the bytes seen so far. */
     private static Insn invalid(Cursor c, long addr, Exec raise, String what) {
         int length = Math.max(c.pos, 1);
-        byte[] seen = new byte[length];
-        for (int k = 0; k < length; k++) {
+        // Keep a few bytes beyond what was decoded so the user's report shows the whole opcode.
+        byte[] seen = new byte[Math.max(length, 6)];
+        for (int k = 0; k < seen.length; k++) {
             try {
                 seen[k] = (byte) c.fetch.fetch(addr + k);
             } catch (GuestFault f) {

@@ -850,7 +850,9 @@ public final class Float80 {
         mag = roundShift(m, shift, neg);
         control = savedControl;
         long limit = 1L << (bytes * 8 - 1);
-        boolean fits = bytes == 8 ? (mag >= 0 || (neg && mag == Long.MIN_VALUE)) : (neg ? mag <= limit : mag < limit);
+        // mag is unsigned: rounding 2^63 - 1/2 up gives 2^63
+        int cmp = Long.compareUnsigned(mag, limit);
+        boolean fits = neg ? cmp <= 0 : cmp < 0;
         if (!fits) {
             flags |= IE;
             return integerIndefinite(bytes);
@@ -1058,7 +1060,9 @@ public final class Float80 {
         }
         denormalCheck(aSe, aM, bSe, bM);
         if (bExp == EXP_MAX || aM == 0) {
-            setResult(aSe, aM);
+            // a is returned, a pseudo-denormal in its canonical encoding (biased exponent 1)
+            boolean pseudoDenormal = aExp == 0 && aM < 0;
+            setResult(pseudoDenormal ? aSe | 1 : aSe, aM);
             return;
         }
         int sign = aSe & 0x8000;

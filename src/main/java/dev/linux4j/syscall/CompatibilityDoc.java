@@ -27,8 +27,8 @@ public final class CompatibilityDoc {
         s.append("The table follows the x86-64 `syscall_64.tbl` of Linux 6.12 (numbers 0-462).\n\n");
         s.append(String.format("%d syscalls: %d supported, %d partial, %d unimplemented.%n%n", entries.size(),
                 supported, partial, unimplemented));
-        s.append("An unimplemented call returns its errno; with `--strace` or `--warn-unimplemented` linux4j\n");
-        s.append("names it once on stderr.\n\n");
+        s.append("An unimplemented call returns its errno; linux4j names it once in the `--strace` log, or on\n");
+        s.append("stderr with `--warn-unimplemented`.\n\n");
         s.append("| nr | name | support | arguments | note |\n|---:|---|---|---|---|\n");
         for (SyscallEntry e : entries) {
             String args = Arrays.stream(e.args()).map(a -> a.name().toLowerCase()).collect(Collectors.joining(", "));
