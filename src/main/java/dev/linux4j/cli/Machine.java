@@ -57,6 +57,7 @@ public final class Machine {
     private final List<Bind> binds;
     private final boolean hostFallback;
     private final boolean fakeRoot;
+    private final int cpus;
 
     /**
      * A host directory mounted into the guest tree ({@code --bind HOST:GUEST[:ro]}).
@@ -105,6 +106,7 @@ public final class Machine {
         this.binds = List.copyOf(b.binds);
         this.hostFallback = b.hostFallback;
         this.fakeRoot = b.fakeRoot;
+        this.cpus = b.cpus > 0 ? b.cpus : Runtime.getRuntime().availableProcessors();
     }
 
     public static Builder builder() {
@@ -123,6 +125,7 @@ public final class Machine {
         private final List<Bind> binds = new ArrayList<>();
         private boolean hostFallback;
         private boolean fakeRoot;
+        private int cpus;
 
         /** Mounts a host directory into the guest tree (--bind). */
         public Builder bind(Bind bind) {
@@ -142,6 +145,15 @@ public final class Machine {
         /** The guest runs as uid/gid 0 with root's view of ownership; chown is recorded, not done (--fake-root). */
         public Builder fakeRoot(boolean on) {
             this.fakeRoot = on;
+            return this;
+        }
+
+        /** CPUs the guest is told it has (sched_getaffinity, /proc/cpuinfo); default the JVM's available processors. */
+        public Builder cpus(int n) {
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("--cpus takes 1 to 64");
+            }
+            this.cpus = n;
             return this;
         }
 
@@ -241,7 +253,7 @@ public final class Machine {
         Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
                 : Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
         KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
-                warnUnimplemented, diagnostics, Runtime.getRuntime().availableProcessors(),
+                warnUnimplemented, diagnostics, cpus,
                 jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
         proc.attach(kernel.processes());
