@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * The few host C library calls java.nio cannot express, through the FFM API: isatty, statx
@@ -24,40 +23,67 @@ public final class HostNative {
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle ISATTY = find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle STATX = find("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall ISATTY = find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall STATX = find("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             CAPTURE_ERRNO);
-    private static final MethodHandle FCHMODAT = find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall FCHMODAT = find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle GETUID = find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final MethodHandle GETGID = find("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final MethodHandle GETEUID = find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final MethodHandle GETEGID = find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final MethodHandle UMASK = find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall GETUID = find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETGID = find("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETEUID = find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETEGID = find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall UMASK = find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
-    private static MethodHandle find(String name, FunctionDescriptor fd, Linker.Option... options) {
-        if (!"Linux".equals(System.getProperty("os.name"))) {
-            return null;
+    /**
+     * A C function linked on first use: linking a downcall generates code and costs milliseconds,
+     * so start-up links only what the program actually asks for.
+     */
+    private static final class Downcall {
+        private final MemorySegment symbol;
+        private final FunctionDescriptor descriptor;
+        private final Linker.Option[] options;
+        private volatile MethodHandle handle;
+
+        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+            this.options = options;
         }
-        Optional<MemorySegment> sym = LIBC.find(name);
-        return sym.map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
+
+        boolean available() {
+            return symbol != null;
+        }
+
+        MethodHandle handle() {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = LINKER.downcallHandle(symbol, descriptor, options);
+                handle = h;
+            }
+            return h;
+        }
+    }
+
+    private static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
+        return new Downcall(sym, fd, options);
     }
 
     /** isatty(3) of a host fd; false where unknown. */
     public static boolean isatty(int fd) {
-        if (ISATTY == null) {
+        if (!ISATTY.available()) {
             return fd < 3 && System.console() != null && System.console().isTerminal();
         }
         try {
-            return (int) ISATTY.invokeExact(fd) == 1;
+            return (int) ISATTY.handle().invokeExact(fd) == 1;
         } catch (Throwable t) {
             return false;
         }
     }
 
     public static boolean hasStatx() {
-        return STATX != null;
+        return STATX.available();
     }
 
     /**
@@ -65,7 +91,7 @@ public final class HostNative {
      * Linux architecture). Returns 0 or -errno; -38 (ENOSYS) when unavailable.
      */
     public static int statx(String path, boolean follow, byte[] out) {
-        if (STATX == null) {
+        if (!STATX.available()) {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -74,7 +100,7 @@ public final class HostNative {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             int AT_FDCWD = -100;
             int flags = follow ? 0 : 0x100;
-            int rc = (int) STATX.invokeExact(state, AT_FDCWD, cpath, flags, 0x00000fff, buf);
+            int rc = (int) STATX.handle().invokeExact(state, AT_FDCWD, cpath, flags, 0x00000fff, buf);
             if (rc != 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -87,24 +113,24 @@ public final class HostNative {
 
     /** chmod with every mode bit (setuid, setgid, sticky), not following a final symlink if asked. */
     public static int chmod(String path, int mode) {
-        if (FCHMODAT == null) {
+        if (!FCHMODAT.available()) {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) FCHMODAT.invokeExact(state, -100, arena.allocateFrom(path), mode & 07777, 0);
+            int rc = (int) FCHMODAT.handle().invokeExact(state, -100, arena.allocateFrom(path), mode & 07777, 0);
             return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         } catch (Throwable t) {
             return -5;
         }
     }
 
-    private static final MethodHandle IOCTL = find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall IOCTL = find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CAPTURE_ERRNO,
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SYMLINK = find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall SYMLINK = find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle READLINK = find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final Downcall READLINK = find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
 
     /**
@@ -113,14 +139,14 @@ public final class HostNative {
      * -errno; -38 (ENOSYS) when unavailable.
      */
     public static int ioctl(int fd, long request, byte[] buf) {
-        if (IOCTL == null) {
+        if (!IOCTL.available()) {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment mem = arena.allocate(Math.max(buf.length, 1), 8);
             MemorySegment.copy(buf, 0, mem, ValueLayout.JAVA_BYTE, 0, buf.length);
-            int rc = (int) IOCTL.invokeExact(state, fd, request, mem);
+            int rc = (int) IOCTL.handle().invokeExact(state, fd, request, mem);
             if (rc < 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -133,14 +159,14 @@ public final class HostNative {
 
     /** symlink(2) storing {@code target} byte for byte (java.nio would normalize its slashes). */
     public static int symlink(byte[] target, String linkPath) {
-        if (SYMLINK == null) {
+        if (!SYMLINK.available()) {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment t = arena.allocate(target.length + 1L);
             MemorySegment.copy(target, 0, t, ValueLayout.JAVA_BYTE, 0, target.length);
-            int rc = (int) SYMLINK.invokeExact(state, t, arena.allocateFrom(linkPath));
+            int rc = (int) SYMLINK.handle().invokeExact(state, t, arena.allocateFrom(linkPath));
             return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         } catch (Throwable t) {
             return -5;
@@ -149,14 +175,14 @@ public final class HostNative {
 
     /** readlink(2): the target's bytes exactly as stored, or null with {@code errno[0]} set; ENOSYS when unavailable. */
     public static byte[] readlink(String path, int[] errno) {
-        if (READLINK == null) {
+        if (!READLINK.available()) {
             errno[0] = 38;
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment buf = arena.allocate(4096);
-            long n = (long) READLINK.invokeExact(state, arena.allocateFrom(path), buf, 4096L);
+            long n = (long) READLINK.handle().invokeExact(state, arena.allocateFrom(path), buf, 4096L);
             if (n < 0) {
                 errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
                 return null;
@@ -168,11 +194,11 @@ public final class HostNative {
         }
     }
 
-    private static final MethodHandle OPENDIR = find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+    private static final Downcall OPENDIR = find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
             ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle READDIR = find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+    private static final Downcall READDIR = find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
             ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle CLOSEDIR = find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall CLOSEDIR = find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS));
 
     /** One host directory entry: inode number, d_type and name bytes. */
@@ -185,13 +211,13 @@ public final class HostNative {
      * {@code errno[0]} set when the directory cannot be opened; ENOSYS (38) when unavailable.
      */
     public static java.util.List<HostDirent> readdir(String path, int[] errno) {
-        if (OPENDIR == null || READDIR == null || CLOSEDIR == null) {
+        if (!OPENDIR.available() || !READDIR.available() || !CLOSEDIR.available()) {
             errno[0] = 38;
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(state, arena.allocateFrom(path));
+            MemorySegment dir = (MemorySegment) OPENDIR.handle().invokeExact(state, arena.allocateFrom(path));
             if (dir.address() == 0) {
                 errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
                 return null;
@@ -200,7 +226,7 @@ public final class HostNative {
             try {
                 while (true) {
                     // NULL is the end: readdir fails only for a bad DIR*, which cannot happen here.
-                    MemorySegment ent = (MemorySegment) READDIR.invokeExact(state, dir);
+                    MemorySegment ent = (MemorySegment) READDIR.handle().invokeExact(state, dir);
                     if (ent.address() == 0) {
                         return out;
                     }
@@ -212,7 +238,7 @@ public final class HostNative {
                     out.add(new HostDirent(ino, type, name));
                 }
             } finally {
-                int ignored = (int) CLOSEDIR.invokeExact(dir);
+                int ignored = (int) CLOSEDIR.handle().invokeExact(dir);
             }
         } catch (Throwable t) {
             errno[0] = 5;
@@ -220,18 +246,18 @@ public final class HostNative {
         }
     }
 
-    private static final MethodHandle STATFS = find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall STATFS = find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
 
     /** statfs(2) of a host path into the 120-byte x86-64 struct statfs. Returns 0 or -errno; -38 when unavailable. */
     public static int statfs(String path, byte[] out) {
-        if (STATFS == null || out.length < 120) {
+        if (!STATFS.available() || out.length < 120) {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment buf = arena.allocate(120, 8);
-            int rc = (int) STATFS.invokeExact(state, arena.allocateFrom(path), buf);
+            int rc = (int) STATFS.handle().invokeExact(state, arena.allocateFrom(path), buf);
             if (rc != 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -242,41 +268,83 @@ public final class HostNative {
         }
     }
 
-    private static int callInt(MethodHandle h, int fallback) {
-        if (h == null) {
+    private static int callInt(Downcall h, int fallback) {
+        if (!h.available()) {
             return fallback;
         }
         try {
-            return (int) h.invokeExact();
+            return (int) h.handle().invokeExact();
         } catch (Throwable t) {
             return fallback;
         }
     }
 
+    /**
+     * The host process's ids and umask from /proc/self/status ("Uid:", "Gid:", "Umask:"), read
+     * once: cheaper at start-up than linking five downcalls. Null where there is no such file.
+     */
+    private static final class SelfStatus {
+        static final int[] VALUES = read();
+
+        private static int[] read() {
+            try {
+                int[] v = {-1, -1, -1, -1, -1};
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    String[] f = line.split("\\s+");
+                    switch (f[0]) {
+                        case "Uid:" -> {
+                            v[0] = Integer.parseInt(f[1]);
+                            v[1] = Integer.parseInt(f[2]);
+                        }
+                        case "Gid:" -> {
+                            v[2] = Integer.parseInt(f[1]);
+                            v[3] = Integer.parseInt(f[2]);
+                        }
+                        case "Umask:" -> v[4] = Integer.parseInt(f[1], 8);
+                        default -> {
+                        }
+                    }
+                }
+                return v[0] >= 0 && v[2] >= 0 ? v : null;
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    private static int selfStatus(int index, Downcall fallback, int otherwise) {
+        int[] v = SelfStatus.VALUES;
+        return v != null && v[index] >= 0 ? v[index] : callInt(fallback, otherwise);
+    }
+
     public static int getuid() {
-        return callInt(GETUID, 1000);
+        return selfStatus(0, GETUID, 1000);
     }
 
     public static int geteuid() {
-        return callInt(GETEUID, getuid());
+        return selfStatus(1, GETEUID, getuid());
     }
 
     public static int getgid() {
-        return callInt(GETGID, 1000);
+        return selfStatus(2, GETGID, 1000);
     }
 
     public static int getegid() {
-        return callInt(GETEGID, getgid());
+        return selfStatus(3, GETEGID, getgid());
     }
 
     /** The host process umask (read by setting and restoring it), or 022. */
     public static int umask() {
-        if (UMASK == null) {
+        int[] v = SelfStatus.VALUES;
+        if (v != null && v[4] >= 0) {
+            return v[4];
+        }
+        if (!UMASK.available()) {
             return 022;
         }
         try {
-            int old = (int) UMASK.invokeExact(022);
-            int ignored = (int) UMASK.invokeExact(old);
+            int old = (int) UMASK.handle().invokeExact(022);
+            int ignored = (int) UMASK.handle().invokeExact(old);
             return old;
         } catch (Throwable t) {
             return 022;
