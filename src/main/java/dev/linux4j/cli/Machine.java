@@ -9,6 +9,7 @@ import dev.linux4j.fs.host.HostFileSystem;
 import dev.linux4j.fs.proc.ProcFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
 import dev.linux4j.host.HostNative;
+import dev.linux4j.host.HostSignals;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
 import dev.linux4j.kernel.Kernel;
@@ -58,6 +59,7 @@ public final class Machine {
     private final boolean hostFallback;
     private final boolean fakeRoot;
     private final int cpus;
+    private final boolean forwardHostSignals;
 
     /**
      * A host directory mounted into the guest tree ({@code --bind HOST:GUEST[:ro]}).
@@ -101,6 +103,7 @@ public final class Machine {
         this.hostname = b.hostname != null ? b.hostname : defaultHostname();
         this.strace = b.strace;
         this.warnUnimplemented = b.warnUnimplemented;
+        this.forwardHostSignals = b.forwardHostSignals;
         this.cwd = b.cwd;
         this.jit = b.jit;
         this.binds = List.copyOf(b.binds);
@@ -120,6 +123,7 @@ public final class Machine {
         private String hostname;
         private PrintStream strace;
         private boolean warnUnimplemented;
+        private boolean forwardHostSignals;
         private String cwd;
         private Jit jit = Jit.ON;
         private final List<Bind> binds = new ArrayList<>();
@@ -193,6 +197,16 @@ public final class Machine {
         }
 
         /** Report each unimplemented syscall once on stderr. */
+        /**
+         * The JVM's SIGINT, SIGTERM and SIGHUP (and SIGQUIT where the JVM allows) go to the
+         * guest's foreground process group while a program runs, as a terminal's would. For the
+         * command line; an embedder normally keeps the JVM's own handling.
+         */
+        public Builder forwardHostSignals(boolean on) {
+            this.forwardHostSignals = on;
+            return this;
+        }
+
         public Builder warnUnimplemented(boolean on) {
             this.warnUnimplemented = on;
             return this;
@@ -262,12 +276,15 @@ public final class Machine {
         String program = argv.get(0);
         String cwd = this.cwd != null ? this.cwd : guestCwd();
         String path = program.contains("/") ? program : searchPath(vfs, cwd, program, env.get("PATH"));
+        Runnable restoreSignals = forwardHostSignals ? HostSignals.forward(kernel::signalForeground) : () -> {};
         try {
             ExitStatus status = kernel.run(path, argv, envp, stdio, cwd);
             return status.shellStatus();
         } catch (ExecException e) {
             boolean notFound = e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR;
             throw new ExecFailure(program + ": " + e.getMessage(), notFound ? 127 : 126);
+        } finally {
+            restoreSignals.run();
         }
     }
 

@@ -40,7 +40,7 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        Machine.Builder builder = Machine.builder();
+        Machine.Builder builder = Machine.builder().forwardHostSignals(true);
         boolean debug = false;
         int i = 0;
         try {

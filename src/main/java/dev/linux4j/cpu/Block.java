@@ -43,6 +43,11 @@ public final class Block {
 
     /** The instruction whose successor address is {@code next}: the one that was executing. */
     Insn executingAt(long next) {
+        CompiledBlock c = compiled;
+        Insn inRegion = c == null ? null : c.executingAt(next);
+        if (inRegion != null) {
+            return inRegion;
+        }
         for (Insn i : insns) {
             if (i.next == next) {
                 return i;

@@ -35,39 +35,81 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         space.setCodeWatcher(this);
     }
 
-    /** The block starting at {@code pc}, decoding it if needed. */
-    public synchronized Block block(long pc) {
-        Block b = blocks.get(pc);
-        if (b != null) {
-            return b;
-        }
-        List<Insn> insns = new ArrayList<>();
-        long at = pc;
+    /** Bumped by {@link #clear}; guarded by {@code this}. */
+    private long epoch;
+    /** Invalidations per page number: a decode that saw one of its pages change starts over. Guarded by {@code this}. */
+    private final Map<Long, Long> pageChanges = new HashMap<>();
+
+    /**
+     * The block starting at {@code pc}, decoding it if needed. Safe when several threads run the
+     * address space: decoding happens outside this cache's lock, because fetching may take the
+     * address space's lock, which holds it while calling {@link #codeChanged} (lock order: address
+     * space, then code cache). Each page is marked as code before its bytes are read, so a write
+     * by another thread racing with the decode counts as a change and the decode is redone.
+     */
+    public Block block(long pc) {
         while (true) {
-            Insn insn;
-            try {
-                insn = decoder.decode(fetch, at);
-            } catch (dev.linux4j.memory.GuestFault f) {
-                if (insns.isEmpty()) {
-                    throw f;
+            long seen;
+            synchronized (this) {
+                Block b = blocks.get(pc);
+                if (b != null) {
+                    return b;
                 }
-                break; // the fault happens when execution gets there
+                seen = epoch;
             }
-            insns.add(insn);
-            at = insn.next;
-            if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
-                break;
+            long[] marked = {-1, -1, 0, 0}; // two pages, and their change counts when marked
+            Decoder.Fetch markingFetch = addr -> {
+                long page = addr >>> PAGE_SHIFT;
+                if (page != marked[0] && page != marked[1]) {
+                    space.markCode(page << PAGE_SHIFT);
+                    int k = marked[0] == -1 ? 0 : 1;
+                    marked[k] = page;
+                    synchronized (this) {
+                        marked[k + 2] = pageChanges.getOrDefault(page, 0L);
+                    }
+                }
+                return fetch.fetch(addr);
+            };
+            List<Insn> insns = new ArrayList<>();
+            long at = pc;
+            while (true) {
+                Insn insn;
+                try {
+                    insn = decoder.decode(markingFetch, at);
+                } catch (dev.linux4j.memory.GuestFault f) {
+                    if (insns.isEmpty()) {
+                        throw f;
+                    }
+                    break; // the fault happens when execution gets there
+                }
+                insns.add(insn);
+                at = insn.next;
+                if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
+                    break;
+                }
+            }
+            synchronized (this) {
+                if (epoch != seen || changedSince(marked, 0) || changedSince(marked, 1)) {
+                    continue; // our code changed while we decoded: the bytes may be stale
+                }
+                Block b = blocks.get(pc);
+                if (b != null) {
+                    return b; // another thread decoded it first
+                }
+                b = new Block(pc, insns.toArray(new Insn[0]));
+                blocks.put(pc, b);
+                long firstPage = pc >>> PAGE_SHIFT;
+                long lastPage = (at - 1) >>> PAGE_SHIFT;
+                for (long p = firstPage; p <= lastPage; p++) {
+                    byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
+                }
+                return b;
             }
         }
-        b = new Block(pc, insns.toArray(new Insn[0]));
-        blocks.put(pc, b);
-        long firstPage = pc >>> PAGE_SHIFT;
-        long lastPage = (at - 1) >>> PAGE_SHIFT;
-        for (long p = firstPage; p <= lastPage; p++) {
-            byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
-            space.markCode(p << PAGE_SHIFT);
-        }
-        return b;
+    }
+
+    private boolean changedSince(long[] marked, int k) {
+        return marked[k] != -1 && pageChanges.getOrDefault(marked[k], 0L) != marked[k + 2];
     }
 
     /** Turns on the JIT: blocks executed {@code threshold} times are translated. */
@@ -86,7 +128,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         if (c == null) {
             return null;
         }
-        CompiledBlock compiled = c.compile(block);
+        CompiledBlock compiled = c.compile(block, this);
         if (compiled == null) {
             block.executions = Integer.MIN_VALUE; // never try again
         }
@@ -100,6 +142,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     @Override
     public synchronized void codeChanged(long pageAddress) {
+        pageChanges.merge(pageAddress >>> PAGE_SHIFT, 1L, Long::sum);
         List<Block> doomed = byPage.remove(pageAddress >>> PAGE_SHIFT);
         if (doomed == null) {
             return;
@@ -112,6 +155,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     /** Drops every block (execve replaced the image). */
     public synchronized void clear() {
+        epoch++;
         for (Block b : blocks.values()) {
             b.valid = false;
         }

@@ -7,4 +7,12 @@ package dev.linux4j.cpu;
  */
 public interface CompiledBlock {
     void run(Cpu cpu);
+
+    /**
+     * For a translation covering several blocks: the instruction among them whose successor
+     * address is {@code next} (the one that was executing when {@code run} threw), else null.
+     */
+    default Insn executingAt(long next) {
+        return null;
+    }
 }

@@ -350,4 +350,95 @@ public final class HostNative {
             return 022;
         }
     }
+
+    private static final Downcall MKNODAT = find("mknodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final Downcall TRUNCATE = find("truncate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final Downcall OPEN = find("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final Downcall LSEEK = find("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final Downcall CLOSE = find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT));
+
+    /** mknod(2) of a host path (a FIFO, socket or regular file): 0 or -errno; -38 when unavailable. */
+    public static int mknod(String path, int mode, long dev) {
+        if (!MKNODAT.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) MKNODAT.handle().invokeExact(state, -100, arena.allocateFrom(path), mode, dev);
+            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** truncate(2) of a host path: grows a file sparsely, as ftruncate does. 0 or -errno; -38 when unavailable. */
+    public static int truncate(String path, long length) {
+        if (!TRUNCATE.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) TRUNCATE.handle().invokeExact(state, arena.allocateFrom(path), length);
+            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /**
+     * lseek(2) with SEEK_DATA (3) or SEEK_HOLE (4) on a host file opened read-only for the call:
+     * the host file system's own extents. The offset or -errno; -38 when unavailable.
+     */
+    public static long seekDataHole(String path, long offset, int whence) {
+        if (!OPEN.available() || !LSEEK.available() || !CLOSE.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int O_RDONLY_NOFOLLOW_CLOEXEC = 0x20000 | 0x80000;
+            int fd = (int) OPEN.handle().invokeExact(state, arena.allocateFrom(path), O_RDONLY_NOFOLLOW_CLOEXEC);
+            if (fd < 0) {
+                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            }
+            try {
+                long r = (long) LSEEK.handle().invokeExact(state, fd, offset, whence);
+                return r >= 0 ? r : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            } finally {
+                int ignored = (int) CLOSE.handle().invokeExact(fd);
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    private static final Downcall FALLOCATE = find("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+
+    /** fallocate(2) on a host file opened write-only for the call: 0 or -errno; -38 when unavailable. */
+    public static int fallocate(String path, int mode, long offset, long len) {
+        if (!OPEN.available() || !FALLOCATE.available() || !CLOSE.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int O_WRONLY_NOFOLLOW_CLOEXEC = 1 | 0x20000 | 0x80000;
+            int fd = (int) OPEN.handle().invokeExact(state, arena.allocateFrom(path), O_WRONLY_NOFOLLOW_CLOEXEC);
+            if (fd < 0) {
+                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            }
+            try {
+                int r = (int) FALLOCATE.handle().invokeExact(state, fd, mode, offset, len);
+                return r == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            } finally {
+                int ignored = (int) CLOSE.handle().invokeExact(fd);
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
 }

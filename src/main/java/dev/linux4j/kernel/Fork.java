@@ -34,12 +34,17 @@ public final class Fork {
     /** Flags this implementation accepts without CLONE_THREAD (the rest are namespaces and the like). */
     private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_PARENT
             | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | 0x400000 /* DETACHED */
-            | 0x800000 /* UNTRACED */ | 0x2000 /* PTRACE */;
+            | 0x800000 /* UNTRACED */ | 0x2000 /* PTRACE */ | Threads.CLONE_SYSVSEM | Threads.CLONE_IO
+            | Threads.CLONE_CLEAR_SIGHAND;
 
     /** Creates a child process; returns its pid (the child sees 0 in RAX). */
     public static int clone(Task parent, long flags, long newSp, long parentTid, long childTid, long tls) {
-        if ((flags & (CLONE_THREAD | CLONE_SIGHAND)) != 0) {
-            throw ErrnoException.of(Errno.EINVAL); // threads: not here
+        Threads.checkFlags(flags);
+        if ((flags & CLONE_THREAD) != 0) {
+            return Threads.clone(parent, flags, newSp, parentTid, childTid, tls);
+        }
+        if ((flags & CLONE_SIGHAND) != 0) {
+            throw ErrnoException.of(Errno.EINVAL); // a process sharing its parent's handlers: not supported
         }
         if ((flags & ~SUPPORTED) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
@@ -58,6 +63,9 @@ public final class Fork {
                 pg.credentials());
         child.inheritFrom(pg, space, cache, !shareVm);
         child.exitSignal = (int) (flags & CSIGNAL);
+        if ((flags & Threads.CLONE_CLEAR_SIGHAND) != 0) {
+            child.signalActions().resetHandled();
+        }
         Task task = new Task(kernel, child, pid);
         task.newCpu();
         copyRegisters(parent.cpu(), task.cpu());

@@ -74,6 +74,23 @@ public final class Kernel {
         return tree;
     }
 
+    /**
+     * A signal from the terminal linux4j was started from (the host's SIGINT, SIGTERM, SIGHUP or
+     * SIGQUIT to the JVM): sent to the guest's foreground process group as the tty driver's
+     * kill_pgrp sends it (si_code SI_KERNEL). The foreground group is the one the first process
+     * started in (pgid 1, see {@link ProcessTree}); guests have no terminal of their own to move it.
+     *
+     * @return whether any process was there to receive it
+     */
+    public boolean signalForeground(int sig) {
+        List<ThreadGroup> targets = tree.inGroup(1);
+        dev.linux4j.abi.Siginfo info = dev.linux4j.abi.Siginfo.kill(sig, dev.linux4j.abi.Siginfo.SI_KERNEL, 0, 0);
+        for (ThreadGroup g : targets) {
+            Signals.sendToGroup(g, info);
+        }
+        return !targets.isEmpty();
+    }
+
     /** Nanoseconds since this kernel booted (CLOCK_MONOTONIC's and /proc/uptime's origin). */
     public long uptimeNanos() {
         return System.nanoTime() - bootNanos;
@@ -126,6 +143,18 @@ public final class Kernel {
                 return group.exitStatus();
             }
             task.run();
+            // The first thread may leave before the others (pthread_exit in main): the process
+            // is done only when its last thread is.
+            for (int waited = 0; !group.awaitTasks(0, 200); waited++) {
+                if (group.exiting()) {
+                    for (Task t : group.tasks()) {
+                        t.requestExit(0); // wake stragglers again
+                    }
+                    if (waited > 25) {
+                        break; // a thread stuck in host I/O must not keep the exit status from the caller
+                    }
+                }
+            }
         } finally {
             tree.killAll();
         }
@@ -188,7 +217,9 @@ public final class Kernel {
             space.destroy();
             throw e;
         }
-        // Past the point of no return (begin_new_exec): close-on-exec, handlers, the alternate stack.
+        // Past the point of no return (begin_new_exec): other threads die, close-on-exec,
+        // handlers, the alternate stack.
+        Threads.deThread(task);
         group.files().closeOnExec();
         group.signalActions().resetHandled();
         SignalFrame.setAltStack(task, 0, dev.linux4j.abi.Sigcontext.SS_DISABLE, 0, 0);

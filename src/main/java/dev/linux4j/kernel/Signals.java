@@ -99,8 +99,14 @@ public final class Signals {
             }
             if (!ignored(g, target, sig)) {
                 (target != null ? target.pending : g.shared).add(info);
-                for (Task t : target != null ? List.of(target) : g.tasks()) {
-                    if ((t.mask & bit(sig)) == 0) {
+                if (target != null) {
+                    if ((target.mask & bit(sig)) == 0) {
+                        target.signalWake();
+                    }
+                } else {
+                    // complete_signal: one thread that does not block it takes a process signal.
+                    Task t = Threads.chooseTarget(g, sig);
+                    if (t != null) {
                         t.signalWake();
                     }
                 }

@@ -13,7 +13,7 @@ import java.util.HexFormat;
 public final class Task {
     private final Kernel kernel;
     private final ThreadGroup group;
-    private final int tid;
+    private volatile int tid;
     private volatile Cpu cpu;
 
     // Signal state (see Signals): guarded by group.siglock.
@@ -36,6 +36,12 @@ public final class Task {
     private long clearChildTid;
     private long robustListHead;
     private long robustListLength;
+    /** exit(2) of this thread alone, or de_thread killing it for another thread's execve. */
+    private volatile boolean exitRequested;
+    /** exit(2)'s status, which the process reports if this is its leader and nobody calls exit_group. */
+    volatile int exitCode;
+    /** sched_setaffinity's mask (bit n: CPU n); -1 until set: every CPU the guest has. */
+    volatile long affinity = -1;
 
     Task(Kernel kernel, ThreadGroup group, int tid) {
         this.kernel = kernel;
@@ -107,7 +113,7 @@ public final class Task {
         @Override
         public boolean enter() {
             synchronized (group.siglock) {
-                if (group.exiting() || Signals.deliverable(Task.this)) {
+                if (group.exiting() || exitRequested || Signals.deliverable(Task.this)) {
                     return false;
                 }
                 sleeping = true;
@@ -153,7 +159,25 @@ public final class Task {
         return robustListLength;
     }
 
-    /** Runs the task until its thread group exits. */
+    /** Ends this thread only (exit(2), or another thread's execve): its loop stops at the next exit. */
+    void requestExit(int code) {
+        exitCode = code;
+        exitRequested = true;
+        synchronized (group.siglock) {
+            signalWake();
+        }
+    }
+
+    public boolean exitRequested() {
+        return exitRequested;
+    }
+
+    /** The thread takes over the leader's id (de_thread in an execve from a non-leader thread). */
+    void setTid(int tid) {
+        this.tid = tid;
+    }
+
+    /** Runs the task until it or its thread group exits. */
     void run() {
         Procs.enter(this);
         thread = Thread.currentThread();
@@ -161,14 +185,16 @@ public final class Task {
         try {
             runLoop();
         } finally {
+            Futex.exitMm(this);
             Sleep.bind(null);
             Procs.enter(null);
             group.taskExited(this);
+            Threads.retargetSharedPending(group);
         }
     }
 
     private void runLoop() {
-        while (!group.exiting()) {
+        while (!group.exiting() && !exitRequested) {
             CpuExit exit = cpu.run();
             long nr = -1;
             switch (exit) {
@@ -186,6 +212,9 @@ public final class Task {
                 case CpuExit.Interrupt i -> {
                     // a signal, or the exit of the thread group: delivery below, the loop checks
                 }
+            }
+            if (exitRequested) {
+                break;
             }
             Signals.deliver(this, nr);
         }

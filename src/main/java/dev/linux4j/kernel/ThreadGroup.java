@@ -166,6 +166,11 @@ public final class ThreadGroup {
         return credentials;
     }
 
+    /** Replaces the identity (setuid(2) and friends; commit_creds in Linux). */
+    public synchronized void setCredentials(Credentials credentials) {
+        this.credentials = credentials;
+    }
+
     public synchronized String comm() {
         return comm;
     }
@@ -224,13 +229,36 @@ public final class ThreadGroup {
         boolean last;
         synchronized (this) {
             last = tasks.remove(task) && tasks.isEmpty();
+            notifyAll(); // de_thread and the first process's runner wait for tasks to go
         }
         if (last) {
             if (exitStatus == null) {
-                exit(ExitStatus.exited(0));
+                // Every thread called exit(2): the process reports its leader's code (wait_task_zombie).
+                exit(ExitStatus.exited(task.tid() == pid ? task.exitCode : leaderExitCode));
             }
             releaseResources();
         }
+    }
+
+    /** The exit(2) code of a leader that ended before its other threads. */
+    volatile int leaderExitCode;
+
+    /** Waits until at most {@code max} tasks remain, or {@code millis} pass; true if they did. */
+    synchronized boolean awaitTasks(int max, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (tasks.size() > max) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     public synchronized List<Task> tasks() {

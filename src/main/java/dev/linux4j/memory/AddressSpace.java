@@ -798,6 +798,16 @@ public final class AddressSpace {
         return RAW.get(ValueLayout.JAVA_BYTE, frameFor(addr, PROT_EXEC) + (addr & (PAGE_SIZE - 1))) & 0xff;
     }
 
+    /**
+     * The host address backing guest {@code addr} (touching the page for a read): equal for every
+     * address space that shares the frame, so futexes on MAP_SHARED pages key by it.
+     *
+     * @throws GuestFault when the page is not mapped or not readable
+     */
+    public long hostAddress(long addr) {
+        return frameFor(addr, PROT_READ) + (addr & (PAGE_SIZE - 1));
+    }
+
     /** Frame address of a page already known to be mapped; used by {@link Mmu}'s slow path. */
     long pteFor(long addr) {
         return pte(addr >>> PAGE_SHIFT);

@@ -75,12 +75,20 @@ public final class Mmu {
         return frame;
     }
 
+    /**
+     * Stores that missed the write TLB so far. Every store to a page holding translated code
+     * misses (such pages are never write-cached), so compiled code that sees this unchanged
+     * knows its own thread has not invalidated any translation.
+     */
+    public int writeMisses;
+
     private long writeFrame(long addr) {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         if (writeTag[i] == vpn) {
             return writeHost[i];
         }
+        writeMisses++;
         long frame = space.frameFor(addr, PROT_WRITE);
         if (AddressSpace.writeCacheable(space.pteFor(addr))) {
             writeTag[i] = vpn;

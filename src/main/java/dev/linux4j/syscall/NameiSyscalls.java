@@ -46,6 +46,40 @@ final class NameiSyscalls {
         return 0;
     }
 
+    // ---------------------------------------------------------------- mknod
+
+    /** mknod(2): {@code int mknod(const char *pathname, mode_t mode, dev_t dev)}. */
+    static long mknod(Task task, SyscallArgs args) {
+        String path = PathArgs.read(task, args.pointer(0));
+        return mknodAt(task, AT_FDCWD, path, args.int32(1), args.int64(2));
+    }
+
+    /** mknodat(2): {@code int mknodat(int dirfd, const char *pathname, mode_t mode, dev_t dev)}. */
+    static long mknodat(Task task, SyscallArgs args) {
+        int dirfd = args.int32(0);
+        String path = PathArgs.read(task, args.pointer(1));
+        return mknodAt(task, dirfd, path, args.int32(2), args.int64(3));
+    }
+
+    /**
+     * do_mknodat: may_mknod first (a zero type means a regular file, S_IFDIR is EPERM, an
+     * unknown type EINVAL), then filename_create, then the umask; device nodes need CAP_MKNOD.
+     */
+    private static long mknodAt(Task task, int dirfd, String path, int mode, long dev) {
+        int type = mode & Stat.S_IFMT;
+        switch (type) {
+            case 0 -> type = Stat.S_IFREG;
+            case Stat.S_IFREG, Stat.S_IFCHR, Stat.S_IFBLK, Stat.S_IFIFO, Stat.S_IFSOCK -> {
+            }
+            case Stat.S_IFDIR -> throw ErrnoException.of(Errno.EPERM);
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        ParentPath p = create(task, dirfd, path, false);
+        int perm = mode & 07777 & ~task.group().umask();
+        p.location().fs().mknod(p.location().fsPath(), type | perm, dev);
+        return 0;
+    }
+
     /**
      * filename_create: the parent of a name about to be created. EEXIST for ".", ".." and "/",
      * and for any existing name (even a dangling symlink); ENOENT for "name/" unless creating a

@@ -26,12 +26,12 @@ final class ProcessSyscalls {
     }
 
     /**
-     * exit(2): {@code void _exit(int status)} ends the calling thread; with one thread (threads
-     * come later) that ends the process.
+     * exit(2): {@code void _exit(int status)} ends the calling thread; the process ends when its
+     * last thread has (reporting its leader's status).
      */
     static long exit(Task task, SyscallArgs args) {
         int status = args.int32(0);
-        task.group().exit(ExitStatus.exited(status));
+        dev.linux4j.kernel.Threads.exitThread(task, status);
         return 0;
     }
 

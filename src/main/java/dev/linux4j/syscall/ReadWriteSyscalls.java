@@ -145,7 +145,7 @@ final class ReadWriteSyscalls {
                     if (offset < 0 || offset >= size) {
                         throw ErrnoException.of(Errno.ENXIO);
                     }
-                    yield whence == SEEK_DATA ? offset : size; // no holes are reported
+                    yield ops.seekDataHole(file, offset, whence);
                 }
                 default -> throw ErrnoException.of(Errno.EINVAL);
             };

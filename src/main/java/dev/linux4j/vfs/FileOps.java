@@ -54,6 +54,20 @@ public interface FileOps {
         throw ErrnoException.of(Errno.EINVAL);
     }
 
+    /**
+     * lseek SEEK_DATA (3) / SEEK_HOLE (4) for an offset already checked to lie inside the file:
+     * by default the whole file is data, as Linux's generic_file_llseek_size reports for file
+     * systems without holes.
+     */
+    default long seekDataHole(FileDescription file, long offset, int whence) {
+        return whence == 3 ? offset : size(file);
+    }
+
+    /** fallocate(2) on a regular file already checked writable; EOPNOTSUPP where the file system has none. */
+    default void fallocate(FileDescription file, int mode, long offset, long len) {
+        throw ErrnoException.of(Errno.EOPNOTSUPP);
+    }
+
     /** Whether a read would not block (poll's POLLIN). */
     default boolean readReady(FileDescription file) {
         return true;

@@ -31,6 +31,14 @@ public interface FileSystem {
 
     void symlink(String target, String linkPath);
 
+    /**
+     * mknod(2) of a FIFO, socket or empty regular file ({@code mode} holds the type and the
+     * permission bits after umask). EPERM where the file system cannot make one.
+     */
+    default void mknod(String path, int mode, long device) {
+        throw dev.linux4j.abi.ErrnoException.of(dev.linux4j.abi.Errno.EPERM);
+    }
+
     void chmod(String path, int mode);
 
     void truncate(String path, long length);

@@ -8,6 +8,7 @@ import static java.lang.constant.ConstantDescs.MTD_void;
 
 import dev.linux4j.cpu.Block;
 import dev.linux4j.cpu.BlockCompiler;
+import dev.linux4j.cpu.CodeCache;
 import dev.linux4j.cpu.CompiledBlock;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.Exec;
@@ -58,8 +59,42 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
     private final AtomicLong compiled = new AtomicLong();
     private final AtomicLong bytecodeBytes = new AtomicLong();
 
+    /** {@code -Dlinux4j.jit.tier=1} keeps the one-block translation below (a fallback switch). */
+    static final int TIER = Integer.getInteger("linux4j.jit.tier", 2);
+
+    private final boolean followCalls;
+
+    public ClassfileBlockCompiler() {
+        this(RegionCompiler.FOLLOW_CALLS);
+    }
+
+    /** @param followCalls whether tier-2 regions take in direct callees (see {@link RegionCompiler}) */
+    ClassfileBlockCompiler(boolean followCalls) {
+        this.followCalls = followCalls;
+    }
+
     @Override
     public CompiledBlock compile(Block block) {
+        return compile(block, null);
+    }
+
+    /**
+     * Tier 2 first ({@link RegionCompiler}: the region around {@code block}, registers in
+     * locals, hot forms inline); tier 1 (below) when that fails.
+     */
+    @Override
+    public CompiledBlock compile(Block block, CodeCache cache) {
+        if (TIER >= 2) {
+            CompiledBlock region = new RegionCompiler(followCalls).compile(block, cache);
+            if (region != null) {
+                compiled.incrementAndGet();
+                return region;
+            }
+        }
+        return compileTier1(block);
+    }
+
+    private CompiledBlock compileTier1(Block block) {
         int n = block.size();
         List<Object> data = new ArrayList<>(2 * n);
         for (int k = 0; k < n; k++) {

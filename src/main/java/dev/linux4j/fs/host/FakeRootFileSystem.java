@@ -158,6 +158,11 @@ public final class FakeRootFileSystem implements FileSystem {
     }
 
     @Override
+    public void mknod(String path, int mode, long dev) {
+        fs.mknod(path, mode, dev);
+    }
+
+    @Override
     public void chmod(String path, int mode) {
         fs.chmod(path, mode);
     }

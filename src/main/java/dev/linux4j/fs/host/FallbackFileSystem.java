@@ -88,6 +88,11 @@ public final class FallbackFileSystem implements FileSystem {
     }
 
     @Override
+    public void mknod(String path, int mode, long dev) {
+        primary.mknod(path, mode, dev);
+    }
+
+    @Override
     public void chmod(String path, int mode) {
         holder(path).chmod(path, mode);
     }

@@ -256,6 +256,34 @@ public final class HostFileSystem implements FileSystem {
 
     // ---------------------------------------------------------------- namespace changes
 
+    /**
+     * mknod of a FIFO, socket or regular file on the host. Device nodes are EPERM as for a user
+     * without CAP_MKNOD: a guest never gets a host device node, whoever runs linux4j.
+     */
+    @Override
+    public void mknod(String path, int mode, long dev) {
+        checkWritable();
+        int type = mode & Stat.S_IFMT;
+        if (type == Stat.S_IFCHR || type == Stat.S_IFBLK) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+        Path p = host(path);
+        int rc = HostNative.mknod(p.toString(), type, 0);
+        if (rc == -38 && type == Stat.S_IFREG) {
+            try {
+                Files.createFile(p);
+                rc = 0;
+            } catch (IOException e) {
+                throw HostErrors.io(e);
+            }
+        }
+        if (rc < 0) {
+            Errno e = Errno.of(-rc);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+        applyMode(p, mode & 07777);
+    }
+
     @Override
     public void mkdir(String path, int mode) {
         checkWritable();
@@ -395,7 +423,7 @@ public final class HostFileSystem implements FileSystem {
             throw ErrnoException.of(Errno.EISDIR);
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-            HostRegularFile.setLength(ch, length);
+            HostRegularFile.setLength(ch, p, length);
         } catch (IOException e) {
             throw HostErrors.io(e);
         }

@@ -4,6 +4,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.host.HostErrors;
+import dev.linux4j.host.HostNative;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
 import java.io.IOException;
@@ -87,20 +88,52 @@ final class HostRegularFile implements FileOps {
             throw ErrnoException.of(Errno.EINVAL);
         }
         try {
-            setLength(channel, length);
+            setLength(channel, path, length);
         } catch (IOException e) {
             throw HostErrors.io(e);
         }
     }
 
-    /** ftruncate semantics: shrink, or grow with zeros (FileChannel.truncate only shrinks). */
-    static void setLength(FileChannel ch, long length) throws IOException {
+    /**
+     * ftruncate semantics: shrink, or grow with a hole as Linux does (FileChannel.truncate only
+     * shrinks; the host's truncate(2) on the path grows sparsely, so st_blocks stays as on Linux).
+     * Writing one zero byte at the new end is the fallback where that is unavailable.
+     */
+    static void setLength(FileChannel ch, Path path, long length) throws IOException {
         long size = ch.size();
         if (length < size) {
             ch.truncate(length);
         } else if (length > size) {
-            ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            if (path == null || HostNative.truncate(path.toString(), length) != 0 || ch.size() != length) {
+                ch.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            }
         }
+    }
+
+    /** fallocate(2) by the host on the same file: allocation, hole punching and size as ext4 and friends do them. */
+    @Override
+    public void fallocate(FileDescription file, int mode, long offset, long len) {
+        int rc = HostNative.fallocate(path.toString(), mode, offset, len);
+        if (rc == -38) {
+            throw ErrnoException.of(Errno.EOPNOTSUPP);
+        }
+        if (rc < 0) {
+            Errno e = Errno.of(-rc);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+    }
+
+    /** SEEK_DATA/SEEK_HOLE from the host file system's extents; the generic answer if the host cannot say. */
+    @Override
+    public long seekDataHole(FileDescription file, long offset, int whence) {
+        long r = HostNative.seekDataHole(path.toString(), offset, whence);
+        if (r >= 0) {
+            return r;
+        }
+        if (r == -6) { // ENXIO: no data (or hole) at or after offset
+            throw ErrnoException.of(Errno.ENXIO);
+        }
+        return FileOps.super.seekDataHole(file, offset, whence);
     }
 
     @Override

@@ -78,13 +78,170 @@ class JitDifferentialTest {
 
     private static long[] state(CpuHarness h, CpuExit exit) {
         Cpu c = h.cpu;
-        long[] regs = Arrays.copyOf(c.r, 20);
+        long[] regs = Arrays.copyOf(c.r, 30);
         regs[16] = c.rip;
         regs[17] = c.rflags();
         regs[18] = exit instanceof CpuExit.Fault f ? f.kind().ordinal() : -1;
-        byte[] mem = h.space.read(CpuHarness.DATA, 512);
+        byte[] mem = h.space.read(CpuHarness.DATA, 1024);
         regs[19] = Arrays.hashCode(mem);
+        regs[20] = exit instanceof CpuExit.Fault f ? f.rip() : -1;
+        regs[21] = exit instanceof CpuExit.Fault f ? f.address() : -1;
+        System.arraycopy(c.xmm, 0, regs, 22, 8);
         return regs;
+    }
+
+    // ---------------------------------------------------------------- memory, stack, calls, SSE, faults
+
+    private static final String[] REGS8 = {"al", "bl", "cl", "dl", "ah", "bh", "ch", "dh"};
+    private static final String[] REGS8M = {"al", "bl", "cl", "dl", "sil", "dil", "r8b", "r9b"};
+    private static final String[] REGS16 = {"ax", "bx", "cx", "dx", "si", "di", "r8w", "r9w"};
+    private static final String[] SIZES = {"byte", "word", "dword", "qword"};
+
+    private static String pick(Random r, String[] a) {
+        return a[r.nextInt(a.length)];
+    }
+
+    private static String sized(Random r, int size) {
+        return switch (size) {
+            case 0 -> pick(r, REGS8M);
+            case 1 -> pick(r, REGS16);
+            case 2 -> pick(r, REGS32);
+            default -> reg(r);
+        };
+    }
+
+    private static String richInstruction(Random r) {
+        String mem = "[r15 + " + r.nextInt(120) * (r.nextBoolean() ? 8 : 1) + "]";
+        int size = r.nextInt(4);
+        String m = SIZES[size] + " ptr " + mem;
+        return switch (r.nextInt(30)) {
+            case 0 -> "mov " + m + ", " + sized(r, size);
+            case 1 -> "mov " + sized(r, size) + ", " + m;
+            case 2 -> ALU[r.nextInt(ALU.length)] + " " + m + ", " + sized(r, size);
+            case 3 -> ALU[r.nextInt(ALU.length)] + " " + sized(r, size) + ", " + m;
+            case 4 -> ALU[r.nextInt(7)] + " " + m + ", " + (r.nextInt(200) - 100);
+            case 5 -> pick(r, new String[] {"inc", "dec", "neg", "not"}) + " " + m;
+            case 6 -> (r.nextBoolean() ? "movzx " : "movsx ") + reg(r) + ", " + SIZES[r.nextInt(2)] + " ptr " + mem;
+            case 7 -> "movsxd " + reg(r) + ", dword ptr " + mem;
+            case 8 -> ALU[r.nextInt(ALU.length)] + " " + pick(r, REGS8) + ", " + pick(r, REGS8);
+            case 9 -> ALU[r.nextInt(ALU.length)] + " " + pick(r, REGS16) + ", " + pick(r, REGS16);
+            case 10 -> "push " + reg(r) + "\npop " + reg(r);
+            case 11 -> "push " + (r.nextInt(2000) - 1000) + "\npush qword ptr " + mem + "\npop " + reg(r)
+                    + "\npop qword ptr " + mem;
+            case 12 -> "call 9b";
+            case 13 -> "cld\nlea rsi, [r15 + " + r.nextInt(64) + "]\nlea rdi, [r15 + " + (256 + r.nextInt(64))
+                    + "]\nmov ecx, " + r.nextInt(40) + "\nrep movsb";
+            case 14 -> "cld\nlea rdi, [r15 + " + (512 + r.nextInt(64)) + "]\nmov ecx, " + r.nextInt(20)
+                    + "\nrep stosq";
+            case 15 -> "movsd xmm" + r.nextInt(4) + ", qword ptr " + mem;
+            case 16 -> "movsd qword ptr " + mem + ", xmm" + r.nextInt(4);
+            case 17 -> pick(r, new String[] {"addsd", "mulsd", "subsd", "minsd"}) + " xmm" + r.nextInt(4) + ", xmm"
+                    + r.nextInt(4);
+            case 18 -> "cvtsi2sd xmm" + r.nextInt(4) + ", " + reg(r);
+            case 19 -> "ucomisd xmm" + r.nextInt(4) + ", xmm" + r.nextInt(4);
+            case 20 -> SHIFTS[r.nextInt(SHIFTS.length)] + " " + sized(r, size) + ", " + pick(r,
+                    new String[] {"0", "1", "cl", String.valueOf(r.nextInt(70))});
+            case 21 -> "imul " + reg(r) + ", " + reg(r) + ", " + (r.nextInt(2000) - 1000);
+            case 22 -> "imul " + pick(r, REGS32) + ", " + pick(r, REGS32);
+            case 23 -> "set" + pick(r, CC) + " " + pick(r, REGS8);
+            case 24 -> "cmov" + pick(r, CC) + " " + pick(r, REGS32) + ", dword ptr " + mem;
+            case 25 -> "test " + m + ", " + sized(r, size);
+            case 26 -> "sar " + sized(r, size) + ", " + r.nextInt(40);
+            case 27 -> "lea " + pick(r, REGS32) + ", [" + reg(r) + " + " + reg(r) + "*2 - 7]";
+            case 28 -> "mov " + sized(r, size) + ", " + (r.nextInt(200) - 100);
+            default -> instruction(r);
+        };
+    }
+
+    /** A fault in the middle of straight-line code: the state before it must be exact. */
+    private static String fault(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> "mov rax, qword ptr [r14 + 8]";
+            case 1 -> "add qword ptr [r14], rbx";
+            case 2 -> "movsd xmm1, qword ptr [r14]";
+            case 3 -> "xor edx, edx\nmov r13d, 0\ndiv r13";
+            default -> "mov byte ptr [r14], 1";
+        };
+    }
+
+    private static String richProgram(Random r) {
+        StringBuilder s = new StringBuilder("jmp 8f\n9:\nlea rax, [rax + rbx*2 + 3]\nadd rcx, 1\nret\n8:\n");
+        s.append("mov r15, 0x600000\nmov r14, 0x500000\n");
+        for (String reg : REGS) {
+            s.append("movabs ").append(reg).append(", ").append(r.nextLong()).append('\n');
+        }
+        s.append("mov ecx, ").append(r.nextInt(64)).append('\n');
+        for (int k = 0; k < 4; k++) {
+            s.append("movq xmm").append(k).append(", ").append(reg(r)).append('\n');
+        }
+        boolean loop = r.nextInt(3) > 0;
+        if (loop) {
+            s.append("mov r12, ").append(3 + r.nextInt(40)).append("\n1:\n");
+        }
+        int n = 5 + r.nextInt(40);
+        boolean faults = r.nextInt(4) == 0;
+        for (int k = 0; k < n; k++) {
+            s.append(richInstruction(r)).append('\n');
+            if (k == n / 3) {
+                s.append("j").append(pick(r, CC)).append(" 2f\n").append(richInstruction(r)).append("\n2:\n");
+            }
+            if (faults && k == 2 * n / 3) {
+                s.append(loop ? "cmp r12, 2\njne 3f\n" + fault(r) + "\n3:\n" : fault(r) + "\n");
+            }
+        }
+        if (loop) {
+            s.append("dec r12\njnz 1b\n");
+        }
+        s.append("pushfq\npop r13\n");
+        return s.toString();
+    }
+
+    /** Code that patches itself (its own block, and a callee) inside hot loops. */
+    @Test
+    void selfModifyingCodeMatchesTheInterpreter() {
+        byte[] rwx = CpuHarness.assemble(String.join("\n",
+                "mov r12, 60", "xor ebx, ebx", "xor ecx, ecx",
+                "patch: mov eax, 0", "add rbx, rax", "inc ecx", "mov dword ptr [rip + patch + 1], ecx",
+                "dec r12", "jnz patch",
+                "lea r13, [rip + callee]", "mov byte ptr [r13], 0xb8", "mov dword ptr [r13 + 1], 1",
+                "mov byte ptr [r13 + 5], 0xc3", "mov r12, 40",
+                "2: call r13", "add rbx, rax", "imul rbx, rbx, 3", "mov dword ptr [r13 + 1], r12d",
+                "dec r12", "jnz 2b", "ret", "callee: ret", ".skip 16"));
+        byte[] code = CpuHarness.assemble("mov r15, 0x700000\ncall r15\npushfq\npop r14\n");
+        long[][] results = new long[2][];
+        for (int k = 0; k < 2; k++) {
+            CpuHarness h = new CpuHarness(code);
+            h.space.map(0x700000, 0x1000, 7, 0x12, "", 0);
+            h.space.poke(0x700000, rwx, 0, rwx.length);
+            if (k == 1) {
+                h.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(true), 1);
+            }
+            results[k] = state(h, h.run());
+        }
+        assertThat(results[1]).containsExactly(results[0]);
+        assertThat(results[0][Cpu.RCX]).isEqualTo(60);
+    }
+
+    @Test
+    void memoryStackCallsStringsSseAndFaultsMatchTheInterpreter() {
+        Random seeds = new Random(20261123);
+        List<String> mismatches = new ArrayList<>();
+        for (int iteration = 0; iteration < 300; iteration++) {
+            long seed = seeds.nextLong();
+            String asm = richProgram(new Random(seed));
+            byte[] code = CpuHarness.assemble(asm);
+            CpuHarness interpreted = new CpuHarness(code);
+            long[] expected = state(interpreted, interpreted.run());
+            CpuHarness compiled = new CpuHarness(code);
+            ClassfileBlockCompiler jit = new ClassfileBlockCompiler(iteration % 2 == 0);
+            compiled.cpu.codeCache().setCompiler(jit, 1);
+            long[] actual = state(compiled, compiled.run());
+            if (!Arrays.equals(expected, actual)) {
+                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
+                        + "\nactual   " + Arrays.toString(actual));
+            }
+        }
+        assertThat(mismatches).isEmpty();
     }
 
     @Test

@@ -1,0 +1,545 @@
+package dev.linux4j.cpu.jit;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import dev.linux4j.cpu.Block;
+import dev.linux4j.cpu.Cpu;
+import dev.linux4j.cpu.Exec;
+import dev.linux4j.cpu.Insn;
+import dev.linux4j.memory.Mmu;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.Opcode;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Code-generation context of one region build: the JVM locals that hold guest state, the
+ * static state of the translation at the current point (which guest registers are dirty in
+ * locals, and what the lazy flags are), and the primitive emitters the instruction emitters use.
+ *
+ * <p>Locals: 1 the Cpu, 2 {@code cpu.r}, 3 {@code cpu.mmu}, 4 a caught exception, then one long
+ * per guest register and the lazy-flag operands. The flags are tracked statically: their
+ * <em>kind</em> and size are known at translation time, only their operands live in locals
+ * ({@link #FA}, {@link #FB}, {@link #FRES}, {@link #FAUX}); {@link #F_CPU} means the Cpu holds
+ * them. At every exit, before every generic instruction and in every fault handler, the state is
+ * written back with the same {@code Cpu.flagsXxx} call the interpreter's semantics make.
+ */
+final class Gen {
+    // Flag kinds (the static part of the lazy flags).
+    static final int F_CPU = 0;
+    static final int F_ADD = 1;
+    static final int F_SUB = 2;
+    /** flagsLogic: ZF SF PF from the result, CF = OF = AF = 0. */
+    static final int F_LOGIC = 3;
+    /** flagsResult: ZF SF PF from the result, CF OF AF from FAUX. */
+    static final int F_RESULT = 4;
+    /** setStatusFlags(FAUX). */
+    static final int F_EXPL = 5;
+    /** Not reached yet (dataflow only). */
+    static final int UNSET = -1;
+
+    static final int CPU = 1;
+    static final int REGS = 2;
+    static final int MMU = 3;
+    static final int EXC = 4;
+    static final int FA = 37;
+    static final int FB = 39;
+    static final int FRES = 41;
+    static final int FAUX = 43;
+    static final int T1 = 45;
+    static final int T2 = 47;
+    static final int T3 = 49;
+    static final int T4 = 51;
+    /** int: {@code mmu.writeMisses} when the region's blocks were last known valid. */
+    static final int WMISS = 53;
+    /** int: back edges left before the next poll. */
+    static final int POLL = 54;
+
+    static final ClassDesc CD_CPU = ClassDesc.of(Cpu.class.getName());
+    static final ClassDesc CD_MMU = ClassDesc.of(Mmu.class.getName());
+    static final ClassDesc CD_EXEC = ClassDesc.of(Exec.class.getName());
+    static final ClassDesc CD_INSN = ClassDesc.of(Insn.class.getName());
+    static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
+    static final ClassDesc CD_LONGS = CD_long.arrayType();
+    static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
+    static final MethodTypeDesc MTD_Z = MethodTypeDesc.of(CD_boolean);
+    static final MethodTypeDesc MTD_V = MethodTypeDesc.of(CD_void);
+    private static final DirectMethodHandleDesc CLASS_DATA_AT = ConstantDescs.ofConstantBootstrap(
+            ClassDesc.of(MethodHandles.class.getName()), "classDataAt", CD_Object, CD_int);
+
+    final CodeBuilder code;
+    /** Registers the region's inline code uses (loaded at entry and after generic instructions). */
+    final int usedRegs;
+    /** Registers the inline code touched in this build (the next build's {@link #usedRegs}). */
+    int touchedRegs;
+    /** Guest registers whose local differs from {@code cpu.r}. */
+    int dirty;
+    int flagKind = F_CPU;
+    int flagSize;
+    final List<Object> data;
+    private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();
+    final List<Handler> handlers = new ArrayList<>();
+
+    /** A fault handler: writes back the state before {@code insn} and rethrows. */
+    record Handler(Label start, Label end, Label handler, Insn insn, int dirty, int flagKind, int flagSize) {}
+
+    Gen(CodeBuilder code, int usedRegs, List<Object> data) {
+        this.code = code;
+        this.usedRegs = usedRegs;
+        this.data = data;
+        for (Object o : data) {
+            dataIndex.put(o, dataIndex.size());
+        }
+    }
+
+    static int reg(int n) {
+        return 5 + 2 * n;
+    }
+
+    /** Loads a class-data constant (the object is added to the class data on first use). */
+    void constant(ClassDesc type, Object o) {
+        Integer idx = dataIndex.get(o);
+        if (idx == null) {
+            idx = data.size();
+            data.add(o);
+            dataIndex.put(o, idx);
+        }
+        code.ldc(DynamicConstantDesc.ofNamed(CLASS_DATA_AT, "_", type, idx));
+    }
+
+    // ---------------------------------------------------------------- registers
+
+    /** Pushes register {@code n} at {@code size} bytes, zero-extended, as {@link Cpu#reg}. */
+    void loadReg(int n, int size) {
+        if (size == 1 && n >= 16) {
+            use(n - 16);
+            code.lload(reg(n - 16)).bipush(8).lushr().loadConstant(0xffL).land();
+            return;
+        }
+        use(n);
+        code.lload(reg(n));
+        switch (size) {
+            case 1 -> code.loadConstant(0xffL).land();
+            case 2 -> code.loadConstant(0xffffL).land();
+            case 4 -> code.loadConstant(0xffffffffL).land();
+            default -> { }
+        }
+    }
+
+    /** Pops a long into register {@code n} at {@code size} bytes, as {@link Cpu#setReg}. */
+    void storeReg(int n, int size) {
+        switch (size) {
+            case 1 -> {
+                if (n < 16) {
+                    mergeInto(n, 0xffL, 0);
+                } else {
+                    mergeInto(n - 16, 0xffL, 8);
+                }
+            }
+            case 2 -> mergeInto(n, 0xffffL, 0);
+            case 4 -> {
+                use(n);
+                code.loadConstant(0xffffffffL).land().lstore(reg(n));
+                dirty |= 1 << n;
+            }
+            default -> {
+                use(n);
+                code.lstore(reg(n));
+                dirty |= 1 << n;
+            }
+        }
+    }
+
+    private void mergeInto(int n, long mask, int shift) {
+        use(n);
+        code.loadConstant(mask).land();
+        if (shift != 0) {
+            code.bipush(shift).lshl();
+        }
+        code.lload(reg(n)).loadConstant(~(mask << shift)).land().lor().lstore(reg(n));
+        dirty |= 1 << n;
+    }
+
+    void use(int n) {
+        touchedRegs |= 1 << n;
+    }
+
+    /** Pushes the effective address of the memory operand, as {@link Cpu#ea}. */
+    void ea(Insn i) {
+        offset(i);
+        if (i.seg == Insn.SEG_FS) {
+            code.aload(CPU).getfield(CD_CPU, "fsBase", CD_long).ladd();
+        } else if (i.seg == Insn.SEG_GS) {
+            code.aload(CPU).getfield(CD_CPU, "gsBase", CD_long).ladd();
+        }
+    }
+
+    /** The offset part of the address (LEA's result before operand-size truncation). */
+    void offset(Insn i) {
+        boolean any = false;
+        if (i.base >= 0) {
+            use(i.base);
+            code.lload(reg(i.base));
+            any = true;
+        }
+        if (i.index >= 0) {
+            use(i.index);
+            code.lload(reg(i.index));
+            if (i.scale != 0) {
+                code.bipush(i.scale).lshl();
+            }
+            if (any) {
+                code.ladd();
+            }
+            any = true;
+        }
+        if (!any) {
+            code.loadConstant(i.disp);
+        } else if (i.disp != 0) {
+            code.loadConstant(i.disp).ladd();
+        }
+        if ((i.prefixes & Insn.P_ADDRSIZE) != 0) {
+            code.loadConstant(0xffffffffL).land();
+        }
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /** Stack: long address → long value (zero-extended); {@code mmu} must be below the address. */
+    void readAt(int size) {
+        switch (size) {
+            case 1 -> code.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long)).i2l();
+            case 2 -> code.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long)).i2l();
+            case 4 -> code.invokevirtual(CD_MMU, "read32", MethodTypeDesc.of(CD_int, CD_long)).i2l()
+                    .loadConstant(0xffffffffL).land();
+            default -> code.invokevirtual(CD_MMU, "read64", MethodTypeDesc.of(CD_long, CD_long));
+        }
+    }
+
+    /** Pushes the memory operand's value at {@code size}. */
+    void readMem(Insn i, int size) {
+        code.aload(MMU);
+        ea(i);
+        readAt(size);
+    }
+
+    /** Stack: mmu, long address, long value → (stored). */
+    void writeAt(int size) {
+        switch (size) {
+            case 1 -> code.l2i().invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+            case 2 -> code.l2i().invokevirtual(CD_MMU, "write16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+            case 4 -> code.l2i().invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+            default -> code.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+        }
+    }
+
+    /** Pushes the r/m operand at {@code size} (register rm/rmB, or memory), as {@link Cpu#readE}. */
+    void readE(Insn i, int size) {
+        if (i.rm >= 0) {
+            loadReg(size == 1 ? i.rmB : i.rm, size);
+        } else {
+            readMem(i, size);
+        }
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** Opens the range of an instruction that may fault; {@link #endFault} closes it. */
+    Label beginFault() {
+        Label start = code.newLabel();
+        code.labelBinding(start);
+        return start;
+    }
+
+    void endFault(Label start, Insn insn, int dirtyBefore, int kindBefore, int sizeBefore) {
+        Label end = code.newLabel();
+        code.labelBinding(end);
+        handlers.add(new Handler(start, end, code.newLabel(), insn, dirtyBefore, kindBefore, sizeBefore));
+    }
+
+    /** Emits the handlers: write back the state before the faulting instruction, set RIP, rethrow. */
+    void emitHandlers() {
+        for (Handler h : handlers) {
+            code.exceptionCatchAll(h.start(), h.end(), h.handler());
+        }
+        for (Handler h : handlers) {
+            code.labelBinding(h.handler());
+            code.astore(EXC);
+            writeBackRegs(h.dirty());
+            writeBackFlags(h.flagKind(), h.flagSize());
+            code.aload(CPU).loadConstant(h.insn().next).putfield(CD_CPU, "rip", CD_long);
+            code.aload(EXC).athrow();
+        }
+    }
+
+    // ---------------------------------------------------------------- write-back
+
+    void writeBackRegs(int mask) {
+        for (int n = 0; n < 16; n++) {
+            if ((mask & (1 << n)) != 0) {
+                code.aload(REGS).bipush(n).lload(reg(n)).lastore();
+            }
+        }
+    }
+
+    void reloadRegs(int mask) {
+        for (int n = 0; n < 16; n++) {
+            if ((mask & (1 << n)) != 0) {
+                code.aload(REGS).bipush(n).laload().lstore(reg(n));
+            }
+        }
+    }
+
+    /** Stores the lazy flags of static kind {@code kind} into the Cpu (no state change). */
+    void writeBackFlags(int kind, int size) {
+        switch (kind) {
+            case F_ADD -> {
+                code.aload(CPU).lload(FA).lload(FB).lload(FRES).bipush(size);
+                code.invokevirtual(CD_CPU, "flagsAdd", MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int));
+            }
+            case F_SUB -> {
+                code.aload(CPU).lload(FA).lload(FB).lload(FRES).bipush(size);
+                code.invokevirtual(CD_CPU, "flagsSub", MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int));
+            }
+            case F_LOGIC -> {
+                code.aload(CPU).lload(FRES).bipush(size);
+                code.invokevirtual(CD_CPU, "flagsLogic", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+            }
+            case F_RESULT -> {
+                code.aload(CPU).lload(FRES).bipush(size).lload(FAUX);
+                code.invokevirtual(CD_CPU, "flagsResult", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+            }
+            case F_EXPL -> {
+                code.aload(CPU).lload(FAUX);
+                code.invokevirtual(CD_CPU, "setStatusFlags", MethodTypeDesc.of(CD_void, CD_long));
+            }
+            default -> { }
+        }
+    }
+
+    /** Makes the Cpu hold the flags (state becomes F_CPU). */
+    void syncFlags() {
+        writeBackFlags(flagKind, flagSize);
+        flagKind = F_CPU;
+        flagSize = 0;
+    }
+
+    /** Makes the Cpu hold everything (registers and flags); locals stay valid. */
+    void syncAll() {
+        writeBackRegs(dirty);
+        dirty = 0;
+        syncFlags();
+    }
+
+    /** Records new lazy flags: the operands must already be in FA/FB/FRES/FAUX as the kind needs. */
+    void setFlags(int kind, int size) {
+        flagKind = kind;
+        flagSize = size;
+    }
+
+    // ---------------------------------------------------------------- conditions
+
+    static long mask(int size) {
+        return size == 8 ? -1L : (1L << (size * 8)) - 1;
+    }
+
+    private void masked(int slot, int size) {
+        code.lload(slot);
+        if (size != 8) {
+            code.loadConstant(mask(size)).land();
+        }
+    }
+
+    /** After an int comparison result on the stack, turns {@code op} (an if-opcode) into 0/1. */
+    private void bool(Opcode op) {
+        Label yes = code.newLabel();
+        Label done = code.newLabel();
+        code.branch(op, yes).iconst_0().goto_(done);
+        code.labelBinding(yes);
+        code.iconst_1();
+        code.labelBinding(done);
+    }
+
+    private void bit(int slot, int shift) {
+        code.lload(slot);
+        if (shift != 0) {
+            code.bipush(shift).lushr();
+        }
+        code.lconst_1().land().l2i();
+    }
+
+    /** Pushes CF (0/1) of the current local flags. */
+    void cf() {
+        switch (flagKind) {
+            case F_ADD -> {
+                masked(FRES, flagSize);
+                masked(FA, flagSize);
+                code.invokestatic(ClassDesc.of("java.lang.Long"), "compareUnsigned",
+                        MethodTypeDesc.of(CD_int, CD_long, CD_long));
+                bool(Opcode.IFLT);
+            }
+            case F_SUB -> {
+                masked(FA, flagSize);
+                masked(FB, flagSize);
+                code.invokestatic(ClassDesc.of("java.lang.Long"), "compareUnsigned",
+                        MethodTypeDesc.of(CD_int, CD_long, CD_long));
+                bool(Opcode.IFLT);
+            }
+            case F_LOGIC -> code.iconst_0();
+            case F_RESULT, F_EXPL -> bit(FAUX, 0);
+            default -> code.aload(CPU).invokevirtual(CD_CPU, "cf", MTD_Z);
+        }
+    }
+
+    private void zf() {
+        if (flagKind == F_EXPL) {
+            bit(FAUX, 6);
+            return;
+        }
+        masked(FRES, flagSize);
+        code.lconst_0().lcmp();
+        bool(Opcode.IFEQ);
+    }
+
+    private void sf() {
+        if (flagKind == F_EXPL) {
+            bit(FAUX, 7);
+            return;
+        }
+        bit(FRES, flagSize * 8 - 1);
+    }
+
+    private void pf() {
+        if (flagKind == F_EXPL) {
+            bit(FAUX, 2);
+            return;
+        }
+        code.lload(FRES).l2i().sipush(0xff).iand();
+        code.invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount", MethodTypeDesc.of(CD_int, CD_int));
+        code.iconst_1().iand().iconst_1().ixor();
+    }
+
+    private void of() {
+        int top = flagSize * 8 - 1;
+        switch (flagKind) {
+            case F_ADD -> {
+                code.lload(FA).lload(FRES).lxor().lload(FB).lload(FRES).lxor().land();
+                code.bipush(top).lushr().lconst_1().land().l2i();
+            }
+            case F_SUB -> {
+                code.lload(FA).lload(FB).lxor().lload(FA).lload(FRES).lxor().land();
+                code.bipush(top).lushr().lconst_1().land().l2i();
+            }
+            case F_LOGIC -> code.iconst_0();
+            default -> bit(FAUX, 11); // F_RESULT, F_EXPL
+        }
+    }
+
+    /** Pushes condition {@code cc} (0/1) as {@link Cpu#cond} computes it. */
+    void cond(int cc) {
+        if (flagKind == F_CPU) {
+            code.aload(CPU).bipush(cc).invokevirtual(CD_CPU, "cond", MethodTypeDesc.of(CD_boolean, CD_int));
+            return;
+        }
+        if (flagKind == F_SUB && subCond(cc)) {
+            return;
+        }
+        switch (cc >> 1) {
+            case 0 -> of();
+            case 1 -> cf();
+            case 2 -> zf();
+            case 3 -> {
+                cf();
+                zf();
+                code.ior();
+            }
+            case 4 -> sf();
+            case 5 -> pf();
+            case 6 -> {
+                sf();
+                of();
+                code.ixor();
+            }
+            default -> {
+                zf();
+                sf();
+                of();
+                code.ixor().ior();
+            }
+        }
+        if ((cc & 1) != 0) {
+            code.iconst_1().ixor();
+        }
+    }
+
+    /** CMP/SUB fused with the condition: a direct comparison of the operands. */
+    private boolean subCond(int cc) {
+        int size = flagSize;
+        switch (cc) {
+            case 2, 3, 6, 7 -> {
+                masked(FA, size);
+                masked(FB, size);
+                code.invokestatic(ClassDesc.of("java.lang.Long"), "compareUnsigned",
+                        MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            }
+            case 4, 5 -> {
+                masked(FA, size);
+                masked(FB, size);
+                code.lcmp();
+            }
+            case 12, 13, 14, 15 -> {
+                signed(FA, size);
+                signed(FB, size);
+                code.lcmp();
+            }
+            default -> {
+                return false;
+            }
+        }
+        bool(switch (cc) {
+            case 2, 12 -> Opcode.IFLT;
+            case 3, 13 -> Opcode.IFGE;
+            case 4 -> Opcode.IFEQ;
+            case 5 -> Opcode.IFNE;
+            case 6, 14 -> Opcode.IFLE;
+            default -> Opcode.IFGT;
+        });
+        return true;
+    }
+
+    private void signed(int slot, int size) {
+        code.lload(slot);
+        signExtend(size);
+    }
+
+    /** Sign-extends the long on the stack from {@code size} bytes, as {@link Cpu#signExtend}. */
+    void signExtend(int size) {
+        switch (size) {
+            case 1 -> code.l2i().i2b().i2l();
+            case 2 -> code.l2i().i2s().i2l();
+            case 4 -> code.l2i().i2l();
+            default -> { }
+        }
+    }
+
+    /** Calls an instruction's own semantics ({@code exec.exec(cpu, insn)}). */
+    void callExec(Insn i) {
+        constant(CD_EXEC, i.exec);
+        code.aload(CPU);
+        constant(CD_INSN, i);
+        code.invokeinterface(CD_EXEC, "exec", MTD_EXEC);
+    }
+}

@@ -1,0 +1,665 @@
+package dev.linux4j.cpu.jit;
+
+import static dev.linux4j.cpu.jit.Gen.CD_CPU;
+import static dev.linux4j.cpu.jit.Gen.CPU;
+import static dev.linux4j.cpu.jit.Gen.FA;
+import static dev.linux4j.cpu.jit.Gen.FAUX;
+import static dev.linux4j.cpu.jit.Gen.FB;
+import static dev.linux4j.cpu.jit.Gen.FRES;
+import static dev.linux4j.cpu.jit.Gen.F_ADD;
+import static dev.linux4j.cpu.jit.Gen.F_EXPL;
+import static dev.linux4j.cpu.jit.Gen.F_LOGIC;
+import static dev.linux4j.cpu.jit.Gen.F_RESULT;
+import static dev.linux4j.cpu.jit.Gen.F_SUB;
+import static dev.linux4j.cpu.jit.Gen.MMU;
+import static dev.linux4j.cpu.jit.Gen.T1;
+import static dev.linux4j.cpu.jit.Gen.T2;
+import static dev.linux4j.cpu.jit.Gen.T3;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+
+import dev.linux4j.cpu.Cpu;
+import dev.linux4j.cpu.Insn;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+
+/**
+ * Inline bytecode for the hot instruction forms, each a transcription of the interpreter's
+ * semantics (IntegerAlu, DataMovement, Shifts, IntegerAluMulDiv — SDM Vol. 2) onto the locals of
+ * {@link Gen}: same operand reads in the same order, same result, same lazy-flag record. Every
+ * memory access comes before any register or flag update, so an instruction that faults has
+ * changed nothing; its exception handler writes back the state from before it.
+ *
+ * <p>Forms not handled here call the instruction's {@code Exec}: SSE/x87 forms that touch no
+ * general register or flag keep the registers in locals (only the address registers are
+ * written back); any other form writes everything back and reloads the registers afterwards.
+ */
+final class InsnEmitter {
+    private InsnEmitter() {}
+
+    // IntegerAlu operation numbers.
+    private static final int ADD = 0;
+    private static final int OR = 1;
+    private static final int ADC = 2;
+    private static final int SBB = 3;
+    private static final int AND = 4;
+    private static final int SUB = 5;
+    private static final int XOR = 6;
+    private static final int CMP = 7;
+
+    private static final int NONE = 0;
+    private static final int SAFE = 1;
+    private static final int FAULTS = 2;
+
+    /** Emits one non-terminating instruction (inline when it can, else through its Exec). */
+    static void emit(Gen g, Insn i) {
+        int dirty = g.dirty;
+        int kind = g.flagKind;
+        int size = g.flagSize;
+        Label start = g.beginFault();
+        int r = (i.prefixes & (Insn.P_LOCK | Insn.P_VEX)) != 0 ? NONE : inline(g, i);
+        if (r == FAULTS) {
+            g.endFault(start, i, dirty, kind, size);
+        } else if (r == NONE) {
+            generic(g, i);
+        }
+    }
+
+    private static void generic(Gen g, Insn i) {
+        CodeBuilder code = g.code;
+        if (xmmOnly(i) && (i.prefixes & (Insn.P_VEX | Insn.P_LOCK)) == 0) {
+            int need = 0;
+            if (i.rm < 0) {
+                need |= i.base >= 0 ? 1 << i.base : 0;
+                need |= i.index >= 0 ? 1 << i.index : 0;
+            } else if (i.opcode == 0x12a) {
+                need |= 1 << i.rm; // CVTSI2SS/SD reads a general register
+            }
+            g.writeBackRegs(g.dirty & need);
+            g.dirty &= ~need;
+            int dirty = g.dirty;
+            Label start = g.beginFault();
+            g.callExec(i);
+            g.endFault(start, i, dirty, g.flagKind, g.flagSize);
+            return;
+        }
+        g.syncAll();
+        code.aload(CPU).loadConstant(i.next).putfield(CD_CPU, "rip", CD_long);
+        g.callExec(i);
+        g.reloadRegs(g.usedRegs);
+    }
+
+    /**
+     * SSE, MMX and x87 forms whose semantics read general registers only to address memory and
+     * write neither general registers nor flags (checked against the families' sources).
+     */
+    static boolean xmmOnly(Insn i) {
+        int op = i.opcode;
+        if (op >= 0xd8 && op <= 0xdf) {
+            // x87; DA/DB/DF register forms include FCMOVcc, FCOMI (flags) and FNSTSW AX.
+            return i.rm < 0 || op == 0xd8 || op == 0xd9 || op == 0xdc || op == 0xdd || op == 0xde;
+        }
+        if ((op >> 8) != 1) {
+            return false;
+        }
+        int b = op & 0xff;
+        return (b >= 0x10 && b <= 0x17) || b == 0x28 || b == 0x29 || b == 0x2a || b == 0x2b
+                || (b >= 0x51 && b <= 0x5f) || (b >= 0x60 && b <= 0x6d) || b == 0x6f
+                || (b >= 0x70 && b <= 0x76) || b == 0x7f || b == 0xc2 || b == 0xc6
+                || (b >= 0xd0 && b <= 0xef && b != 0xd7) || (b >= 0xf0 && b <= 0xfe && b != 0xf7);
+    }
+
+    /** Emits {@code i} inline; NONE (nothing emitted) if the form is not handled here. */
+    private static int inline(Gen g, Insn i) {
+        int op = i.opcode;
+        int size = i.opsize;
+        if (op >= 0 && op < 0x40 && (op & 7) <= 5) {
+            int alu = (op >> 3) & 7;
+            if (alu == ADC || alu == SBB) {
+                return NONE;
+            }
+            return switch (op & 7) {
+                case 0, 1 -> aluEG(g, i, alu, size);
+                case 2, 3 -> aluGE(g, i, alu, size);
+                default -> aluAccImm(g, i, alu, size);
+            };
+        }
+        switch (op) {
+            case 0x80, 0x81, 0x83 -> {
+                int alu = i.digit();
+                return alu == ADC || alu == SBB ? NONE : aluEImm(g, i, alu, size);
+            }
+            case 0x84, 0x85 -> {
+                return test(g, i, size, false);
+            }
+            case 0xa8, 0xa9 -> {
+                g.loadReg(Cpu.RAX, 8);
+                g.code.loadConstant(i.imm).land().lstore(FRES);
+                g.setFlags(F_LOGIC, size);
+                return SAFE;
+            }
+            case 0xf6, 0xf7 -> {
+                return switch (i.digit()) {
+                    case 0, 1 -> test(g, i, size, true);
+                    case 2, 3 -> notNeg(g, i, size, i.digit() == 3);
+                    default -> NONE;
+                };
+            }
+            case 0xfe, 0xff -> {
+                return i.digit() <= 1 ? incDec(g, i, size, i.digit() == 0) : NONE;
+            }
+            case 0x88, 0x89 -> {
+                return movEG(g, i, size);
+            }
+            case 0x8a, 0x8b -> {
+                g.readE(i, size);
+                g.storeReg(size == 1 ? i.regB : i.reg, size);
+                return i.rm < 0 ? FAULTS : SAFE;
+            }
+            case 0xc6, 0xc7 -> {
+                return i.digit() == 0 ? movEImm(g, i, size) : NONE;
+            }
+            case 0x8d -> {
+                g.offset(i);
+                g.storeReg(i.reg, size);
+                return SAFE;
+            }
+            case 0x1b6, 0x1b7, 0x1be, 0x1bf -> {
+                int from = (op & 1) == 0 ? 1 : 2;
+                g.readE(i, from);
+                if (op >= 0x1be) {
+                    g.signExtend(from);
+                }
+                g.storeReg(i.reg, size);
+                return i.rm < 0 ? FAULTS : SAFE;
+            }
+            case 0x63 -> {
+                if (size == 8) {
+                    g.readE(i, 4);
+                    g.signExtend(4);
+                } else {
+                    g.readE(i, size);
+                }
+                g.storeReg(i.reg, size);
+                return i.rm < 0 ? FAULTS : SAFE;
+            }
+            case 0x6a, 0x68 -> {
+                push(g, size, () -> g.code.loadConstant(i.imm));
+                return FAULTS;
+            }
+            case 0xc0, 0xc1, 0xd0, 0xd1 -> {
+                return shift(g, i, size);
+            }
+            case 0x1af -> {
+                if (size < 4) {
+                    return NONE;
+                }
+                g.readE(i, size);
+                g.code.lstore(T2);
+                g.loadReg(i.reg, size);
+                g.code.lstore(T1);
+                imul(g, i, size);
+                return i.rm < 0 ? FAULTS : SAFE;
+            }
+            case 0x69, 0x6b -> {
+                if (size < 4) {
+                    return NONE;
+                }
+                g.readE(i, size);
+                g.code.lstore(T1);
+                g.code.loadConstant(i.imm).lstore(T2);
+                imul(g, i, size);
+                return i.rm < 0 ? FAULTS : SAFE;
+            }
+            default -> { }
+        }
+        if (op >= 0xb0 && op <= 0xbf) {
+            g.code.loadConstant(i.imm);
+            g.storeReg(size == 1 ? i.regB : i.reg, size);
+            return SAFE;
+        }
+        if (op >= 0x50 && op <= 0x57) {
+            push(g, size, () -> g.loadReg(i.reg, size));
+            return FAULTS;
+        }
+        if (op >= 0x58 && op <= 0x5f) {
+            pop(g, i, size);
+            return FAULTS;
+        }
+        if (op >= 0x140 && op <= 0x14f) {
+            return cmov(g, i, size);
+        }
+        if (op >= 0x190 && op <= 0x19f) {
+            return setcc(g, i);
+        }
+        if (op == 0x90 && i.reg == Cpu.RAX && (i.prefixes & Insn.P_REP) == 0) {
+            return SAFE; // NOP
+        }
+        if ((op >= 0x118 && op <= 0x11f) || op == 0x10d) {
+            return SAFE; // hint NOPs, ENDBR64, PREFETCHh: the operand is never accessed
+        }
+        return NONE;
+    }
+
+    // ---------------------------------------------------------------- ALU
+
+    /** Computes {@code T1 op T2} into T3 (IntegerAlu.compute for the carry-free operations). */
+    private static void compute(CodeBuilder code, int alu) {
+        code.lload(T1).lload(T2);
+        switch (alu) {
+            case ADD -> code.ladd();
+            case OR -> code.lor();
+            case AND -> code.land();
+            case XOR -> code.lxor();
+            default -> code.lsub(); // SUB, CMP
+        }
+        code.lstore(T3);
+    }
+
+    /** Records the flags of {@code alu} from T1, T2, T3 (IntegerAlu.setFlags). */
+    private static void aluFlags(Gen g, int alu, int size) {
+        CodeBuilder code = g.code;
+        switch (alu) {
+            case ADD, SUB, CMP -> {
+                code.lload(T1).lstore(FA).lload(T2).lstore(FB).lload(T3).lstore(FRES);
+                g.setFlags(alu == ADD ? F_ADD : F_SUB, size);
+            }
+            default -> {
+                code.lload(T3).lstore(FRES);
+                g.setFlags(F_LOGIC, size);
+            }
+        }
+    }
+
+    /** op Eb,Gb / Ev,Gv. */
+    private static int aluEG(Gen g, Insn i, int alu, int size) {
+        CodeBuilder code = g.code;
+        g.loadReg(size == 1 ? i.regB : i.reg, size);
+        code.lstore(T2);
+        if (i.rm >= 0) {
+            int n = size == 1 ? i.rmB : i.rm;
+            g.loadReg(n, size);
+            code.lstore(T1);
+            compute(code, alu);
+            if (alu != CMP) {
+                code.lload(T3);
+                g.storeReg(n, size);
+            }
+            aluFlags(g, alu, size);
+            return SAFE;
+        }
+        aluMem(g, i, alu, size);
+        return FAULTS;
+    }
+
+    /** The memory-destination form: read, compute, store, then the flags (IntegerAlu.opMem). */
+    private static void aluMem(Gen g, Insn i, int alu, int size) {
+        CodeBuilder code = g.code;
+        g.ea(i);
+        code.lstore(Gen.T4);
+        code.aload(MMU).lload(Gen.T4);
+        g.readAt(size);
+        code.lstore(T1);
+        compute(code, alu);
+        if (alu != CMP) {
+            code.aload(MMU).lload(Gen.T4).lload(T3);
+            g.writeAt(size);
+        }
+        aluFlags(g, alu, size);
+    }
+
+    /** op Gb,Eb / Gv,Ev. */
+    private static int aluGE(Gen g, Insn i, int alu, int size) {
+        CodeBuilder code = g.code;
+        g.readE(i, size);
+        code.lstore(T2);
+        int n = size == 1 ? i.regB : i.reg;
+        g.loadReg(n, size);
+        code.lstore(T1);
+        compute(code, alu);
+        if (alu != CMP) {
+            code.lload(T3);
+            g.storeReg(n, size);
+        }
+        aluFlags(g, alu, size);
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
+    /** op AL,Ib / rAX,Iz. */
+    private static int aluAccImm(Gen g, Insn i, int alu, int size) {
+        CodeBuilder code = g.code;
+        g.loadReg(Cpu.RAX, size);
+        code.lstore(T1).loadConstant(i.imm).lstore(T2);
+        compute(code, alu);
+        if (alu != CMP) {
+            code.lload(T3);
+            g.storeReg(Cpu.RAX, size);
+        }
+        aluFlags(g, alu, size);
+        return SAFE;
+    }
+
+    /** Group 1: op Eb,Ib / Ev,Iz / Ev,Ib. */
+    private static int aluEImm(Gen g, Insn i, int alu, int size) {
+        CodeBuilder code = g.code;
+        code.loadConstant(i.imm).lstore(T2);
+        if (i.rm >= 0) {
+            int n = size == 1 ? i.rmB : i.rm;
+            g.loadReg(n, size);
+            code.lstore(T1);
+            compute(code, alu);
+            if (alu != CMP) {
+                code.lload(T3);
+                g.storeReg(n, size);
+            }
+            aluFlags(g, alu, size);
+            return SAFE;
+        }
+        aluMem(g, i, alu, size);
+        return FAULTS;
+    }
+
+    /** TEST E,G (84/85) or TEST E,imm (F6/F7 /0 /1): flagsLogic(E & other). */
+    private static int test(Gen g, Insn i, int size, boolean imm) {
+        g.readE(i, size);
+        if (imm) {
+            g.code.loadConstant(i.imm);
+        } else {
+            g.loadReg(size == 1 ? i.regB : i.reg, size);
+        }
+        g.code.land().lstore(FRES);
+        g.setFlags(F_LOGIC, size);
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
+    /** NOT / NEG on a register or memory (IntegerAlu.opE). */
+    private static int notNeg(Gen g, Insn i, int size, boolean neg) {
+        CodeBuilder code = g.code;
+        if (i.rm >= 0) {
+            int n = size == 1 ? i.rmB : i.rm;
+            g.loadReg(n, size);
+            code.lstore(T1);
+            code.lload(T1);
+            if (neg) {
+                code.lneg();
+            } else {
+                code.loadConstant(-1L).lxor();
+            }
+            code.lstore(T3).lload(T3);
+            g.storeReg(n, size);
+        } else {
+            g.ea(i);
+            code.lstore(Gen.T4);
+            code.aload(MMU).lload(Gen.T4);
+            g.readAt(size);
+            code.lstore(T1).lload(T1);
+            if (neg) {
+                code.lneg();
+            } else {
+                code.loadConstant(-1L).lxor();
+            }
+            code.lstore(T3);
+            code.aload(MMU).lload(Gen.T4).lload(T3);
+            g.writeAt(size);
+        }
+        if (neg) {
+            code.lconst_0().lstore(FA).lload(T1).lstore(FB).lload(T3).lstore(FRES);
+            g.setFlags(F_SUB, size);
+        }
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
+    /** INC / DEC: CF kept, OF and AF from the operand and result (IntegerAlu.setFlags). */
+    private static int incDec(Gen g, Insn i, int size, boolean inc) {
+        CodeBuilder code = g.code;
+        int n = size == 1 ? i.rmB : i.rm;
+        if (i.rm >= 0) {
+            g.loadReg(n, size);
+            code.lstore(T1);
+        } else {
+            g.ea(i);
+            code.lstore(Gen.T4);
+            code.aload(MMU).lload(Gen.T4);
+            g.readAt(size);
+            code.lstore(T1);
+        }
+        code.lload(T1).lconst_1();
+        if (inc) {
+            code.ladd();
+        } else {
+            code.lsub();
+        }
+        code.lstore(T3);
+        if (i.rm >= 0) {
+            code.lload(T3);
+            g.storeReg(n, size);
+        } else {
+            code.aload(MMU).lload(Gen.T4).lload(T3);
+            g.writeAt(size);
+        }
+        // aux = carry | of | af, with the carry of the flags before the instruction
+        g.cf();
+        code.i2l();
+        if (inc) {
+            code.lload(T1).loadConstant(-1L).lxor().lload(T3).land();
+        } else {
+            code.lload(T1).lload(T3).loadConstant(-1L).lxor().land();
+        }
+        code.bipush(size * 8 - 1).lushr().lconst_1().land().bipush(11).lshl().lor();
+        code.lload(T1).lload(T3).lxor().loadConstant(0x10L).land().lor();
+        code.lstore(FAUX).lload(T3).lstore(FRES);
+        g.setFlags(F_RESULT, size);
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
+    // ---------------------------------------------------------------- moves
+
+    /** MOV Eb,Gb / Ev,Gv. */
+    private static int movEG(Gen g, Insn i, int size) {
+        int src = size == 1 ? i.regB : i.reg;
+        if (i.rm >= 0) {
+            g.loadReg(src, size);
+            g.storeReg(size == 1 ? i.rmB : i.rm, size);
+            return SAFE;
+        }
+        g.code.aload(MMU);
+        g.ea(i);
+        g.loadReg(src, size);
+        g.writeAt(size);
+        return FAULTS;
+    }
+
+    /** MOV Eb,Ib / Ev,Iz (C6/C7 /0). */
+    private static int movEImm(Gen g, Insn i, int size) {
+        if (i.rm >= 0) {
+            g.code.loadConstant(i.imm);
+            g.storeReg(size == 1 ? i.rmB : i.rm, size);
+            return SAFE;
+        }
+        g.code.aload(MMU);
+        g.ea(i);
+        g.code.loadConstant(i.imm);
+        g.writeAt(size);
+        return FAULTS;
+    }
+
+    /** CMOVcc Gv,Ev: the source is read whatever the condition; a 32-bit destination is zero-extended. */
+    private static int cmov(Gen g, Insn i, int size) {
+        CodeBuilder code = g.code;
+        g.readE(i, size);
+        code.lstore(T1);
+        g.cond(i.opcode & 0xf);
+        Label no = code.newLabel();
+        Label done = code.newLabel();
+        code.ifeq(no);
+        code.lload(T1);
+        g.storeReg(i.reg, size);
+        code.goto_(done);
+        code.labelBinding(no);
+        if (size == 4) {
+            g.loadReg(i.reg, 4);
+            g.storeReg(i.reg, 4);
+        } else {
+            g.use(i.reg);
+        }
+        code.labelBinding(done);
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
+    /** SETcc Eb. */
+    private static int setcc(Gen g, Insn i) {
+        CodeBuilder code = g.code;
+        if (i.rm >= 0) {
+            g.cond(i.opcode & 0xf);
+            code.i2l();
+            g.storeReg(i.rmB, 1);
+            return SAFE;
+        }
+        g.ea(i);
+        code.lstore(Gen.T4);
+        g.cond(i.opcode & 0xf);
+        code.i2l().lstore(T1);
+        code.aload(MMU).lload(Gen.T4).lload(T1);
+        g.writeAt(1);
+        return FAULTS;
+    }
+
+    // ---------------------------------------------------------------- stack
+
+    /** PUSH: sp = RSP - size; store; RSP = sp (Cpu.push). */
+    private static void push(Gen g, int size, Runnable value) {
+        CodeBuilder code = g.code;
+        g.loadReg(Cpu.RSP, 8);
+        code.loadConstant((long) size).lsub().lstore(T3);
+        value.run();
+        code.lstore(T1);
+        code.aload(MMU).lload(T3).lload(T1);
+        g.writeAt(size);
+        code.lload(T3);
+        g.storeReg(Cpu.RSP, 8);
+    }
+
+    /** POP r: v = read(RSP); RSP += size; reg = v (Cpu.pop then setReg). */
+    private static void pop(Gen g, Insn i, int size) {
+        CodeBuilder code = g.code;
+        code.aload(MMU);
+        g.loadReg(Cpu.RSP, 8);
+        g.readAt(size);
+        code.lstore(T1);
+        g.loadReg(Cpu.RSP, 8);
+        code.loadConstant((long) size).ladd();
+        g.storeReg(Cpu.RSP, 8);
+        code.lload(T1);
+        g.storeReg(i.reg, size);
+    }
+
+    /** CALL rel32's push of the return address (the jump is the caller's edge). */
+    static void emitCallPush(Gen g, Insn i) {
+        int dirty = g.dirty;
+        int kind = g.flagKind;
+        int size = g.flagSize;
+        Label start = g.beginFault();
+        push(g, 8, () -> g.code.loadConstant(i.next));
+        g.endFault(start, i, dirty, kind, size);
+    }
+
+    /** RET's pop: the target into T1, RSP += 8 (ControlFlow.retNear); the caller dispatches on T1. */
+    static void emitRetPop(Gen g, Insn i) {
+        CodeBuilder code = g.code;
+        int dirty = g.dirty;
+        int kind = g.flagKind;
+        int size = g.flagSize;
+        Label start = g.beginFault();
+        code.aload(MMU);
+        g.loadReg(Cpu.RSP, 8);
+        g.readAt(8);
+        code.lstore(T1);
+        g.endFault(start, i, dirty, kind, size);
+        g.loadReg(Cpu.RSP, 8);
+        code.loadConstant(8L).ladd();
+        g.storeReg(Cpu.RSP, 8);
+    }
+
+    // ---------------------------------------------------------------- shifts, multiply
+
+    /** SHL/SAL, SHR, SAR by an immediate or 1 on a register (Shifts.group2 and shl/shr/sar). */
+    private static int shift(Gen g, Insn i, int size) {
+        int digit = i.digit();
+        if (i.rm < 0 || (digit != 4 && digit != 5 && digit != 6 && digit != 7)) {
+            return NONE;
+        }
+        CodeBuilder code = g.code;
+        int count = (int) (i.opcode == 0xd0 || i.opcode == 0xd1 ? 1 : i.imm) & (size == 8 ? 63 : 31);
+        int n = size == 1 ? i.rmB : i.rm;
+        int bits = size * 8;
+        g.loadReg(n, size);
+        code.lstore(T1);
+        if (count == 0) {
+            code.lload(T1);
+            g.storeReg(n, size);
+            return SAFE;
+        }
+        switch (digit) {
+            case 4, 6 -> {
+                code.lload(T1).bipush(count).lshl().lstore(T3);
+                if (count <= bits) {
+                    code.lload(T1).bipush(bits - count).lushr().lconst_1().land();
+                } else {
+                    code.lconst_0();
+                }
+                code.lload(T1).lload(T1).iconst_1().lshl().lxor().bipush(bits - 1).lushr().lconst_1().land()
+                        .bipush(11).lshl().lor();
+            }
+            case 5 -> {
+                code.lload(T1).bipush(count).lushr().lstore(T3);
+                code.lload(T1).bipush(count - 1).lushr().lconst_1().land();
+                code.lload(T1).bipush(bits - 1).lushr().lconst_1().land().bipush(11).lshl().lor();
+            }
+            default -> {
+                code.lload(T1);
+                g.signExtend(size);
+                code.lstore(T2);
+                code.lload(T2).bipush(count).lshr().lstore(T3);
+                code.lload(T2).bipush(count - 1).lshr().lconst_1().land();
+            }
+        }
+        code.lstore(FAUX);
+        code.lload(T3);
+        g.storeReg(n, size);
+        code.lload(T3).lstore(FRES);
+        g.setFlags(F_RESULT, size);
+        return SAFE;
+    }
+
+    /** Two/three-operand IMUL of T1 and T2 (IntegerAluMulDiv.imulTruncated and mulFlags). */
+    private static void imul(Gen g, Insn i, int size) {
+        CodeBuilder code = g.code;
+        Label noOverflow = code.newLabel();
+        Label done = code.newLabel();
+        if (size == 8) {
+            code.lload(T1).lload(T2).lmul().lstore(T3);
+            code.lload(T1).lload(T2).invokestatic(ClassDesc.of("java.lang.Math"), "multiplyHigh",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            code.lload(T3).bipush(63).lshr().lcmp();
+        } else {
+            code.lload(T1).l2i().i2l().lload(T2).l2i().i2l().lmul().lstore(T3);
+            code.lload(T3).lload(T3).l2i().i2l().lcmp();
+        }
+        code.ifeq(noOverflow);
+        code.loadConstant(Cpu.CF | Cpu.OF).goto_(done);
+        code.labelBinding(noOverflow);
+        code.lconst_0();
+        code.labelBinding(done);
+        // | SF | PF
+        code.lload(T3).bipush(size * 8 - 1).lushr().lconst_1().land().bipush(7).lshl().lor();
+        code.lload(T3).l2i().sipush(0xff).iand();
+        code.invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount", MethodTypeDesc.of(CD_int, CD_int));
+        code.iconst_1().iand().iconst_1().ixor().i2l().iconst_2().lshl().lor();
+        code.lstore(FAUX);
+        code.lload(T3);
+        g.storeReg(i.reg, size);
+        g.setFlags(F_EXPL, size);
+    }
+}

@@ -1,0 +1,432 @@
+package dev.linux4j.cpu.jit;
+
+import static dev.linux4j.cpu.jit.Gen.CD_CPU;
+import static dev.linux4j.cpu.jit.Gen.CD_MMU;
+import static dev.linux4j.cpu.jit.Gen.CPU;
+import static dev.linux4j.cpu.jit.Gen.F_CPU;
+import static dev.linux4j.cpu.jit.Gen.MMU;
+import static dev.linux4j.cpu.jit.Gen.REGS;
+import static dev.linux4j.cpu.jit.Gen.UNSET;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+import static java.lang.constant.ConstantDescs.MTD_void;
+
+import dev.linux4j.cpu.Block;
+import dev.linux4j.cpu.CodeCache;
+import dev.linux4j.cpu.CompiledBlock;
+import dev.linux4j.cpu.Insn;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tier 2 of the JIT (DESIGN.md decision 4): translates a <em>region</em> — a hot block and the
+ * blocks reachable from it through direct branches — into one JVM method. Branches inside the
+ * region are JVM jumps (a back edge polls {@code Cpu.mayContinue()}, and every internal edge
+ * checks that its target block is still valid, so self-modifying code and signals are noticed);
+ * branches leaving it set RIP and return to the dispatcher.
+ *
+ * <p>Guest registers live in JVM locals, the lazy flags' kind is known statically and only their
+ * operands live in locals (see {@link Gen}); the hot instruction forms are emitted inline by
+ * {@link InsnEmitter}, everything else calls the interpreter's own semantics with the state
+ * written back first. A small dataflow pass (rebuilding until the per-block entry states are
+ * stable) decides which registers may be dirty and which flag kind holds at each block entry.
+ * Faults are precise: each instruction that may fault has an exception handler that writes back
+ * the state from before it and sets RIP to its successor (as the interpreter leaves it).
+ */
+final class RegionCompiler {
+    /** Most instructions in one region (keeps methods well under {@link #MAX_METHOD_BYTES}). */
+    static final int MAX_REGION_INSNS = Integer.getInteger("linux4j.jit.regionInsns", 160);
+    static final int MAX_METHOD_BYTES = ClassfileBlockCompiler.MAX_METHOD_BYTES;
+    private static final ClassDesc CD_REGION = ClassDesc.of(CompiledRegion.class.getName());
+    /** Whether regions take in direct callees and their return sites. */
+    static final boolean FOLLOW_CALLS = Boolean.getBoolean("linux4j.jit.followCalls");
+
+    private final boolean followCalls;
+
+    /**
+     * @param followCalls take direct callees and their return sites into regions (RET to a call
+     *     site of the region stays inside); measured 10% slower on call-heavy code (more to
+     *     compile), so off by default
+     */
+    RegionCompiler(boolean followCalls) {
+        this.followCalls = followCalls;
+    }
+    /** Back edges between two polls: bounds the time to notice a signal or exit request. */
+    static final int POLL_INTERVAL = 256;
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_CPU);
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    /** Compiles the region at {@code entry}; null if it cannot (the caller falls back to tier 1). */
+    CompiledBlock compile(Block entry, CodeCache cache) {
+        List<Block> blocks = cache == null ? List.of(entry) : discover(entry, cache);
+        byte[] bytes = build(blocks);
+        if (bytes == null && blocks.size() > 1) {
+            bytes = build(List.of(entry));
+        }
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClassWithClassData(bytes, lastData, true);
+            CompiledRegion region = (CompiledRegion) hidden.findConstructor(hidden.lookupClass(),
+                    MethodType.methodType(void.class)).invoke();
+            List<Insn> all = new ArrayList<>();
+            for (Block b : blocks) {
+                for (int k = 0; k < b.size(); k++) {
+                    all.add(b.insn(k));
+                }
+            }
+            region.setInsns(all.toArray(new Insn[0]));
+            return region;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    private List<Object> lastData;
+
+    // ---------------------------------------------------------------- discovery
+
+    private List<Block> discover(Block entry, CodeCache cache) {
+        List<Block> blocks = new ArrayList<>();
+        Map<Long, Block> seen = new HashMap<>();
+        blocks.add(entry);
+        seen.put(entry.start(), entry);
+        int total = weight(entry);
+        for (int k = 0; k < blocks.size(); k++) {
+            for (long t : successors(blocks.get(k))) {
+                if (seen.containsKey(t)) {
+                    continue;
+                }
+                Block b;
+                try {
+                    b = cache.block(t);
+                } catch (RuntimeException e) { // GuestFault: not mapped
+                    continue;
+                }
+                if (!b.isValid() || total + weight(b) > MAX_REGION_INSNS) {
+                    continue;
+                }
+                total += weight(b);
+                seen.put(t, b);
+                blocks.add(b);
+            }
+        }
+        return blocks;
+    }
+
+    /**
+     * A block's share of the region budget: SSE and x87 forms count {@link #HEAVY} times, as
+     * HotSpot inlines their (large) semantics into the region's method and gives up on methods
+     * whose inlined size grows too large.
+     */
+    static int weight(Block b) {
+        int w = 0;
+        for (int k = 0; k < b.size(); k++) {
+            int op = b.insn(k).opcode;
+            w += (op >= 0xd8 && op <= 0xdf) || InsnEmitter.xmmOnly(b.insn(k)) ? HEAVY : 1;
+        }
+        return w;
+    }
+
+    static final int HEAVY = Integer.getInteger("linux4j.jit.heavy", 4);
+
+    /** Direct successors of a block that a region may contain (calls and returns leave it). */
+    long[] successors(Block b) {
+        Insn last = b.insn(b.size() - 1);
+        if (isJcc(last)) {
+            return new long[] {last.imm, last.next};
+        }
+        if (last.opcode == 0xe9 || last.opcode == 0xeb) {
+            return new long[] {last.imm};
+        }
+        if (last.opcode == 0xe8 && followCalls) {
+            return new long[] {last.imm, last.next}; // the callee, and where its RET comes back
+        }
+        if (!last.endsBlock) {
+            return new long[] {last.next};
+        }
+        return new long[0];
+    }
+
+    static boolean isJcc(Insn i) {
+        return (i.opcode >= 0x70 && i.opcode <= 0x7f) || (i.opcode >= 0x180 && i.opcode <= 0x18f);
+    }
+
+    // ---------------------------------------------------------------- building
+
+    /** Per-build analysis input and output. */
+    private static final class Flow {
+        final int[] inDirty;
+        final int[] inFlag;
+        boolean changed;
+
+        Flow(int n) {
+            inDirty = new int[n];
+            inFlag = new int[n];
+            Arrays.fill(inFlag, UNSET);
+            inFlag[0] = F_CPU;
+        }
+
+        void merge(int t, int dirty, int flagState) {
+            if ((inDirty[t] | dirty) != inDirty[t]) {
+                inDirty[t] |= dirty;
+                changed = true;
+            }
+            int cur = inFlag[t];
+            int merged = cur == UNSET ? flagState : cur == flagState ? cur : F_CPU;
+            if (merged != cur) {
+                inFlag[t] = merged;
+                changed = true;
+            }
+        }
+    }
+
+    static int flagState(int kind, int size) {
+        return kind == F_CPU ? F_CPU : kind | (size << 4);
+    }
+
+    /** Builds the class, iterating the dataflow to a fixpoint; null if too large or unbuildable. */
+    private byte[] build(List<Block> region) {
+        // Order: [peeled entry copy,] region blocks; the entry copy is never a branch target.
+        boolean peel = false;
+        for (Block b : region) {
+            for (long t : successors(b)) {
+                peel |= t == region.get(0).start();
+            }
+        }
+        List<Block> order = new ArrayList<>();
+        if (peel) {
+            order.add(region.get(0));
+        }
+        order.addAll(region);
+        Map<Long, Integer> target = new HashMap<>();
+        for (int k = order.size() - 1; k >= (peel ? 1 : 0); k--) {
+            target.put(order.get(k).start(), k);
+        }
+        Flow flow = new Flow(order.size());
+        int used = 0xffff;
+        for (int round = 0; round < 12; round++) {
+            flow.changed = false;
+            int[] touched = new int[1];
+            List<Object> data = new ArrayList<>();
+            byte[] bytes;
+            try {
+                bytes = emitClass(order, target, flow, used, data, touched);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            if (!flow.changed && touched[0] == used) {
+                if (methodBytes(bytes) > MAX_METHOD_BYTES) {
+                    return null;
+                }
+                lastData = List.copyOf(data);
+                return bytes;
+            }
+            used = touched[0];
+        }
+        return null;
+    }
+
+    private static int methodBytes(byte[] bytes) {
+        ClassModel cm = ClassFile.of().parse(bytes);
+        int max = 0;
+        for (MethodModel m : cm.methods()) {
+            max = Math.max(max, m.findAttribute(Attributes.code()).map(c -> c.codeLength()).orElse(0));
+        }
+        return max;
+    }
+
+    private byte[] emitClass(List<Block> order, Map<Long, Integer> target, Flow flow, int used, List<Object> data,
+            int[] touched) {
+        ClassDesc self = ClassDesc.of("dev.linux4j.cpu.jit.Region$" + Long.toHexString(order.get(0).start()) + "$"
+                + COUNTER.incrementAndGet());
+        return ClassFile.of().build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withSuperclass(CD_REGION);
+            cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                    .aload(0)
+                    .invokespecial(CD_REGION, INIT_NAME, MTD_void)
+                    .return_());
+            cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
+                Gen g = new Gen(code, used, data);
+                new Emission(g, order, target, flow).emit();
+                touched[0] = g.touchedRegs;
+            });
+        });
+    }
+
+    /** Emission of one build: blocks, terminators and edges. */
+    private static final class Emission {
+        final Gen g;
+        final CodeBuilder code;
+        final List<Block> order;
+        final Map<Long, Integer> target;
+        final Flow flow;
+        final Label[] labels;
+        final int regionInsns;
+
+        Emission(Gen g, List<Block> order, Map<Long, Integer> target, Flow flow) {
+            this.g = g;
+            this.code = g.code;
+            this.order = order;
+            this.target = target;
+            this.flow = flow;
+            this.labels = new Label[order.size()];
+            int n = 0;
+            for (int k = 0; k < labels.length; k++) {
+                labels[k] = code.newLabel();
+                n += order.get(k).size();
+            }
+            this.regionInsns = n;
+            for (Block b : order) {
+                Insn last = b.insn(b.size() - 1);
+                if (last.opcode == 0xe8 && target.containsKey(last.next) && !returnSites.contains(last.next)) {
+                    returnSites.add(last.next);
+                }
+            }
+        }
+
+        /** Return addresses of the region's calls whose blocks are in the region. */
+        final List<Long> returnSites = new ArrayList<>();
+
+        void emit() {
+            code.aload(CPU).getfield(CD_CPU, "r", Gen.CD_LONGS).astore(REGS);
+            code.aload(CPU).getfield(CD_CPU, "mmu", CD_MMU).astore(MMU);
+            for (int n = 0; n < 16; n++) {
+                if ((g.usedRegs & (1 << n)) != 0) {
+                    code.aload(REGS).bipush(n).laload().lstore(Gen.reg(n));
+                } else {
+                    code.lconst_0().lstore(Gen.reg(n));
+                }
+            }
+            for (int slot = Gen.FA; slot <= Gen.T4; slot += 2) {
+                code.lconst_0().lstore(slot);
+            }
+            // Blocks decoded for this region marked their pages as code: drop stale write
+            // translations so stores to those pages reach the code cache (and count as misses).
+            code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
+            code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).istore(Gen.WMISS);
+            code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
+            for (int k = 0; k < order.size(); k++) {
+                code.labelBinding(labels[k]);
+                int in = flow.inFlag[k];
+                g.dirty = flow.inDirty[k];
+                g.flagKind = in == UNSET ? F_CPU : in & 0xf;
+                g.flagSize = in == UNSET ? 0 : in >> 4;
+                emitBlock(k, order.get(k));
+            }
+            g.emitHandlers();
+        }
+
+        private void emitBlock(int k, Block b) {
+            int n = b.size();
+            for (int j = 0; j < n - 1; j++) {
+                InsnEmitter.emit(g, b.insn(j));
+            }
+            Insn last = b.insn(n - 1);
+            if (isJcc(last)) {
+                g.cond(last.opcode & 0xf);
+                Label taken = code.newLabel();
+                code.ifne(taken);
+                edge(k, last.next);
+                code.labelBinding(taken);
+                edge(k, last.imm);
+            } else if (last.opcode == 0xe9 || last.opcode == 0xeb) {
+                edge(k, last.imm);
+            } else if (last.opcode == 0xe8) {
+                InsnEmitter.emitCallPush(g, last);
+                edge(k, last.imm);
+            } else if (last.opcode == 0xc3) {
+                InsnEmitter.emitRetPop(g, last);
+                // A return to a call site of this region continues inside it.
+                for (long site : returnSites) {
+                    Label other = code.newLabel();
+                    code.lload(Gen.T1).loadConstant(site).lcmp().ifne(other);
+                    edge(k, site);
+                    code.labelBinding(other);
+                }
+                g.syncAll();
+                code.aload(CPU).lload(Gen.T1).putfield(CD_CPU, "rip", CD_long);
+                code.return_();
+            } else if (!last.endsBlock) {
+                InsnEmitter.emit(g, last);
+                edge(k, last.next);
+            } else {
+                g.syncAll();
+                code.aload(CPU).loadConstant(last.next).putfield(CD_CPU, "rip", CD_long);
+                g.callExec(last);
+                code.return_();
+            }
+        }
+
+        /** Control goes to {@code to}: a jump inside the region, or an exit to the dispatcher. */
+        private void edge(int from, long to) {
+            int dirty = g.dirty;
+            int kind = g.flagKind;
+            int size = g.flagSize;
+            Integer t = target.get(to);
+            if (t == null) {
+                exit(to);
+            } else {
+                flow.merge(t, g.dirty, flagState(kind, size));
+                if (flow.inFlag[t] == F_CPU) {
+                    g.syncFlags();
+                }
+                Label out = code.newLabel();
+                if (t <= from) {
+                    // The back-edge poll, every POLL_INTERVAL iterations: stop requests, address
+                    // space changes, and code written by other threads.
+                    Label noPoll = code.newLabel();
+                    code.iinc(Gen.POLL, -1).iload(Gen.POLL).ifgt(noPoll);
+                    code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
+                    code.aload(CPU).invokevirtual(CD_CPU, "mayContinue", Gen.MTD_Z).ifeq(out);
+                    code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
+                    code.aload(CPU).dup().getfield(CD_CPU, "instructionsRetired", CD_long)
+                            .loadConstant((long) regionInsns * POLL_INTERVAL).ladd()
+                            .putfield(CD_CPU, "instructionsRetired", CD_long);
+                    g.constant(Gen.CD_BLOCK, order.get(t));
+                    code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
+                    code.labelBinding(noPoll);
+                }
+                // This thread can only have invalidated a block with a store that missed the
+                // write TLB: until one did, the target needs no check.
+                Label valid = code.newLabel();
+                code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).iload(Gen.WMISS).if_icmpeq(valid);
+                g.constant(Gen.CD_BLOCK, order.get(t));
+                code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
+                code.labelBinding(valid);
+                code.goto_(labels[t]);
+                code.labelBinding(out);
+                exit(to);
+            }
+            g.dirty = dirty;
+            g.flagKind = kind;
+            g.flagSize = size;
+        }
+
+        private void exit(long to) {
+            g.writeBackRegs(g.dirty);
+            g.writeBackFlags(g.flagKind, g.flagSize);
+            code.aload(CPU).loadConstant(to).putfield(CD_CPU, "rip", CD_long);
+            code.return_();
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.linux4j.syscall;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Signal;
+import dev.linux4j.kernel.Fork;
+import dev.linux4j.kernel.Task;
+import dev.linux4j.kernel.Threads;
+import dev.linux4j.memory.AddressSpace;
+
+/**
+ * clone3, the robust-list query and the scheduler calls (kernel/fork.c, kernel/futex/syscalls.c,
+ * kernel/sched/syscalls.c). Every guest thread is an ordinary SCHED_OTHER thread at nice 0 on
+ * the CPUs {@code --cpus} gives the guest.
+ */
+final class ThreadSyscalls {
+    private ThreadSyscalls() {}
+
+    /** sizeof(struct clone_args) for each version: up to tls, set_tid/set_tid_size, cgroup. */
+    private static final int CLONE_ARGS_SIZE_VER0 = 64;
+    private static final int CLONE_ARGS_SIZE_VER2 = 88;
+    private static final int PAGE_SIZE = 4096;
+
+    /** The flags clone(2) knows (CLONE_LEGACY_FLAGS, without CSIGNAL). */
+    private static final long CLONE_LEGACY_FLAGS = 0xffffffffL & ~Fork.CSIGNAL;
+
+    /**
+     * clone3(2): {@code long clone3(struct clone_args *cl_args, size_t size)} — struct clone_args
+     * { u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+     * set_tid_size, cgroup; }.
+     */
+    static long clone3(Task task, SyscallArgs args) {
+        long uargs = args.pointer(0);
+        long size = args.sizeT(1);
+        if (size > PAGE_SIZE) {
+            throw ErrnoException.of(Errno.E2BIG);
+        }
+        if (size < CLONE_ARGS_SIZE_VER0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        AddressSpace m = task.memory();
+        byte[] raw = m.read(uargs, (int) size);
+        for (int i = CLONE_ARGS_SIZE_VER2; i < size; i++) {
+            if (raw[i] != 0) {
+                throw ErrnoException.of(Errno.E2BIG); // copy_struct_from_user: unknown non-zero tail
+            }
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(CLONE_ARGS_SIZE_VER2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(raw, 0, (int) Math.min(size, CLONE_ARGS_SIZE_VER2));
+        long flags = b.getLong(0);
+        long childTid = b.getLong(16);
+        long parentTid = b.getLong(24);
+        long exitSignal = b.getLong(32);
+        long stack = b.getLong(40);
+        long stackSize = b.getLong(48);
+        long tls = b.getLong(56);
+        long setTidSize = b.getLong(72);
+        // clone3_args_valid
+        if ((flags & ~(CLONE_LEGACY_FLAGS | Threads.CLONE_CLEAR_SIGHAND | Threads.CLONE_INTO_CGROUP)) != 0
+                || (flags & Fork.CSIGNAL) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if ((flags & (Fork.CLONE_THREAD | Fork.CLONE_PARENT)) != 0 && exitSignal != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if ((exitSignal & ~Fork.CSIGNAL) != 0 || exitSignal > Signal.NSIG) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (stack == 0 ? stackSize != 0 : stackSize == 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (setTidSize != 0) {
+            throw ErrnoException.of(Errno.EPERM); // choosing pids needs CAP_SYS_ADMIN in the pid namespace
+        }
+        if ((flags & (Threads.CLONE_INTO_CGROUP | Threads.CLONE_PIDFD)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL); // no cgroups, no pidfds here
+        }
+        long sp = stack == 0 ? 0 : stack + stackSize; // the stack grows down from its top
+        return Fork.clone(task, flags | exitSignal, sp, parentTid, childTid, tls);
+    }
+
+    /**
+     * get_robust_list(2): {@code long get_robust_list(int pid, struct robust_list_head **head_ptr,
+     * size_t *len_ptr)}.
+     */
+    static long getRobustList(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        long headPtr = args.pointer(1);
+        long lenPtr = args.pointer(2);
+        Task t = target(task, pid);
+        task.memory().write64(lenPtr, 24); // sizeof(struct robust_list_head)
+        task.memory().write64(headPtr, t.robustListHead());
+        return 0;
+    }
+
+    /** The task a scheduler call names: 0 the caller, else any thread id; ESRCH if none, EINVAL if negative. */
+    private static Task target(Task task, int pid) {
+        if (pid < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (pid == 0) {
+            return task;
+        }
+        Task t = Threads.findTask(task.kernel(), pid);
+        if (t == null) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        return t;
+    }
+
+    /**
+     * sched_getaffinity(2): {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t
+     * *mask)} — returns the bytes written (the kernel's cpumask size: 8 for up to 64 CPUs).
+     */
+    static long schedGetaffinity(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        long size = args.sizeT(1);
+        long mask = args.pointer(2);
+        if (size * 8 < Long.SIZE - Long.numberOfLeadingZeros(Threads.onlineMask(task.kernel())) || (size & 7) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        Task t = target(task, pid);
+        task.memory().write64(mask, Threads.affinity(t));
+        return 8;
+    }
+
+    /** sched_setaffinity(2): {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask)}. */
+    static long schedSetaffinity(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        long size = args.sizeT(1);
+        long mask = args.pointer(2);
+        long bits = 0;
+        if (size >= 8) {
+            bits = task.memory().read64(mask);
+        } else if (size > 0) {
+            byte[] b = task.memory().read(mask, (int) size);
+            for (int i = 0; i < b.length; i++) {
+                bits |= (b[i] & 0xffL) << (8 * i);
+            }
+        }
+        Threads.setAffinity(target(task, pid), bits);
+        return 0;
+    }
+
+    /** getcpu(2): {@code int getcpu(unsigned *cpu, unsigned *node, struct getcpu_cache *tcache)}. */
+    static long getcpu(Task task, SyscallArgs args) {
+        long cpu = args.pointer(0);
+        long node = args.pointer(1);
+        if (cpu != 0) {
+            task.memory().write32(cpu, Threads.currentCpu(task));
+        }
+        if (node != 0) {
+            task.memory().write32(node, 0);
+        }
+        return 0;
+    }
+
+    // sched policies, include/uapi/linux/sched.h
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_FIFO = 1;
+    private static final int SCHED_RR = 2;
+    private static final int SCHED_BATCH = 3;
+    private static final int SCHED_IDLE = 5;
+    private static final int SCHED_DEADLINE = 6;
+    private static final int SCHED_RESET_ON_FORK = 0x40000000;
+
+    /** sched_getscheduler(2): every thread is SCHED_OTHER. */
+    static long schedGetscheduler(Task task, SyscallArgs args) {
+        target(task, args.int32(0));
+        return SCHED_OTHER;
+    }
+
+    /** sched_getparam(2): {@code int sched_getparam(pid_t pid, struct sched_param *param)} — priority 0. */
+    static long schedGetparam(Task task, SyscallArgs args) {
+        long param = args.pointer(1);
+        if (param == 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        target(task, args.int32(0));
+        task.memory().write32(param, 0);
+        return 0;
+    }
+
+    /**
+     * sched_setscheduler(2): {@code int sched_setscheduler(pid_t pid, int policy, const struct
+     * sched_param *param)} — the normal policies at priority 0 are accepted; real-time ones need
+     * CAP_SYS_NICE (EPERM).
+     */
+    static long schedSetscheduler(Task task, SyscallArgs args) {
+        int policy = args.int32(1) & ~SCHED_RESET_ON_FORK;
+        long param = args.pointer(2);
+        if (param == 0 || args.int32(0) < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int prio = task.memory().read32(param);
+        target(task, args.int32(0));
+        return checkPolicy(policy, prio);
+    }
+
+    /** sched_setparam(2): the policy stays SCHED_OTHER, so only priority 0 is valid. */
+    static long schedSetparam(Task task, SyscallArgs args) {
+        long param = args.pointer(1);
+        if (param == 0 || args.int32(0) < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int prio = task.memory().read32(param);
+        target(task, args.int32(0));
+        return checkPolicy(SCHED_OTHER, prio);
+    }
+
+    private static long checkPolicy(int policy, int prio) {
+        switch (policy) {
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE -> {
+                if (prio != 0) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                return 0;
+            }
+            case SCHED_FIFO, SCHED_RR -> {
+                if (prio < 1 || prio > 99) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                throw ErrnoException.of(Errno.EPERM);
+            }
+            case SCHED_DEADLINE -> throw ErrnoException.of(Errno.EINVAL);
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+    }
+
+    /** sched_get_priority_max(2). */
+    static long schedGetPriorityMax(Task task, SyscallArgs args) {
+        return switch (args.int32(0)) {
+            case SCHED_FIFO, SCHED_RR -> 99;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        };
+    }
+
+    /** sched_get_priority_min(2). */
+    static long schedGetPriorityMin(Task task, SyscallArgs args) {
+        return switch (args.int32(0)) {
+            case SCHED_FIFO, SCHED_RR -> 1;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        };
+    }
+
+    /**
+     * sched_rr_get_interval(2): {@code int sched_rr_get_interval(pid_t pid, struct timespec *tp)} —
+     * CFS reports the slice of a SCHED_OTHER task (4 ms: one tick at HZ=250).
+     */
+    static long schedRrGetInterval(Task task, SyscallArgs args) {
+        long tp = args.pointer(1);
+        target(task, args.int32(0));
+        task.memory().write64(tp, 0);
+        task.memory().write64(tp + 8, 4_000_000L);
+        return 0;
+    }
+}
