@@ -213,7 +213,8 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public int[] tids() {
-            return group.tasks().stream().mapToInt(Task::tid).sorted().toArray();
+            int[] live = group.tasks().stream().filter(t -> !t.hasExited()).mapToInt(Task::tid).sorted().toArray();
+            return live.length > 0 ? live : new int[] {group.pid()}; // a zombie still shows its leader
         }
 
         @Override

@@ -177,6 +177,14 @@ public final class Task {
         this.tid = tid;
     }
 
+    /** Set once the task has stopped running guest code; /proc no longer lists it. */
+    private volatile boolean exited;
+
+    /** Whether the task has finished (it may still be in its thread group's list briefly). */
+    public boolean hasExited() {
+        return exited;
+    }
+
     /** Runs the task until it or its thread group exits. */
     void run() {
         Procs.enter(this);
@@ -185,6 +193,9 @@ public final class Task {
         try {
             runLoop();
         } finally {
+            // Leave /proc/PID/task before the CHILD_CLEARTID wake, so a joiner that was woken
+            // no longer sees this thread (on Linux the exiting thread is gone by then in practice).
+            exited = true;
             Futex.exitMm(this);
             Sleep.bind(null);
             Procs.enter(null);
