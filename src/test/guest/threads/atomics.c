@@ -1,5 +1,6 @@
 /* C11 atomics under contention: a counter hammered by 8 threads, and a lock-free
- * multi-producer queue (a bounded ring with per-slot sequence numbers) drained by one consumer. */
+ * multi-producer queue (a bounded ring with per-slot sequence numbers) drained by one consumer.
+ * The hammering threads pass a start barrier so that they all run at once. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -16,9 +17,11 @@ static long ITEMS = 20000;
 static atomic_long counter;
 static atomic_int flag_sum;
 static atomic_uint_least64_t wide;
+static pthread_barrier_t start;
 
 static void *hammer(void *arg) {
     (void) arg;
+    pthread_barrier_wait(&start);
     for (int i = 0; i < ITERS; i++) {
         atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
         long v = atomic_load(&counter);
@@ -87,6 +90,7 @@ int main(int argc, char **argv) {
         ITEMS = atol(argv[2]);
     }
     pthread_t t[THREADS];
+    pthread_barrier_init(&start, NULL, THREADS);
     for (long i = 0; i < THREADS; i++) {
         pthread_create(&t[i], NULL, hammer, (void *) i);
     }

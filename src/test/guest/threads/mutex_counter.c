@@ -1,4 +1,5 @@
-/* Eight threads hammer counters under a mutex, a spinlock and an rwlock; totals must be exact. */
+/* Eight threads hammer counters under a mutex, a spinlock and an rwlock; totals must be exact.
+ * A start barrier makes all eight run their loops at once however slowly threads start. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,11 @@ static pthread_spinlock_t spin;
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static long counter, spun, written;
 static long reads_ok = 1;
+static pthread_barrier_t start;
 
 static void *work(void *arg) {
     long id = (long) arg;
+    pthread_barrier_wait(&start);
     for (int i = 0; i < ITERS; i++) {
         pthread_mutex_lock(&mutex);
         counter++;
@@ -38,6 +41,7 @@ int main(int argc, char **argv) {
     if (argc > 1) ITERS = atoi(argv[1]);
     pthread_t t[THREADS];
     pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+    pthread_barrier_init(&start, NULL, THREADS);
     for (long i = 0; i < THREADS; i++) {
         if (pthread_create(&t[i], NULL, work, (void *) i) != 0) {
             printf("pthread_create failed\n");

@@ -17,11 +17,17 @@ import org.junit.jupiter.api.Test;
  * (alternating static glibc and musl, interpreter and JIT): every run must print exactly what
  * the program prints natively (no lost update, no broken order), finish within its timeout (no
  * deadlock), and leave no guest thread behind.
+ *
+ * <p>Issue 5 asks for 200 runs of each contended program, and that is the default: 600 runs took
+ * 274 s of wall time (188 s of user CPU) on the 2-core machine with a load average of 4.5 from
+ * other work, so about 3 minutes on an idle one: well inside CI's 30-minute budget. The iteration counts are small but the
+ * threads still contend: a start barrier puts all eight hammering threads in their loops at
+ * once. {@code -Dlinux4j.threadStressRuns=N} changes the runs per program.
  */
 class ThreadStressTest {
     private static final Path THREADS = Path.of("src/test/guest/threads");
-    /** Runs in all, across the programs: 60 by default for CI time (~75 s); -Dlinux4j.threadStressRuns=200 for the full stress (passed, 248 s). */
-    private static final int RUNS = Integer.getInteger("linux4j.threadStressRuns", 60);
+    /** Runs of each program, spread evenly over the toolchain variants and execution modes. */
+    private static final int RUNS = Integer.getInteger("linux4j.threadStressRuns", 200);
 
     private record Program(String source, List<String> args) {}
 
@@ -55,7 +61,7 @@ class ThreadStressTest {
         }
         Set<Thread> before = guestThreads();
         GuestRun.Mode[] modes = GuestRun.Mode.values();
-        for (int i = 0; i < RUNS; i++) {
+        for (int i = 0; i < RUNS * PROGRAMS.size(); i++) {
             int k = i % runs.size();
             GuestRun.Mode mode = modes[(i / runs.size()) % modes.length];
             GuestRun.Outcome got = runs.get(k).runLinux4j(mode);
