@@ -252,7 +252,7 @@ class BusyboxTest {
         argv.add(BUSYBOX);
         argv.addAll(c.args());
         if (!c.mutates()) {
-            GuestRun.of(argv).cwd(fixture).stdin(c.stdin()).assertSame(mode);
+            GuestRun.of(argv).eagerJit().cwd(fixture).stdin(c.stdin()).assertSame(mode);
             return;
         }
         Path nativeDir = Files.createTempDirectory("linux4j-busybox-native-");
@@ -261,7 +261,7 @@ class BusyboxTest {
             populate(nativeDir);
             populate(guestDir);
             GuestRun.Outcome expected = GuestRun.of(argv).cwd(nativeDir).stdin(c.stdin()).runNative();
-            GuestRun.Outcome actual = GuestRun.of(argv).cwd(guestDir).stdin(c.stdin()).runLinux4j(mode);
+            GuestRun.Outcome actual = GuestRun.of(argv).eagerJit().cwd(guestDir).stdin(c.stdin()).runLinux4j(mode);
             List<String> diffs = new ArrayList<>();
             if (expected.status() != actual.status()) {
                 diffs.add("status: native " + expected.status() + ", linux4j " + actual.status());

@@ -36,7 +36,7 @@ class GuestProgramTest {
                             () -> {
                                 assumeTrue(v.available(), v.compiler + " is not installed");
                                 Path bin = Toolchain.compile(src, v);
-                                GuestRun.of(bin.toString()).assertSame(mode);
+                                GuestRun.of(bin.toString()).eagerJit().assertSame(mode);
                             }));
                 }
             }

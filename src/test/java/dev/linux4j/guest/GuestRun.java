@@ -44,8 +44,11 @@ public final class GuestRun {
     public enum Mode {
         /** --jit=off */
         INTERPRETER(Machine.Jit.OFF),
-        /** --jit=always: every block is translated before it first runs. */
-        JIT(Machine.Jit.ALWAYS);
+        /**
+         * The JIT as users run it (--jit=on: hot code is translated). Small test programs ask for
+         * {@link GuestRun#eagerJit()} so every block they execute is translated (--jit=always).
+         */
+        JIT(Machine.Jit.ON);
 
         final Machine.Jit jit;
 
@@ -63,6 +66,7 @@ public final class GuestRun {
     private Path cwd = Path.of("/tmp");
     private byte[] stdin = new byte[0];
     private long timeoutSeconds = 120;
+    private boolean eagerJit;
 
     private GuestRun(List<String> argv) {
         this.argv = List.copyOf(argv);
@@ -93,6 +97,16 @@ public final class GuestRun {
 
     public GuestRun stdin(byte[] bytes) {
         this.stdin = bytes.clone();
+        return this;
+    }
+
+    /**
+     * In {@link Mode#JIT}, translate every block before it first runs (--jit=always), so even
+     * code executed once goes through the JIT: for instruction and syscall test programs, which
+     * are small. Large programs (compilers, interpreters) use the default hot-code threshold.
+     */
+    public GuestRun eagerJit() {
+        this.eagerJit = true;
         return this;
     }
 
@@ -136,7 +150,8 @@ public final class GuestRun {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(stdin);
-        Machine machine = Machine.builder().cwd(cwd.toString()).hostname(hostname()).jit(mode.jit).build();
+        Machine.Jit jit = mode == Mode.JIT && eagerJit ? Machine.Jit.ALWAYS : mode.jit;
+        Machine machine = Machine.builder().cwd(cwd.toString()).hostname(hostname()).jit(jit).build();
         int[] status = {-1};
         Throwable[] failure = {null};
         Thread t = new Thread(() -> {
