@@ -34,6 +34,8 @@ public final class HostNative {
     private static final Downcall GETEUID = find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall GETEGID = find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall UMASK = find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall POLL = find("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
     /**
      * A C function linked on first use: linking a downcall generates code and costs milliseconds,
@@ -68,6 +70,25 @@ public final class HostNative {
     private static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
         return new Downcall(sym, fd, options);
+    }
+
+    /**
+     * poll(2) one host fd for input (POLLIN; POLLHUP and POLLERR count as ready, so EOF does):
+     * 1 ready, 0 when {@code timeoutMillis} passed, -1 where poll is unavailable or failed.
+     */
+    public static int pollReadable(int fd, int timeoutMillis) {
+        if (!POLL.available()) {
+            return -1;
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
+            pfd.set(ValueLayout.JAVA_INT, 0, fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
+            int n = (int) POLL.handle().invokeExact(pfd, 1L, timeoutMillis);
+            return n < 0 ? (timeoutMillis == 0 ? -1 : 0) : n > 0 ? 1 : 0;
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /** isatty(3) of a host fd; false where unknown. */
@@ -437,6 +458,34 @@ public final class HostNative {
             } finally {
                 int ignored = (int) CLOSE.handle().invokeExact(fd);
             }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    private static final Downcall UTIMENSAT = find("utimensat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+
+    /**
+     * utimensat(2) of a host path without following a final symlink and without opening the file
+     * (java.nio opens it, which blocks on a FIFO). A null time is UTIME_OMIT. 0 or -errno; -38
+     * when unavailable.
+     */
+    public static int utimensat(String path, Long atimeNanos, Long mtimeNanos) {
+        if (!UTIMENSAT.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment times = arena.allocate(32, 8);
+            long utimeOmit = (1L << 30) - 2;
+            Long[] t = {atimeNanos, mtimeNanos};
+            for (int i = 0; i < 2; i++) {
+                times.set(ValueLayout.JAVA_LONG, i * 16L, t[i] == null ? 0 : Math.floorDiv(t[i], 1_000_000_000L));
+                times.set(ValueLayout.JAVA_LONG, i * 16L + 8, t[i] == null ? utimeOmit : Math.floorMod(t[i], 1_000_000_000L));
+            }
+            int rc = (int) UTIMENSAT.handle().invokeExact(state, -100, arena.allocateFrom(path), times, 0x100);
+            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         } catch (Throwable t) {
             return -5;
         }

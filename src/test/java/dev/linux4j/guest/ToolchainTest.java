@@ -43,7 +43,7 @@ class ToolchainTest {
             \tsed s/c/C/ c.c > c.o
             out.txt: a.o b.o c.o
             \tcat a.o b.o c.o > out.txt
-            sub:
+            sub: out.txt
             \t$(MAKE) -s -C sub
             clean:
             \trm -f *.o out.txt sub/x
@@ -198,6 +198,15 @@ class ToolchainTest {
         assertThat(r.await()).isEqualTo(130);
     }
 
+    /** A guest blocked reading the JVM's stdin (a read in the host kernel) is interrupted too. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void hostSigintInterruptsARead() throws Exception {
+        HostSignalRun r = HostSignalRun.start(tmp, true, "/bin/sh", "-c", "echo ready; exec /bin/cat");
+        r.send("INT");
+        assertThat(r.await()).isEqualTo(130);
+    }
+
     /** SIGTERM and SIGHUP likewise: 143 and 129. */
     @ParameterizedTest
     @EnumSource(value = HostSignal.class)
@@ -233,6 +242,11 @@ class ToolchainTest {
     /** linux4j's command line in a JVM of its own (the test's classpath), so signals can be sent to it. */
     private record HostSignalRun(Process process, Path out) {
         static HostSignalRun start(Path dir, String... argv) throws Exception {
+            return start(dir, false, argv);
+        }
+
+        /** {@code keepStdinOpen}: the guest's stdin is a pipe nobody writes to or closes. */
+        static HostSignalRun start(Path dir, boolean keepStdinOpen, String... argv) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-Xss8m", "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "dev.linux4j.cli.Main", "--jit=off"));
@@ -243,7 +257,9 @@ class ToolchainTest {
             pb.environment().clear();
             pb.environment().putAll(GuestRun.ENV);
             Process p = pb.start();
-            p.getOutputStream().close();
+            if (!keepStdinOpen) {
+                p.getOutputStream().close();
+            }
             HostSignalRun r = new HostSignalRun(p, out);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!r.stdout().startsWith("ready\n")) {

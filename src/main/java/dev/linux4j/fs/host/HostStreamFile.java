@@ -9,6 +9,7 @@ import dev.linux4j.host.HostErrors;
 import dev.linux4j.host.HostNative;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.Sleep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,11 +46,25 @@ public final class HostStreamFile implements FileOps {
         if (in == null) {
             throw ErrnoException.of(Errno.EBADF);
         }
+        if (hostFd >= 0) {
+            awaitHostInput();
+        }
         try {
             int n = in.read(buf, off, len);
             return Math.max(n, 0);
         } catch (IOException e) {
             throw HostErrors.io(e);
+        }
+    }
+
+    /**
+     * A read of the JVM's own stdin blocks in the host kernel, where no guest signal reaches it.
+     * Wait for input in slices instead, ending with ERESTARTSYS when a signal arrives, as a read
+     * of a terminal or pipe does on Linux (Ctrl-C must stop a {@code cat} waiting for input).
+     */
+    private void awaitHostInput() {
+        while (HostNative.pollReadable(hostFd, 50) == 0) {
+            Sleep.sleep(0, null); // ERESTARTSYS when a signal is pending
         }
     }
 
