@@ -45,13 +45,12 @@ int main(void) {
     close(fds[1]);
     signal(SIGPIPE, SIG_DFL);
     pipe(fds);
+    close(fds[0]); /* no reader before the child writes: SIGPIPE whatever the scheduling */
     p = fork();
     if (p == 0) {
-        close(fds[0]);
         write(fds[1], "x", 1);
         _exit(0);
     }
-    close(fds[0]);
     close(fds[1]);
     int st;
     waitpid(p, &st, 0);

@@ -20,7 +20,7 @@ class FsSyscallsTest {
         NR_renameat, NR_renameat2, NR_link, NR_linkat, NR_symlink, NR_symlinkat, NR_chmod, NR_fchmod, NR_fchmodat,
         NR_fchmodat2, NR_truncate, NR_ftruncate, NR_fsync, NR_fdatasync, NR_fcntl, NR_dup, NR_dup2, NR_dup3,
         NR_ioctl, NR_getdents, NR_getdents64, NR_statfs, NR_fstatfs, NR_utimensat, NR_utimes, NR_utime,
-        NR_getrusage, NR_times};
+        NR_getrusage, NR_times, NR_mknod, NR_mknodat, NR_fallocate, NR_fadvise64};
 
     @Test
     void everyFileSystemCallHasAHandler() {

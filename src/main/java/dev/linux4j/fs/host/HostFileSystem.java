@@ -432,6 +432,14 @@ public final class HostFileSystem implements FileSystem {
     @Override
     public void setTimes(String path, Long atimeNanos, Long mtimeNanos) {
         checkWritable();
+        int rc = HostNative.utimensat(host(path).toString(), atimeNanos, mtimeNanos);
+        if (rc != -38) {
+            if (rc < 0) {
+                Errno e = Errno.of(-rc);
+                throw ErrnoException.of(e == null ? Errno.EIO : e);
+            }
+            return;
+        }
         try {
             var view = Files.getFileAttributeView(host(path), java.nio.file.attribute.BasicFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS);
