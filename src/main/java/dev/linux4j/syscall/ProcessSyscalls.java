@@ -278,26 +278,6 @@ final class ProcessSyscalls {
         return task.group().setUmask(args.int32(0));
     }
 
-    /**
-     * sched_getaffinity(2): {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)}
-     * — returns the number of bytes written (the kernel's cpumask size, 8 here).
-     */
-    static long schedGetaffinity(Task task, SyscallArgs args) {
-        int pid = args.int32(0);
-        long size = args.sizeT(1);
-        long mask = args.pointer(2);
-        if (pid != 0 && pid != task.tid() && pid != task.group().pid()) {
-            throw ErrnoException.of(Errno.ESRCH);
-        }
-        if (size < 8 || (size & 7) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        int cpus = Math.min(task.kernel().config().cpuCount(), 64);
-        long bits = cpus == 64 ? -1L : (1L << cpus) - 1;
-        task.memory().write64(mask, bits);
-        return 8;
-    }
-
     /** sched_yield(2). */
     static long schedYield(Task task, SyscallArgs args) {
         Thread.yield();
