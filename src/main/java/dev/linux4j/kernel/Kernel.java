@@ -30,6 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Kernel {
     /** Guest pids start here; pid 1 is the (virtual) init every first process is a child of. */
+    /** The version uname(2) and /proc/version report beside the release. */
+    public static final String UTS_VERSION = "#1 SMP PREEMPT_DYNAMIC linux4j";
+
     static final int FIRST_PID = 100;
 
     /** CPUID.01H:EDX of the emulated CPU, which Linux reports as AT_HWCAP on x86-64. */

@@ -33,7 +33,6 @@ final class Procs implements ProcessDirectory {
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
     /** uname's version field, as ProcessSyscalls.uname reports it. */
-    static final String UTS_VERSION = "#1 SMP PREEMPT_DYNAMIC linux4j";
 
     /** PAGE_SIZE: get_mm_proctitle reads at most one page. */
     private static final int PAGE_SIZE = 4096;
@@ -148,7 +147,7 @@ final class Procs implements ProcessDirectory {
 
     @Override
     public String osVersion() {
-        return UTS_VERSION;
+        return Kernel.UTS_VERSION;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Resource;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
+import dev.linux4j.kernel.Kernel;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import java.nio.ByteBuffer;
@@ -156,7 +157,7 @@ final class ProcessSyscalls {
     static long uname(Task task, SyscallArgs args) {
         long buf = args.pointer(0);
         var cfg = task.kernel().config();
-        String[] fields = {"Linux", cfg.hostname(), cfg.osRelease(), "#1 SMP PREEMPT_DYNAMIC linux4j", "x86_64",
+        String[] fields = {"Linux", cfg.hostname(), cfg.osRelease(), Kernel.UTS_VERSION, "x86_64",
             "(none)"};
         byte[] out = new byte[65 * 6];
         for (int i = 0; i < fields.length; i++) {
