@@ -46,7 +46,8 @@ public final class Cpuid {
     public static final int EXT_EDX_NX = 1 << 20;
     public static final int EXT_EDX_LM = 1 << 29;
 
-    static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_CLFSH | EDX_MMX | EDX_FXSR
+    /** CPUID.01H:EDX: what Linux also reports as AT_HWCAP on x86-64. */
+    public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_CLFSH | EDX_MMX | EDX_FXSR
             | EDX_SSE | EDX_SSE2;
     static final int LEAF1_ECX = ECX_CX16 | ECX_MOVBE;
     /** CLFLUSH line size 8 (x 8 bytes) in bits 15:8, one logical processor in 23:16, APIC id 0. */

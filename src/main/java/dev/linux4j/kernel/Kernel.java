@@ -8,6 +8,7 @@ import dev.linux4j.abi.Signal;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.CpuExit;
+import dev.linux4j.cpu.Cpuid;
 import dev.linux4j.loader.ElfLoader;
 import dev.linux4j.loader.ExecException;
 import dev.linux4j.loader.ExecParams;
@@ -36,7 +37,7 @@ public final class Kernel {
     static final int FIRST_PID = 100;
 
     /** CPUID.01H:EDX of the emulated CPU, which Linux reports as AT_HWCAP on x86-64. */
-    private static final long HWCAP = cpuidEdx();
+    private static final long HWCAP = Cpuid.LEAF1_EDX & 0xffffffffL;
 
     private final KernelConfig config;
     private final SyscallGate gate;
@@ -272,12 +273,6 @@ public final class Kernel {
             out.add(s.getBytes(StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static long cpuidEdx() {
-        // FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2: baseline x86-64 (see cpu.Cpuid).
-        return (1L << 0) | (1L << 4) | (1L << 8) | (1L << 15) | (1L << 19) | (1L << 23) | (1L << 24) | (1L << 25)
-                | (1L << 26);
     }
 
     /** --strace line for a fatal signal, as strace prints "--- SIGSEGV {...} ---" and "+++ killed by ... +++". */
