@@ -52,7 +52,9 @@ public final class Fork {
         Kernel kernel = parent.kernel();
         ThreadGroup pg = parent.group();
         boolean shareVm = (flags & CLONE_VM) != 0;
-        AddressSpace space = shareVm ? pg.space() : pg.space().fork();
+        // Copy-on-write unless other threads run in the parent's address space: they may hold
+        // write translations that would let their stores reach the child's pages.
+        AddressSpace space = shareVm ? pg.space() : pg.space().fork(pg.tasks().size() > 1);
         CodeCache cache = shareVm ? pg.codeCache() : newCodeCache(kernel, space);
         int pid = kernel.tree().allocatePid();
         ThreadGroup realParent = pg;

@@ -39,7 +39,7 @@ public final class Futex {
     private static final int ROBUST_LIST_LIMIT = 2048;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Map<Long, ArrayDeque<Waiter>> QUEUES = new HashMap<>();
+    private static final Map<Object, ArrayDeque<Waiter>> QUEUES = new HashMap<>();
 
     /** A sleeping task (one futex_q per word it waits on; futex_waitv waits on several). */
     private static final class Sleeper {
@@ -59,13 +59,13 @@ public final class Futex {
 
     /** One queued wait on one futex word. */
     private static final class Waiter {
-        long key;
+        Object key;
         final int bitset;
         final int index;
         final boolean pi;
         final Sleeper sleeper;
 
-        Waiter(long key, int bitset, int index, boolean pi, Sleeper sleeper) {
+        Waiter(Object key, int bitset, int index, boolean pi, Sleeper sleeper) {
             this.key = key;
             this.bitset = bitset;
             this.index = index;
@@ -76,13 +76,16 @@ public final class Futex {
 
     // ---------------------------------------------------------------- keys and words
 
-    /** get_futex_key: the host address of the word (EFAULT if unmapped, EINVAL if misaligned). */
-    private static long key(Task t, long uaddr) {
+    /**
+     * get_futex_key: the word's address space and address for private memory, its host address
+     * for a MAP_SHARED page (EFAULT if unmapped, EINVAL if misaligned).
+     */
+    private static Object key(Task t, long uaddr) {
         if ((uaddr & 3) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         try {
-            return t.memory().hostAddress(uaddr);
+            return t.memory().futexKey(uaddr);
         } catch (GuestFault f) {
             throw ErrnoException.of(Errno.EFAULT);
         }
@@ -175,7 +178,7 @@ public final class Futex {
         if (bitset == 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        long key = key(t, uaddr);
+        Object key = key(t, uaddr);
         LOCK.lock();
         try {
             if (read(t, uaddr) != val) {
@@ -194,7 +197,7 @@ public final class Futex {
         if (bitset == 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        long key = key(t, uaddr);
+        Object key = key(t, uaddr);
         LOCK.lock();
         try {
             return wakeKey(key, nr, bitset);
@@ -203,7 +206,7 @@ public final class Futex {
         }
     }
 
-    private static int wakeKey(long key, int nr, int bitset) {
+    private static int wakeKey(Object key, int nr, int bitset) {
         ArrayDeque<Waiter> q = QUEUES.get(key);
         if (q == null) {
             return 0;
@@ -233,8 +236,8 @@ public final class Futex {
         if (nrWake < 0 || nrRequeue < 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        long key1 = key(t, uaddr);
-        long key2 = key(t, uaddr2);
+        Object key1 = key(t, uaddr);
+        Object key2 = key(t, uaddr2);
         LOCK.lock();
         try {
             if (cmp != null && read(t, uaddr) != cmp) {
@@ -255,7 +258,7 @@ public final class Futex {
                         wakeUp(w, w.index);
                         woken++;
                     } else if (moved < nrRequeue) {
-                        if (key1 != key2) {
+                        if (!key1.equals(key2)) {
                             q.remove(w);
                             w.key = key2;
                             QUEUES.computeIfAbsent(key2, k -> new ArrayDeque<>()).add(w);
@@ -292,7 +295,7 @@ public final class Futex {
         if (op > 4 || cmp > 5) {
             throw ErrnoException.of(Errno.ENOSYS);
         }
-        long key1 = key(t, uaddr);
+        Object key1 = key(t, uaddr);
         if ((uaddr2 & 3) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
@@ -312,7 +315,7 @@ public final class Futex {
                     break;
                 }
             }
-            long key2 = key(t, uaddr2);
+            Object key2 = key(t, uaddr2);
             int woken = wakeKey(key1, nr1, FUTEX_BITSET_MATCH_ANY);
             boolean pass = switch (cmp) {
                 case 0 -> old == cmparg;
@@ -336,7 +339,7 @@ public final class Futex {
      * EAGAIN); returns the index of the one that was woken.
      */
     public static int waitv(Task t, long[] uaddrs, int[] vals, long deadline) {
-        long[] keys = new long[uaddrs.length];
+        Object[] keys = new Object[uaddrs.length];
         for (int i = 0; i < uaddrs.length; i++) {
             keys[i] = key(t, uaddrs[i]);
         }
@@ -365,7 +368,7 @@ public final class Futex {
      * that does not exist.
      */
     public static void lockPi(Task t, long uaddr, long deadline, boolean trylock) {
-        long key = key(t, uaddr);
+        Object key = key(t, uaddr);
         int tid = t.tid();
         LOCK.lock();
         try {
@@ -404,7 +407,7 @@ public final class Futex {
 
     /** futex_unlock_pi: the owner gives the lock to its first waiter, or frees it; EPERM for a non-owner. */
     public static void unlockPi(Task t, long uaddr) {
-        long key = key(t, uaddr);
+        Object key = key(t, uaddr);
         int tid = t.tid();
         LOCK.lock();
         try {
@@ -430,7 +433,7 @@ public final class Futex {
         }
     }
 
-    private static Waiter firstPi(long key) {
+    private static Waiter firstPi(Object key) {
         ArrayDeque<Waiter> q = QUEUES.get(key);
         if (q != null) {
             for (Waiter w : q) {
@@ -522,7 +525,7 @@ public final class Futex {
 
     /** The owner of a PI futex died: its first waiter tries again (and finds the owner gone). */
     private static void wakePiRetry(Task t, long uaddr) {
-        long key = key(t, uaddr);
+        Object key = key(t, uaddr);
         LOCK.lock();
         try {
             Waiter w = firstPi(key);

@@ -32,6 +32,8 @@ public final class AddressSpace {
     static final long PTE_CODE = 16;
     /** The frame belongs to {@link SharedFilePages} (a MAP_SHARED file page), not to this space. */
     static final long PTE_SHARED = 32;
+    /** The frame may have other owners ({@link PagePool#share}): a write must copy it first. */
+    static final long PTE_COW = 64;
     static final long PTE_FLAGS = 0xfff;
     static final long FRAME_MASK = ~0xfffL;
 
@@ -115,6 +117,9 @@ public final class AddressSpace {
         if ((pte & PTE_CODE) != 0 && access == PROT_WRITE) {
             pte = clearCode(vpn);
         }
+        if ((pte & PTE_COW) != 0 && (access == PROT_WRITE || access == PROT_NONE_ACCESS)) {
+            return breakCow(vpn);
+        }
         long frame = pte & FRAME_MASK;
         if (frame == 0) {
             synchronized (this) {
@@ -159,6 +164,25 @@ public final class AddressSpace {
         return frame;
     }
 
+    /**
+     * The write fault of a copy-on-write page (do_wp_page): the page gets a frame of its own,
+     * the same one when no other address space still shares it. Other threads' TLBs drop the
+     * old frame at their next revalidation; this thread's Mmu revalidates right after.
+     */
+    private synchronized long breakCow(long vpn) {
+        long pte = pte(vpn);
+        long frame = pte & FRAME_MASK;
+        if ((pte & PTE_COW) == 0) {
+            return frame;
+        }
+        long own = pool.unshare(frame);
+        setPte(vpn, (pte & ~(FRAME_MASK | PTE_COW)) | own);
+        if (own != frame) {
+            generation++;
+        }
+        return own;
+    }
+
     /** Drops the frame of a page-table entry: back to the pool, or one reference less on a shared file page. */
     private void releaseFrame(long pte, Vma v, long pageAddr, boolean writeBack) {
         long frame = pte & FRAME_MASK;
@@ -180,7 +204,9 @@ public final class AddressSpace {
             long pte = pte(vpn);
             if ((pte & PTE_MAPPED) != 0 && (pte & PTE_CODE) == 0) {
                 setPte(vpn, pte | PTE_CODE);
-                generation++;
+                if (writeCacheable(pte)) {
+                    generation++; // a write TLB may hold the page: stores must now see it is code
+                }
             }
         }
     }
@@ -200,7 +226,7 @@ public final class AddressSpace {
 
     /** True if the page holding {@code addr} may be cached by a TLB for writes. */
     static boolean writeCacheable(long pte) {
-        return (pte & (PTE_WRITE | PTE_CODE)) == PTE_WRITE;
+        return (pte & (PTE_WRITE | PTE_CODE | PTE_COW)) == PTE_WRITE;
     }
 
     // ---------------------------------------------------------------- mappings
@@ -466,7 +492,7 @@ public final class AddressSpace {
                 frame = pte & FRAME_MASK;
                 setPte(src, pte & ~FRAME_MASK);
                 if (frame != 0) {
-                    frame |= pte & PTE_SHARED;
+                    frame |= pte & (PTE_SHARED | PTE_COW);
                 }
             }
             setPte((target + off) >>> PAGE_SHIFT, pteFlags | frame);
@@ -496,7 +522,7 @@ public final class AddressSpace {
                 Map.Entry<Long, Vma> e = vmas.floorEntry(p);
                 Vma v = e == null || e.getValue().end() <= p ? null : e.getValue();
                 releaseFrame(pte, v, p, v != null && v.sharedFile() && (v.prot() & PROT_WRITE) != 0);
-                setPte(vpn, pte & PTE_FLAGS & ~PTE_SHARED);
+                setPte(vpn, pte & PTE_FLAGS & ~(PTE_SHARED | PTE_COW));
             }
         }
         generation++;
@@ -757,33 +783,60 @@ public final class AddressSpace {
     }
 
     /**
-     * fork(2)'s dup_mmap: a new address space with the same mappings, brk and mmap base. Private
-     * pages already touched are copied (a full copy, not yet copy-on-write); MAP_SHARED file
-     * pages are shared with the file's page cache, as the parent's are.
+     * fork(2)'s dup_mmap: a new address space with the same mappings, brk and mmap base.
+     * Private pages already touched become copy-on-write in both (copy_present_pte): the frame
+     * is shared and the first store on either side copies it. MAP_SHARED pages stay shared:
+     * file pages through the file's page cache, anonymous ones by sharing the frame (pages not
+     * touched yet are populated first, so that both sides see the same shmem page).
+     *
+     * @param copyEagerly copy private pages now instead: the caller's other threads may still
+     *     hold write translations of them that only their next revalidation drops
      */
-    public synchronized AddressSpace fork() {
+    public synchronized AddressSpace fork(boolean copyEagerly) {
         AddressSpace child = new AddressSpace();
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
         child.vmas.putAll(vmas);
+        boolean parentChanged = false;
         for (Vma v : vmas.values()) {
             if (v.file() != null) {
                 v.file().retain(); // the child's VMA names the file too (get_file in dup_mmap)
             }
+            boolean sharedAnon = v.file() == null && (v.flags() & MAP_SHARED) != 0;
             for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
                 long vpn = p >>> PAGE_SHIFT;
-                long pte = pte(vpn) & ~PTE_CODE;
+                long pte = pte(vpn);
+                if ((pte & PTE_MAPPED) == 0) {
+                    continue;
+                }
                 long frame = pte & FRAME_MASK;
-                if (frame != 0 && (pte & PTE_SHARED) != 0 && v.file() != null) {
+                long childFlags = pte & PTE_FLAGS & ~PTE_CODE;
+                if (sharedAnon) {
+                    if (frame == 0) {
+                        frame = pool.allocate();
+                        setPte(vpn, pte | frame);
+                    }
+                    pool.share(frame);
+                } else if (frame != 0 && (pte & PTE_SHARED) != 0 && v.file() != null) {
                     frame = SharedFilePages.acquire(v.file(), (v.offset() + (p - v.start())) >>> PAGE_SHIFT);
-                } else if (frame != 0) {
+                } else if (frame != 0 && copyEagerly && (pte & PTE_COW) == 0) {
                     long copy = pool.allocate();
                     java.lang.foreign.MemorySegment.copy(RAW, frame, RAW, copy, PAGE_SIZE);
                     frame = copy;
+                } else if (frame != 0) {
+                    pool.share(frame);
+                    childFlags |= PTE_COW;
+                    if ((pte & PTE_COW) == 0) {
+                        setPte(vpn, pte | PTE_COW);
+                        parentChanged |= (pte & PTE_WRITE) != 0;
+                    }
                 }
-                child.setPte(vpn, (pte & PTE_FLAGS & ~PTE_CODE) | frame);
+                child.setPte(vpn, childFlags | frame);
             }
+        }
+        if (parentChanged) {
+            generation++; // the parent's write TLBs must forget the pages that are now copy-on-write
         }
         return child;
     }
@@ -791,6 +844,31 @@ public final class AddressSpace {
     /** Releases every frame: the address space is gone (exit, or execve replaced it). */
     public synchronized void destroy() {
         unmapLocked(0, TASK_SIZE);
+    }
+
+    /** The frame of the page holding {@code addr}, fetched with execute permission (the decoder's page). */
+    public long executableFrame(long addr) {
+        return frameFor(addr, PROT_EXEC);
+    }
+
+    /**
+     * Whether the bytes at {@code addr} are {@code code}, read with execute permission.
+     *
+     * @throws GuestFault when a page of the range is not mapped or not executable
+     */
+    public boolean executableBytesEqual(long addr, byte[] code) {
+        java.lang.foreign.MemorySegment expected = java.lang.foreign.MemorySegment.ofArray(code);
+        int off = 0;
+        while (off < code.length) {
+            long at = addr + off;
+            long host = frameFor(at, PROT_EXEC) + (at & (PAGE_SIZE - 1));
+            int n = (int) Math.min(code.length - off, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+            if (java.lang.foreign.MemorySegment.mismatch(RAW, host, host + n, expected, off, off + n) != -1) {
+                return false;
+            }
+            off += n;
+        }
+        return true;
     }
 
     /** Reads one byte with execute permission: instruction fetch for the decoder. */
@@ -807,6 +885,29 @@ public final class AddressSpace {
     public long hostAddress(long addr) {
         return frameFor(addr, PROT_READ) + (addr & (PAGE_SIZE - 1));
     }
+
+    /**
+     * get_futex_key: what identifies the futex word at {@code addr} — in a MAP_SHARED mapping
+     * the host address of the shared page (equal in every address space mapping it), otherwise
+     * this address space and the address (private and copy-on-write pages belong to one mm even
+     * while a fork still shares their frames).
+     *
+     * @throws GuestFault when the page is not mapped or not readable
+     */
+    public Object futexKey(long addr) {
+        long host = hostAddress(addr);
+        Vma v;
+        synchronized (this) {
+            Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+            v = e == null ? null : e.getValue();
+        }
+        if (v != null && (v.flags() & MAP_SHARED) != 0) {
+            return host;
+        }
+        return new PrivateFutexKey(this, addr);
+    }
+
+    private record PrivateFutexKey(AddressSpace space, long addr) {}
 
     /** Frame address of a page already known to be mapped; used by {@link Mmu}'s slow path. */
     long pteFor(long addr) {

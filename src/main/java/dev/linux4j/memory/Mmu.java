@@ -96,6 +96,9 @@ public final class Mmu {
         }
         writeMisses++;
         long frame = space.frameFor(addr, PROT_WRITE);
+        if (space.generation() != generation) {
+            flush(); // e.g. a copy-on-write fault moved the page: the read TLB must not keep the old frame
+        }
         if (AddressSpace.writeCacheable(space.pteFor(addr))) {
             writeTag[i] = vpn;
             writeHost[i] = frame;

@@ -8,6 +8,10 @@ import java.lang.foreign.MemorySegment;
  * 2 MiB chunks and recycled through a free list; every frame handed out reads as zeros.
  * Guest memory is addressed by the frame's native address through the one segment
  * {@link #RAW}, so every access site sees a single segment kind.
+ *
+ * <p>A frame has one owner (one page-table entry) unless {@link #share} gave it more: a
+ * copy-on-write fork shares private frames between parent and child, and {@link #release}
+ * frees a frame only when its last owner lets go (Linux's page {@code _mapcount}).
  */
 public final class PagePool {
     /** The whole native address space as one segment: the only segment guest accesses use. */
@@ -24,6 +28,8 @@ public final class PagePool {
     private long chunkNext;
     private long chunkEnd;
     private long framesInUse;
+    /** Owner counts of frames with more than one owner; absent means exactly one. */
+    private final java.util.HashMap<Long, Integer> owners = new java.util.HashMap<>();
 
     private PagePool() {}
 
@@ -50,8 +56,51 @@ public final class PagePool {
         return frame;
     }
 
-    /** Returns a frame to the pool. */
+    /** Gives a frame one more owner (a copy-on-write fork maps it in the child too). */
+    public synchronized void share(long frame) {
+        owners.merge(frame, 2, (n, one) -> n + 1);
+    }
+
+    /**
+     * A frame the caller owns alone, with the contents of {@code frame}: {@code frame} itself
+     * when nobody else owns it, else a fresh copy (and the caller's share of {@code frame} is
+     * given up). The write fault of a copy-on-write page (do_wp_page / wp_page_copy).
+     */
+    public synchronized long unshare(long frame) {
+        Integer n = owners.get(frame);
+        if (n == null) {
+            return frame; // the last owner: reuse the page (wp_page_reuse)
+        }
+        // Copy before giving up the share: the other owner may reuse the frame as soon as it is
+        // the last one, and must not write into it while this copy is being made.
+        long copy = allocate();
+        MemorySegment.copy(RAW, frame, RAW, copy, PAGE);
+        if (n == 2) {
+            owners.remove(frame);
+        } else {
+            owners.put(frame, n - 1);
+        }
+        return copy;
+    }
+
+    /** Whether {@code frame} has more than one owner now. */
+    public synchronized boolean isShared(long frame) {
+        return owners.containsKey(frame);
+    }
+
+    /** Drops one owner of a frame; the last one returns it to the pool. */
     public synchronized void release(long frame) {
+        if (!owners.isEmpty()) {
+            Integer n = owners.get(frame);
+            if (n != null) {
+                if (n == 2) {
+                    owners.remove(frame);
+                } else {
+                    owners.put(frame, n - 1);
+                }
+                return;
+            }
+        }
         framesInUse--;
         if (freeCount == free.length) {
             free = java.util.Arrays.copyOf(free, free.length * 2);
