@@ -1,8 +1,10 @@
 package dev.linux4j.cpu;
 
 import static dev.linux4j.abi.Mman.PAGE_SHIFT;
+import static dev.linux4j.memory.PagePool.RAW;
 
 import dev.linux4j.memory.AddressSpace;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,19 +21,18 @@ import java.util.Map;
 public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Longest block, so one loop iteration of the interpreter stays short. */
     private static final int MAX_BLOCK = 64;
+    private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
 
     private final AddressSpace space;
     private final Decoder decoder;
     private final Map<Long, Block> blocks = new HashMap<>();
     private final Map<Long, List<Block>> byPage = new HashMap<>();
-    private final Decoder.Fetch fetch;
     private volatile BlockCompiler compiler;
     private volatile int compileThreshold = Integer.MAX_VALUE;
 
     public CodeCache(AddressSpace space, Decoder decoder) {
         this.space = space;
         this.decoder = decoder;
-        this.fetch = space::fetchByte;
         space.setCodeWatcher(this);
     }
 
@@ -58,35 +59,15 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 seen = epoch;
             }
             long[] marked = {-1, -1, 0, 0}; // two pages, and their change counts when marked
-            Decoder.Fetch markingFetch = addr -> {
-                long page = addr >>> PAGE_SHIFT;
-                if (page != marked[0] && page != marked[1]) {
-                    space.markCode(page << PAGE_SHIFT);
-                    int k = marked[0] == -1 ? 0 : 1;
-                    marked[k] = page;
-                    synchronized (this) {
-                        marked[k + 2] = pageChanges.getOrDefault(page, 0L);
-                    }
-                }
-                return fetch.fetch(addr);
-            };
-            List<Insn> insns = new ArrayList<>();
-            long at = pc;
-            while (true) {
-                Insn insn;
-                try {
-                    insn = decoder.decode(markingFetch, at);
-                } catch (dev.linux4j.memory.GuestFault f) {
-                    if (insns.isEmpty()) {
-                        throw f;
-                    }
-                    break; // the fault happens when execution gets there
-                }
-                insns.add(insn);
-                at = insn.next;
-                if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
-                    break;
-                }
+            Insn[] insns = sharedDecoding(pc, marked);
+            long end;
+            if (insns != null) {
+                end = insns[insns.length - 1].next;
+            } else {
+                List<Insn> decoded = decode(pc, marked);
+                insns = decoded.toArray(new Insn[0]);
+                end = insns[insns.length - 1].next;
+                SharedDecodes.offer(pc, insns);
             }
             synchronized (this) {
                 if (epoch != seen || changedSince(marked, 0) || changedSince(marked, 1)) {
@@ -96,16 +77,82 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 if (b != null) {
                     return b; // another thread decoded it first
                 }
-                b = new Block(pc, insns.toArray(new Insn[0]));
+                b = new Block(pc, insns);
                 blocks.put(pc, b);
                 long firstPage = pc >>> PAGE_SHIFT;
-                long lastPage = (at - 1) >>> PAGE_SHIFT;
+                long lastPage = (end - 1) >>> PAGE_SHIFT;
                 for (long p = firstPage; p <= lastPage; p++) {
                     byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
                 }
                 return b;
             }
         }
+    }
+
+    /**
+     * Marks the page of {@code addr} as code, once per page per decode, remembering its change
+     * count: a write after this point counts as a change and the decode is redone.
+     */
+    private void mark(long addr, long[] marked) {
+        long page = addr >>> PAGE_SHIFT;
+        if (page != marked[0] && page != marked[1]) {
+            space.markCode(page << PAGE_SHIFT);
+            int k = marked[0] == -1 ? 0 : 1;
+            marked[k] = page;
+            synchronized (this) {
+                marked[k + 2] = pageChanges.getOrDefault(page, 0L);
+            }
+        }
+    }
+
+    /** Another address space's decoding of the bytes this one holds at {@code pc}, or null. */
+    private Insn[] sharedDecoding(long pc, long[] marked) {
+        // Mark before comparing: a racing write then either shows in the comparison or counts
+        // as a change of a marked page.
+        mark(pc, marked);
+        SharedDecodes.Decoding d = SharedDecodes.find(space, pc);
+        if (d == null) {
+            return null;
+        }
+        long last = pc + d.code().length - 1;
+        if ((last >>> PAGE_SHIFT) != (pc >>> PAGE_SHIFT)) {
+            mark(last, marked);
+            return SharedDecodes.find(space, pc) == d ? d.insns() : null; // compare the second page again
+        }
+        return d.insns();
+    }
+
+    /** Decodes the block at {@code pc}: up to the first instruction that ends a block. */
+    private List<Insn> decode(long pc, long[] marked) {
+        long[] page = {-1, 0}; // the page being fetched from and its frame
+        Decoder.Fetch markingFetch = addr -> {
+            long p = addr >>> PAGE_SHIFT;
+            if (p != page[0]) {
+                mark(addr, marked);
+                page[1] = space.executableFrame(addr);
+                page[0] = p;
+            }
+            return RAW.get(ValueLayout.JAVA_BYTE, page[1] + (addr & PAGE_MASK)) & 0xff;
+        };
+        List<Insn> insns = new ArrayList<>();
+        long at = pc;
+        while (true) {
+            Insn insn;
+            try {
+                insn = decoder.decode(markingFetch, at);
+            } catch (dev.linux4j.memory.GuestFault f) {
+                if (insns.isEmpty()) {
+                    throw f;
+                }
+                break; // the fault happens when execution gets there
+            }
+            insns.add(insn);
+            at = insn.next;
+            if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
+                break;
+            }
+        }
+        return insns;
     }
 
     private boolean changedSince(long[] marked, int k) {

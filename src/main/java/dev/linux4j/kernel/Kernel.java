@@ -15,7 +15,9 @@ import dev.linux4j.loader.ExecParams;
 import dev.linux4j.loader.ImageFile;
 import dev.linux4j.loader.LoadedImage;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.memory.MappedFile;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileMapping;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.Vfs;
 import java.nio.charset.StandardCharsets;
@@ -197,6 +199,16 @@ public final class Kernel {
         } catch (ErrnoException e) {
             throw new ExecException(e.errno(), e.errno().message());
         }
+        try {
+            execImage(task, image, path, argv, envp, filename, depth);
+        } finally {
+            image.close();
+        }
+    }
+
+    private void execImage(Task task, ImageFile image, String path, List<String> argv, List<String> envp,
+            String filename, int depth) throws ExecException {
+        ThreadGroup group = task.group();
         List<String> script = Scripts.interpreter(image);
         if (script != null) {
             if (depth >= Scripts.MAX_DEPTH) {
@@ -229,7 +241,7 @@ public final class Kernel {
         SignalFrame.setAltStack(task, 0, dev.linux4j.abi.Sigcontext.SS_DISABLE, 0, 0);
         group.replaceImage(space);
         group.releaseVfork();
-        group.setImage(resolved.guestPath(), argv, envp, loaded.auxvAddress(), loaded.auxvLength());
+        group.setImage(image.path(), argv, envp, loaded.auxvAddress(), loaded.auxvLength());
         group.setComm(Vfs.nameOf(filename));
         procs.exec(group, loaded);
         task.newCpu();
@@ -263,6 +275,17 @@ public final class Kernel {
             @Override
             public int read(long offset, byte[] dst, int off, int len) {
                 return ops.read(file, dst, off, len, offset);
+            }
+
+            @Override
+            public MappedFile mappedFile() {
+                file.retain();
+                return FileMapping.of(file);
+            }
+
+            @Override
+            public void close() {
+                file.release();
             }
         };
     }

@@ -64,7 +64,13 @@ public final class ElfLoader {
         ProgramHeader interpHeader = program.interpHeader();
         if (interpHeader != null) {
             interpPath = readInterpreterPath(program, interpHeader);
-            interp = ElfImage.readInterpreter(openInterpreter(opener, interpPath), interpPath);
+            ImageFile interpFile = openInterpreter(opener, interpPath);
+            try {
+                interp = ElfImage.readInterpreter(interpFile, interpPath);
+            } catch (ExecException e) {
+                interpFile.close();
+                throw e;
+            }
         }
         boolean executableStack = program.executableStack();
         // begin_new_exec(): the point of no return.
@@ -74,6 +80,10 @@ public final class ElfLoader {
             throw new ExecException(e.errno(), "cannot build the new image: " + e.errno().name(), true);
         } catch (GuestFault e) {
             throw new ExecException(Errno.EFAULT, "cannot write the new image", true);
+        } finally {
+            if (interp != null) {
+                interp.file.close(); // its mappings hold their own references
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.elf.ProgramHeader;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.GuestFault;
+import dev.linux4j.memory.MappedFile;
 import dev.linux4j.memory.Vma;
 import java.util.List;
 
@@ -144,11 +145,14 @@ final class ImageMapper {
         if (Long.compareUnsigned(len, reserve) > 0) {
             len = reserve; // the span was smaller than this segment (its first PT_LOAD is not the lowest)
         }
-        map(addr, len, prot, image.path(), off);
+        MappedFile file = image.file.mappedFile();
+        map(addr, len, prot, image.path(), off, file);
         if (len != reserve && placement == Placement.FIXED) {
             unmapQuietly(addr + len, reserve - len); // MAP_FIXED replaced whatever was there
         }
-        copyFile(addr, off, Math.min(len, image.file.size() - off));
+        if (file == null) {
+            copyFile(addr, off, Math.min(len, image.file.size() - off));
+        }
         return addr;
     }
 
@@ -166,7 +170,7 @@ final class ImageMapper {
         }
         checkFixed(addr, len);
         checkCommit(len, PROT_WRITE);
-        map(addr, len, PROT_READ | PROT_WRITE | exec, "", 0);
+        map(addr, len, PROT_READ | PROT_WRITE | exec, "", 0, null);
     }
 
     /** __get_unmapped_area() for MAP_FIXED: inside TASK_SIZE and not below mmap_min_addr. */
@@ -198,10 +202,14 @@ final class ImageMapper {
         }
     }
 
-    private void map(long addr, long len, int prot, String name, long offset) throws ExecException {
+    /** A private mapping of {@code file} (which it takes over), or of anonymous memory when null. */
+    private void map(long addr, long len, int prot, String name, long offset, MappedFile file) throws ExecException {
         try {
-            space.map(addr, len, prot, MAP_PRIVATE | MAP_FIXED, name, offset);
+            space.map(addr, len, prot, MAP_PRIVATE | MAP_FIXED, name, offset, file);
         } catch (ErrnoException e) {
+            if (file != null) {
+                file.release();
+            }
             throw fatal(e.errno(), String.format("cannot map 0x%x bytes at 0x%x", len, addr));
         }
     }

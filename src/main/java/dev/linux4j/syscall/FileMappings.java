@@ -1,10 +1,9 @@
 package dev.linux4j.syscall;
 
-import dev.linux4j.abi.StatBuf;
 import dev.linux4j.memory.MappedFile;
 import dev.linux4j.memory.SharedFilePages;
 import dev.linux4j.vfs.FileDescription;
-import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.FileMapping;
 
 /**
  * Open files as the memory layer's {@link MappedFile}s, and the coherence between MAP_SHARED
@@ -14,61 +13,13 @@ import dev.linux4j.vfs.FileOps;
 final class FileMappings {
     private FileMappings() {}
 
-    /** A file's identity: the inode, as (st_dev, st_ino). */
-    record FileKey(long dev, long ino) {}
-
-    static FileKey keyOf(FileDescription file) {
-        StatBuf st = file.ops().stat(file);
-        return new FileKey(st.dev(), st.ino());
+    static FileMapping.Key keyOf(FileDescription file) {
+        return FileMapping.keyOf(file);
     }
 
     /** A mapping's view of an open file; each VMA naming it holds one reference to the file description. */
     static MappedFile of(FileDescription file) {
-        FileKey key = keyOf(file);
-        return new MappedFile() {
-            @Override
-            public long size() {
-                return file.ops().size(file);
-            }
-
-            @Override
-            public int read(long offset, byte[] dst, int off, int len) {
-                return file.ops().read(file, dst, off, len, offset);
-            }
-
-            @Override
-            public void write(long offset, byte[] src, int off, int len) {
-                FileOps ops = file.ops();
-                int done = 0;
-                while (done < len) {
-                    int n = ops.write(file, src, off + done, len - done, offset + done);
-                    if (n <= 0) {
-                        break;
-                    }
-                    done += n;
-                }
-            }
-
-            @Override
-            public boolean writable() {
-                return file.writable();
-            }
-
-            @Override
-            public Object identity() {
-                return key;
-            }
-
-            @Override
-            public void retain() {
-                file.retain();
-            }
-
-            @Override
-            public void release() {
-                file.release();
-            }
-        };
+        return FileMapping.of(file);
     }
 
     /** Before read(2) or write(2) of a regular file: stores through shared mappings become file contents. */
