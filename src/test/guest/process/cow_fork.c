@@ -146,5 +146,34 @@ int main(void) {
     r = futex(sword, FUTEX_WAIT, 0, &forever);
     printf("shared futex wait: %ld\n", r);
     printf("child 6 exit %d\n", wait_child(pid));
+
+    /* 7: the kernel writing into a copy-on-write page (read(2) into a buffer the program has
+     * just read from) must be seen by the program's next load, on both sides of the fork. */
+    static char buf[64] = "old contents";
+    if (pipe(pipefd) != 0) {
+        return 1;
+    }
+    write(pipefd[1], "from-pipe-1", 12);
+    write(pipefd[1], "from-pipe-2", 12);
+    int go[2];
+    if (pipe(go) != 0) {
+        return 1;
+    }
+    pid = fork();
+    volatile char before = buf[0];
+    (void)before;
+    if (pid == 0) {
+        char c;
+        read(go[0], &c, 1); /* the parent has read its message */
+    }
+    if (read(pipefd[0], buf, 12) != 12) {
+        return 1;
+    }
+    printf("%s reads %s\n", pid == 0 ? "child 7" : "parent", buf);
+    if (pid == 0) {
+        _exit(0);
+    }
+    write(go[1], "g", 1);
+    wait_child(pid);
     return 0;
 }

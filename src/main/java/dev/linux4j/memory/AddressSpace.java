@@ -48,6 +48,8 @@ public final class AddressSpace {
     private final long[][][] pageTable = new long[1 << L1_BITS][][];
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private volatile int generation;
+    /** Mmus (threads) ever attached: with one, a copy-on-write fault need not flush anyone. */
+    private final java.util.concurrent.atomic.AtomicInteger mmus = new java.util.concurrent.atomic.AtomicInteger();
     private volatile CodeWatcher codeWatcher;
     private long mmapBase = DEFAULT_MMAP_BASE;
     private long brkStart;
@@ -103,6 +105,18 @@ public final class AddressSpace {
      * @throws GuestFault when the page is not mapped or forbids the access
      */
     long frameFor(long addr, int access) {
+        return frameFor(addr, access, false);
+    }
+
+    /**
+     * A store's translation for {@link Mmu}'s slow path: as {@link #frameFor} with PROT_WRITE,
+     * but the calling Mmu updates its own read TLB if a copy-on-write fault moves the page.
+     */
+    long frameForMmuWrite(long addr) {
+        return frameFor(addr, PROT_WRITE, true);
+    }
+
+    private long frameFor(long addr, int access, boolean mmuWrite) {
         if (!isUserAddress(addr)) {
             throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
         }
@@ -118,7 +132,7 @@ public final class AddressSpace {
             pte = clearCode(vpn);
         }
         if ((pte & PTE_COW) != 0 && (access == PROT_WRITE || access == PROT_NONE_ACCESS)) {
-            return breakCow(vpn);
+            return breakCow(vpn, mmuWrite);
         }
         long frame = pte & FRAME_MASK;
         if (frame == 0) {
@@ -166,10 +180,10 @@ public final class AddressSpace {
 
     /**
      * The write fault of a copy-on-write page (do_wp_page): the page gets a frame of its own,
-     * the same one when no other address space still shares it. Other threads' TLBs drop the
-     * old frame at their next revalidation; this thread's Mmu revalidates right after.
+     * the same one when no other address space still shares it. TLBs that may hold the old
+     * frame drop it at their next revalidation; a faulting Mmu updates its own entry at once.
      */
-    private synchronized long breakCow(long vpn) {
+    private synchronized long breakCow(long vpn, boolean mmuWrite) {
         long pte = pte(vpn);
         long frame = pte & FRAME_MASK;
         if ((pte & PTE_COW) == 0) {
@@ -177,10 +191,15 @@ public final class AddressSpace {
         }
         long own = pool.unshare(frame);
         setPte(vpn, (pte & ~(FRAME_MASK | PTE_COW)) | own);
-        if (own != frame) {
-            generation++;
+        if (own != frame && (!mmuWrite || mmus.get() > 1)) {
+            generation++; // read TLBs may hold the old frame (a faulting Mmu fixes its own)
         }
         return own;
+    }
+
+    /** A thread's Mmu starts translating this address space. */
+    void attachMmu() {
+        mmus.incrementAndGet();
     }
 
     /** Drops the frame of a page-table entry: back to the pool, or one reference less on a shared file page. */
@@ -843,6 +862,7 @@ public final class AddressSpace {
 
     /** Releases every frame: the address space is gone (exit, or execve replaced it). */
     public synchronized void destroy() {
+        codeWatcher = null; // nobody runs this space any more: its decoded blocks die with it
         unmapLocked(0, TASK_SIZE);
     }
 

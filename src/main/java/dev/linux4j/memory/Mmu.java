@@ -47,6 +47,7 @@ public final class Mmu {
 
     public Mmu(AddressSpace space) {
         this.space = space;
+        space.attachMmu();
         flush();
     }
 
@@ -95,9 +96,9 @@ public final class Mmu {
             return writeHost[i];
         }
         writeMisses++;
-        long frame = space.frameFor(addr, PROT_WRITE);
-        if (space.generation() != generation) {
-            flush(); // e.g. a copy-on-write fault moved the page: the read TLB must not keep the old frame
+        long frame = space.frameForMmuWrite(addr);
+        if (readTag[i] == vpn) {
+            readHost[i] = frame; // a copy-on-write fault may have moved the page
         }
         if (AddressSpace.writeCacheable(space.pteFor(addr))) {
             writeTag[i] = vpn;
