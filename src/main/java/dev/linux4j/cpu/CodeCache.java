@@ -27,6 +27,8 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     private final Decoder decoder;
     private final Map<Long, Block> blocks = new HashMap<>();
     private final Map<Long, List<Block>> byPage = new HashMap<>();
+    /** Pages whose bytes matched a shared page copy, and that copy (until the page changes). */
+    private final Map<Long, SharedDecodes.PageCode> validated = new HashMap<>();
     private volatile BlockCompiler compiler;
     private volatile int compileThreshold = Integer.MAX_VALUE;
 
@@ -59,34 +61,71 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 seen = epoch;
             }
             long[] marked = {-1, -1, 0, 0}; // two pages, and their change counts when marked
-            Insn[] insns = sharedDecoding(pc, marked);
-            long end;
-            if (insns != null) {
-                end = insns[insns.length - 1].next;
-            } else {
-                List<Insn> decoded = decode(pc, marked);
-                insns = decoded.toArray(new Insn[0]);
-                end = insns[insns.length - 1].next;
-                SharedDecodes.offer(pc, insns);
+            long page = pc >>> PAGE_SHIFT;
+            mark(pc, marked);
+            SharedDecodes.PageCode code = pageCode(page, marked);
+            Insn[] insns = null;
+            if (code != null) {
+                SharedDecodes.Decoded d = code.block(pc);
+                if (d != null && d.next() != null) {
+                    mark((page + 1) << PAGE_SHIFT, marked);
+                    if (pageCode(page + 1, marked) != d.next()) {
+                        d = null;
+                    }
+                }
+                insns = d == null ? null : d.insns();
             }
+            boolean fresh = insns == null;
+            if (fresh) {
+                insns = decode(pc, marked).toArray(new Insn[0]);
+            }
+            long end = insns[insns.length - 1].next;
+            long lastPage = (end - 1) >>> PAGE_SHIFT;
+            SharedDecodes.PageCode next = fresh && code != null && lastPage != page ? pageCode(lastPage, marked) : null;
+            Block b;
             synchronized (this) {
                 if (epoch != seen || changedSince(marked, 0) || changedSince(marked, 1)) {
                     continue; // our code changed while we decoded: the bytes may be stale
                 }
-                Block b = blocks.get(pc);
+                b = blocks.get(pc);
                 if (b != null) {
                     return b; // another thread decoded it first
                 }
                 b = new Block(pc, insns);
                 blocks.put(pc, b);
-                long firstPage = pc >>> PAGE_SHIFT;
-                long lastPage = (end - 1) >>> PAGE_SHIFT;
-                for (long p = firstPage; p <= lastPage; p++) {
+                for (long p = page; p <= lastPage; p++) {
                     byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
                 }
-                return b;
+            }
+            if (fresh && code != null && (lastPage == page || next != null)) {
+                code.add(pc, insns, next); // decoded from the bytes the page copies hold: nothing changed since the marks
+            }
+            return b;
+        }
+    }
+
+    /**
+     * The shared code of page {@code page}, matched against this address space's bytes once
+     * and remembered until the page changes; null if the page cannot be executed. The page
+     * must be marked already.
+     */
+    private SharedDecodes.PageCode pageCode(long page, long[] marked) {
+        synchronized (this) {
+            SharedDecodes.PageCode c = validated.get(page);
+            if (c != null) {
+                return c;
             }
         }
+        SharedDecodes.PageCode c = SharedDecodes.page(space, page);
+        if (c != null) {
+            synchronized (this) {
+                int k = marked[0] == page ? 0 : 1;
+                if (marked[k] == page && pageChanges.getOrDefault(page, 0L) == marked[k + 2]) {
+                    validated.put(page, c); // unchanged since marked, so since compared
+                }
+            }
+        }
+        return c;
     }
 
     /**
@@ -103,23 +142,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 marked[k + 2] = pageChanges.getOrDefault(page, 0L);
             }
         }
-    }
-
-    /** Another address space's decoding of the bytes this one holds at {@code pc}, or null. */
-    private Insn[] sharedDecoding(long pc, long[] marked) {
-        // Mark before comparing: a racing write then either shows in the comparison or counts
-        // as a change of a marked page.
-        mark(pc, marked);
-        SharedDecodes.Decoding d = SharedDecodes.find(space, pc);
-        if (d == null) {
-            return null;
-        }
-        long last = pc + d.code().length - 1;
-        if ((last >>> PAGE_SHIFT) != (pc >>> PAGE_SHIFT)) {
-            mark(last, marked);
-            return SharedDecodes.find(space, pc) == d ? d.insns() : null; // compare the second page again
-        }
-        return d.insns();
     }
 
     /** Decodes the block at {@code pc}: up to the first instruction that ends a block. */
@@ -190,6 +212,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     @Override
     public synchronized void codeChanged(long pageAddress) {
         pageChanges.merge(pageAddress >>> PAGE_SHIFT, 1L, Long::sum);
+        validated.remove(pageAddress >>> PAGE_SHIFT);
         List<Block> doomed = byPage.remove(pageAddress >>> PAGE_SHIFT);
         if (doomed == null) {
             return;
@@ -208,5 +231,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         }
         blocks.clear();
         byPage.clear();
+        validated.clear();
     }
 }

@@ -1,5 +1,8 @@
 package dev.linux4j.cpu;
 
+import static dev.linux4j.abi.Mman.PAGE_SHIFT;
+import static dev.linux4j.abi.Mman.PAGE_SIZE;
+
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.GuestFault;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,76 +10,96 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decoded blocks shared by every address space of the JVM (DESIGN.md decision 5: the JVM is
  * the kernel, so a shell that starts five hundred programs should decode busybox once, not five
- * hundred times). A decoding is reused at the same guest address only when the address space
- * holds exactly the bytes it was decoded from, compared byte for byte with execute permission —
- * so the reuse is correct whatever mapping, file or self-modifying code put them there, and
- * never needs to be told that anything changed.
+ * hundred times).
  *
- * <p>An {@link Insn} depends only on its bytes and its address (RIP-relative operands and branch
- * targets are resolved at decode time), which is what makes the comparison sufficient.
- * Bounded: past {@link #MAX_BLOCKS} decodings the table starts over.
+ * <p>Sharing is by code page: a {@link PageCode} holds a copy of a page's bytes as some address
+ * space had them at some address, and the blocks decoded from them. Another address space uses
+ * those blocks only after comparing its own page at the same address with the copy, byte for
+ * byte and with execute permission — so the reuse is correct whatever mapping, file or
+ * self-modifying code put the bytes there, and never needs to be told that anything changed.
+ * An {@link Insn} depends only on its bytes and its address (RIP-relative operands and branch
+ * targets are resolved at decode time), which is what makes the comparison sufficient. A block
+ * that runs into the next page also names the {@link PageCode} of that page.
+ *
+ * <p>Bounded: past {@link #MAX_PAGES} pages the table starts over (address spaces keep what they
+ * hold).
  */
 final class SharedDecodes {
-    /** Most decodings kept (a few tens of megabytes of instructions at most). */
-    private static final int MAX_BLOCKS = 1 << 16;
+    /** Most pages kept: 32 MiB of copies, about the text of a large compiler. */
+    private static final int MAX_PAGES = 8192;
     /** Different programs put different code at the same address (0x401000): a few per address. */
     private static final int WAYS = 4;
 
-    /** A decoding: the instructions and the bytes they came from (from the block's start). */
-    record Decoding(Insn[] insns, byte[] code) {}
+    /** A decoded block, and the page it runs into (null when it stays in its first page). */
+    record Decoded(Insn[] insns, PageCode next) {}
 
-    private static final ConcurrentHashMap<Long, Decoding[]> TABLE = new ConcurrentHashMap<>();
+    /** One page of code as some address space held it, and the blocks decoded from it. */
+    static final class PageCode {
+        private final byte[] bytes;
+        private final ConcurrentHashMap<Long, Decoded> blocks = new ConcurrentHashMap<>();
+
+        private PageCode(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        Decoded block(long pc) {
+            return blocks.get(pc);
+        }
+
+        void add(long pc, Insn[] insns, PageCode next) {
+            if (shareable(insns)) {
+                blocks.putIfAbsent(pc, new Decoded(insns, next));
+            }
+        }
+    }
+
+    private static final ConcurrentHashMap<Long, PageCode[]> TABLE = new ConcurrentHashMap<>();
 
     private SharedDecodes() {}
 
     /**
-     * A decoding of the block at {@code pc} whose bytes {@code space} holds now, or null. The
-     * caller has marked the block's pages as code before calling, so a later write is noticed.
+     * The shared code of the page at {@code page} (a page number) whose bytes {@code space}
+     * holds now — an existing one, or a new copy of the page. Null when the page cannot be
+     * executed. The caller has marked the page as code first, so a later write is noticed.
      */
-    static Decoding find(AddressSpace space, long pc) {
-        Decoding[] ways = TABLE.get(pc);
-        if (ways == null) {
+    static PageCode page(AddressSpace space, long page) {
+        long addr = page << PAGE_SHIFT;
+        PageCode[] ways = TABLE.get(page);
+        try {
+            if (ways != null) {
+                for (PageCode c : ways) {
+                    if (c != null && space.executableBytesEqual(addr, c.bytes)) {
+                        return c;
+                    }
+                }
+            }
+            byte[] copy = new byte[PAGE_SIZE];
+            space.readExecutable(addr, copy);
+            PageCode c = new PageCode(copy);
+            if (TABLE.size() >= MAX_PAGES) {
+                TABLE.clear();
+            }
+            TABLE.compute(page, (k, old) -> {
+                PageCode[] w = new PageCode[WAYS];
+                w[0] = c;
+                if (old != null) {
+                    System.arraycopy(old, 0, w, 1, WAYS - 1); // the oldest falls out
+                }
+                return w;
+            });
+            return c;
+        } catch (GuestFault f) {
             return null;
         }
-        for (Decoding d : ways) {
-            if (d != null && holds(space, pc, d.code)) {
-                return d;
-            }
-        }
-        return null;
     }
 
-    private static boolean holds(AddressSpace space, long pc, byte[] code) {
-        try {
-            return space.executableBytesEqual(pc, code);
-        } catch (GuestFault f) {
-            return false;
-        }
-    }
-
-    /** Offers a fresh decoding for reuse by other address spaces. */
-    static void offer(long pc, Insn[] insns) {
-        int length = (int) (insns[insns.length - 1].next - pc);
-        byte[] code = new byte[length];
-        int at = 0;
+    /** An undefined or cut-off instruction's report depends on more bytes than it has: not shared. */
+    private static boolean shareable(Insn[] insns) {
         for (Insn i : insns) {
             if (i.opcode == -1 || i.bytes.length < i.length) {
-                return; // an undefined or cut-off instruction: its report depends on more bytes
+                return false;
             }
-            System.arraycopy(i.bytes, 0, code, at, i.length);
-            at += i.length;
         }
-        Decoding d = new Decoding(insns, code);
-        if (TABLE.size() >= MAX_BLOCKS) {
-            TABLE.clear();
-        }
-        TABLE.compute(pc, (k, old) -> {
-            Decoding[] ways = new Decoding[WAYS];
-            ways[0] = d;
-            if (old != null) {
-                System.arraycopy(old, 0, ways, 1, WAYS - 1); // the oldest falls out
-            }
-            return ways;
-        });
+        return true;
     }
 }

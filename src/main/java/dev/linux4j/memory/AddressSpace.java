@@ -891,6 +891,22 @@ public final class AddressSpace {
         return true;
     }
 
+    /**
+     * Copies the bytes at {@code addr} into {@code dst}, read with execute permission.
+     *
+     * @throws GuestFault when a page of the range is not mapped or not executable
+     */
+    public void readExecutable(long addr, byte[] dst) {
+        int off = 0;
+        while (off < dst.length) {
+            long at = addr + off;
+            long host = frameFor(at, PROT_EXEC) + (at & (PAGE_SIZE - 1));
+            int n = (int) Math.min(dst.length - off, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+            java.lang.foreign.MemorySegment.copy(RAW, ValueLayout.JAVA_BYTE, host, dst, off, n);
+            off += n;
+        }
+    }
+
     /** Reads one byte with execute permission: instruction fetch for the decoder. */
     public int fetchByte(long addr) {
         return RAW.get(ValueLayout.JAVA_BYTE, frameFor(addr, PROT_EXEC) + (addr & (PAGE_SIZE - 1))) & 0xff;
