@@ -26,4 +26,12 @@ public final class Flock {
     public static final int L_LEN = 16;
     public static final int L_PID = 24;
     public static final int SIZEOF_FLOCK = 32;
+
+    /** flock(2) operations (include/uapi/asm-generic/fcntl.h). */
+    public static final int LOCK_SH = 1;
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
+    /** The removed System V mandatory-lock bit: flock(2) ignores any request carrying it. */
+    public static final int LOCK_MAND = 32;
 }

@@ -3,11 +3,13 @@ package dev.linux4j.kernel;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileLocks;
 import java.util.Arrays;
 
 /**
  * A process's file descriptor table: Linux's {@code struct files_struct}. Maps small integers
- * to open file descriptions, each with its close-on-exec bit.
+ * to open file descriptions, each with its close-on-exec bit. It is also the owner of the
+ * process's POSIX record locks (fl_owner), so every close goes through {@code filpClose}.
  *
  * <p>Locking: {@code this} guards both arrays.
  */
@@ -25,6 +27,11 @@ public final class FdTable {
             throw ErrnoException.of(Errno.EBADF);
         }
         return files[fd];
+    }
+
+    /** The description behind {@code fd}, or null if none. */
+    public synchronized FileDescription lookup(int fd) {
+        return fd >= 0 && fd < files.length ? files[fd] : null;
     }
 
     public synchronized boolean isOpen(int fd) {
@@ -65,7 +72,7 @@ public final class FdTable {
             cloexec[fd] = closeOnExec;
         }
         if (old != null) {
-            old.release();
+            filpClose(old);
         }
     }
 
@@ -80,7 +87,7 @@ public final class FdTable {
             files[fd] = null;
             cloexec[fd] = false;
         }
-        old.release();
+        filpClose(old);
     }
 
     public synchronized boolean closeOnExec(int fd) {
@@ -135,7 +142,7 @@ public final class FdTable {
             }
         }
         for (FileDescription f : doomed) {
-            f.release();
+            filpClose(f);
         }
     }
 
@@ -149,9 +156,20 @@ public final class FdTable {
         }
         for (FileDescription f : doomed) {
             if (f != null) {
-                f.release();
+                filpClose(f);
             }
         }
+    }
+
+    /**
+     * filp_close: a descriptor of this table let go of {@code file}. The process's POSIX locks on
+     * the file go with it, whichever descriptor set them (man 2 fcntl: "If a process closes any
+     * file descriptor referring to a file, then all of the process's locks on that file are
+     * released"), then the reference is dropped.
+     */
+    private void filpClose(FileDescription file) {
+        FileLocks.flush(file, this);
+        file.release();
     }
 
     private void grow(int min) {

@@ -21,9 +21,6 @@ import dev.linux4j.vfs.FileOps;
 final class FdSyscalls {
     private FdSyscalls() {}
 
-    /** Linux's OFFSET_MAX for a 64-bit loff_t. */
-    private static final long OFFSET_MAX = Long.MAX_VALUE;
-
     /**
      * fdget: the description behind {@code fd} for calls that need a real open file. EBADF for
      * a closed descriptor and for an O_PATH one (FMODE_PATH files are invisible to fdget).
@@ -99,9 +96,8 @@ final class FdSyscalls {
 
     /**
      * fcntl(2): {@code int fcntl(int fd, int cmd, ... /* arg *&#47;)}. F_DUPFD, F_DUPFD_CLOEXEC,
-     * F_GETFD, F_SETFD, F_GETFL, F_SETFL; record locks are validated as Linux validates them and
-     * then always granted (F_GETLK reports no conflicting lock); F_GETOWN/F_GETSIG report 0 and
-     * F_SETOWN/F_SETSIG are accepted without effect.
+     * F_GETFD, F_SETFD, F_GETFL, F_SETFL; record locks and OFD locks ({@link LockSyscalls});
+     * F_GETOWN/F_GETSIG report 0 and F_SETOWN/F_SETSIG are accepted without effect.
      */
     static long fcntl(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -130,8 +126,8 @@ final class FdSyscalls {
                 file.setStatusFlags((int) arg);
                 yield 0;
             }
-            case F_GETLK, F_OFD_GETLK -> getlk(task, file, cmd, arg);
-            case F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW -> setlk(task, file, cmd, arg);
+            case F_GETLK, F_OFD_GETLK -> LockSyscalls.getlk(task, file, cmd, arg);
+            case F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW -> LockSyscalls.setlk(task, fd, file, cmd, arg);
             case F_GETOWN, F_GETSIG -> 0;
             case F_SETOWN -> 0;
             case F_GETOWN_EX -> {
@@ -156,78 +152,6 @@ final class FdSyscalls {
             case F_SETPIPE_SZ -> pipeEnd(file).setPipeSize(arg);
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
-    }
-
-    /** fcntl_getlk: no lock ever conflicts, so l_type becomes F_UNLCK and the rest is left as it was. */
-    private static long getlk(Task task, FileDescription file, int cmd, long flockPtr) {
-        AddressSpace mem = task.memory();
-        byte[] raw = mem.read(flockPtr, Flock.SIZEOF_FLOCK);
-        int type = shortAt(raw, Flock.L_TYPE);
-        if (cmd == F_GETLK && type != Flock.F_RDLCK && type != Flock.F_WRLCK) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        toPosixLock(file, raw);
-        if (cmd == F_OFD_GETLK && intAt(raw, Flock.L_PID) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        mem.write(flockPtr, new byte[] {(byte) Flock.F_UNLCK, 0});
-        return 0;
-    }
-
-    /** fcntl_setlk: validated, then granted at once (locks are not yet shared between processes). */
-    private static long setlk(Task task, FileDescription file, int cmd, long flockPtr) {
-        byte[] raw = task.memory().read(flockPtr, Flock.SIZEOF_FLOCK);
-        int type = toPosixLock(file, raw);
-        if ((cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW) && intAt(raw, Flock.L_PID) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        if ((type == Flock.F_RDLCK && !file.readable()) || (type == Flock.F_WRLCK && !file.writable())) {
-            throw ErrnoException.of(Errno.EBADF); // check_fmode_for_setlk
-        }
-        return 0;
-    }
-
-    /** flock_to_posix_lock: checks l_whence, the range and l_type; returns l_type. */
-    private static int toPosixLock(FileDescription file, byte[] raw) {
-        int whence = shortAt(raw, Flock.L_WHENCE);
-        long start = longAt(raw, Flock.L_START);
-        long len = longAt(raw, Flock.L_LEN);
-        long base = switch (whence) {
-            case SEEK_SET -> 0;
-            case SEEK_CUR -> file.position();
-            case SEEK_END -> file.ops().size(file);
-            default -> throw ErrnoException.of(Errno.EINVAL);
-        };
-        if (start > OFFSET_MAX - base) {
-            throw ErrnoException.of(Errno.EOVERFLOW);
-        }
-        start += base;
-        if (start < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        if (len > 0 && len - 1 > OFFSET_MAX - start) {
-            throw ErrnoException.of(Errno.EOVERFLOW);
-        }
-        if (len < 0 && start + len < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        int type = shortAt(raw, Flock.L_TYPE);
-        if (type != Flock.F_RDLCK && type != Flock.F_WRLCK && type != Flock.F_UNLCK) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        return type;
-    }
-
-    private static int shortAt(byte[] b, int off) {
-        return (short) ((b[off] & 0xff) | (b[off + 1] << 8));
-    }
-
-    private static int intAt(byte[] b, int off) {
-        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | b[off + 3] << 24;
-    }
-
-    private static long longAt(byte[] b, int off) {
-        return (intAt(b, off) & 0xffffffffL) | ((long) intAt(b, off + 4) << 32);
     }
 
     // ---------------------------------------------------------------- ioctl
