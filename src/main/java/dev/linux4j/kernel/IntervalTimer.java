@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A process's ITIMER_REAL (kernel/time/itimer.c): when it expires the process gets SIGALRM
  * (si_code SI_KERNEL, as it_real_fn sends it), and it re-arms with its interval. alarm(2) is
- * the same timer in seconds. Timers run on one shared daemon thread.
+ * the same timer in seconds. Timers run on one shared daemon thread, which also samples the
+ * CPU clocks of armed ITIMER_VIRTUAL and ITIMER_PROF timers ({@link CpuIntervalTimer}).
  *
  * <p>Locking: {@code this} guards the fields.
  */
 final class IntervalTimer {
-    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
+    static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "linux4j itimer");
         t.setDaemon(true);
         return t;

@@ -218,7 +218,7 @@ public final class ProcessTree {
     }
 
     /** What wait4/waitid found: the child and its siginfo-style report. */
-    public record Reaped(int pid, int uid, int code, int status, int waitStatus) {}
+    public record Reaped(int pid, int uid, int code, int status, int waitStatus, ProcessCputime.Usage usage) {}
 
     /**
      * do_wait: the first child matching {@code select} with something to report; null with
@@ -254,22 +254,24 @@ public final class ProcessTree {
             ExitStatus s = c.exitStatus();
             int code = s.signal() == 0 ? Siginfo.CLD_EXITED : s.coreDumped() ? Siginfo.CLD_DUMPED : Siginfo.CLD_KILLED;
             if (!keep) {
+                c.parent.cputime().reapChild(c.cputime()); // wait_task_zombie: into cutime, cstime
                 reap(c);
             }
-            return new Reaped(c.pid(), uid, code, s.signal() == 0 ? s.code() : s.signal(), s.waitStatus());
+            return new Reaped(c.pid(), uid, code, s.signal() == 0 ? s.code() : s.signal(), s.waitStatus(),
+                    c.cputime().both());
         }
         if (c.stopReport != 0 && !c.zombie && (options & WSTOPPED) != 0) {
             int sig = c.stopReport;
             if (!keep) {
                 c.stopReport = 0;
             }
-            return new Reaped(c.pid(), uid, Siginfo.CLD_STOPPED, sig, (sig << 8) | 0x7f);
+            return new Reaped(c.pid(), uid, Siginfo.CLD_STOPPED, sig, (sig << 8) | 0x7f, c.cputime().both());
         }
         if (c.continuedReport && !c.zombie && (options & WCONTINUED) != 0) {
             if (!keep) {
                 c.continuedReport = false;
             }
-            return new Reaped(c.pid(), uid, Siginfo.CLD_CONTINUED, Signal.SIGCONT, 0xffff);
+            return new Reaped(c.pid(), uid, Siginfo.CLD_CONTINUED, Signal.SIGCONT, 0xffff, c.cputime().both());
         }
         return null;
     }

@@ -185,10 +185,18 @@ public final class Task {
         return exited;
     }
 
+    /** This task's CPU clock (utime, stime, runtime). */
+    private final TaskCputime cputime = new TaskCputime();
+
+    public TaskCputime cputime() {
+        return cputime;
+    }
+
     /** Runs the task until it or its thread group exits. */
     void run() {
         Procs.enter(this);
         thread = Thread.currentThread();
+        cputime.start();
         Sleep.bind(sleeper);
         try {
             runLoop();
@@ -196,6 +204,7 @@ public final class Task {
             // Leave /proc/PID/task before the CHILD_CLEARTID wake, so a joiner that was woken
             // no longer sees this thread (on Linux the exiting thread is gone by then in practice).
             exited = true;
+            group.cputime().taskExit(this); // __exit_signal: the time stays with the process
             Futex.exitMm(this);
             Sleep.bind(null);
             Procs.enter(null);

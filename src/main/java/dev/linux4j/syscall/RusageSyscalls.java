@@ -2,16 +2,16 @@ package dev.linux4j.syscall;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.kernel.ProcessCputime;
 import dev.linux4j.kernel.Task;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Resource usage: getrusage(2) and times(2) (kernel/sys.c). CPU times are the JVM's: the guest
- * thread's own for RUSAGE_THREAD, the whole JVM's for RUSAGE_SELF (one guest process per JVM
- * for now); children have none yet. Memory and I/O counters are 0.
+ * Resource usage: getrusage(2) and times(2) (kernel/sys.c). CPU times are the guest's own,
+ * per task and per process ({@link ProcessCputime}); children's are those reaped with wait.
+ * ru_maxrss is the peak resident set as linux4j samples it. Fault, swap, block I/O, IPC, signal
+ * and context-switch counters are 0.
  */
 final class RusageSyscalls {
     private RusageSyscalls() {}
@@ -23,66 +23,63 @@ final class RusageSyscalls {
     static final int SIZEOF_RUSAGE = 144;
     /** USER_HZ: the unit of clock_t. */
     static final long USER_HZ = 100;
-
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final long NSEC_PER_SEC = 1_000_000_000L;
+    /** INITIAL_JIFFIES (include/linux/jiffies.h): jiffies start 300 s before wrapping 32 bits. */
+    private static final long INITIAL_JIFFIES = (-300 * ProcessCputime.HZ) & 0xffffffffL;
 
     /** getrusage(2): {@code int getrusage(int who, struct rusage *usage)}. */
     static long getrusage(Task task, SyscallArgs args) {
         int who = args.int32(0);
         long usage = args.pointer(1);
-        long[] cpu = switch (who) {
-            case RUSAGE_SELF -> processTimes();
-            case RUSAGE_THREAD -> threadTimes();
-            case RUSAGE_CHILDREN -> new long[2];
+        ProcessCputime process = task.group().cputime();
+        ProcessCputime.Usage u = switch (who) {
+            case RUSAGE_SELF -> process.self();
+            case RUSAGE_THREAD -> process.thread(task);
+            case RUSAGE_CHILDREN -> process.reapedChildren();
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
-        ByteBuffer b = ByteBuffer.allocate(SIZEOF_RUSAGE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(0, cpu[0] / 1_000_000_000L);
-        b.putLong(8, cpu[0] % 1_000_000_000L / 1000);
-        b.putLong(16, cpu[1] / 1_000_000_000L);
-        b.putLong(24, cpu[1] % 1_000_000_000L / 1000);
-        task.memory().write(usage, b.array());
+        writeRusage(task, usage, u);
         return 0;
     }
 
     /**
+     * Writes a struct rusage: ru_utime and ru_stime as ns_to_kernel_old_timeval gives them
+     * (microseconds truncated), ru_maxrss in KiB, every other counter 0.
+     */
+    static void writeRusage(Task task, long addr, ProcessCputime.Usage u) {
+        ByteBuffer b = ByteBuffer.allocate(SIZEOF_RUSAGE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, u.utime() / NSEC_PER_SEC);
+        b.putLong(8, u.utime() % NSEC_PER_SEC / 1000);
+        b.putLong(16, u.stime() / NSEC_PER_SEC);
+        b.putLong(24, u.stime() % NSEC_PER_SEC / 1000);
+        b.putLong(32, u.maxrssKb());
+        task.memory().write(addr, b.array());
+    }
+
+    /**
      * times(2): {@code clock_t times(struct tms *buf)} — tms_utime, tms_stime, tms_cutime,
-     * tms_cstime in clock ticks; returns the ticks elapsed since boot. buf may be NULL.
+     * tms_cstime in clock ticks (do_sys_times); returns jiffies as clock ticks, which start
+     * INITIAL_JIFFIES before boot as on Linux. buf may be NULL.
      */
     static long times(Task task, SyscallArgs args) {
         long buf = args.pointer(0);
         if (buf != 0) {
-            long[] cpu = processTimes();
+            ProcessCputime process = task.group().cputime();
+            long[] self = process.adjusted();
+            long[] children = process.children();
             ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(0, cpu[0] / (1_000_000_000L / USER_HZ));
-            b.putLong(8, cpu[1] / (1_000_000_000L / USER_HZ));
+            b.putLong(0, nsecToClockT(self[0]));
+            b.putLong(8, nsecToClockT(self[1]));
+            b.putLong(16, nsecToClockT(children[0]));
+            b.putLong(24, nsecToClockT(children[1]));
             task.memory().write(buf, b.array());
         }
-        return task.kernel().uptimeNanos() / (1_000_000_000L / USER_HZ);
+        long jiffies = INITIAL_JIFFIES + task.kernel().uptimeNanos() / ProcessCputime.TICK_NSEC;
+        return jiffies * USER_HZ / ProcessCputime.HZ; // jiffies_64_to_clock_t
     }
 
-    /** {user, system} nanoseconds of the calling thread. */
-    private static long[] threadTimes() {
-        if (!THREADS.isCurrentThreadCpuTimeSupported()) {
-            return new long[2];
-        }
-        long total = Math.max(0, THREADS.getCurrentThreadCpuTime());
-        long user = Math.max(0, THREADS.getCurrentThreadUserTime());
-        return new long[] {user, Math.max(0, total - user)};
-    }
-
-    /** {user, system} nanoseconds of the whole JVM, or of this thread where the JVM cannot say. */
-    private static long[] processTimes() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            long total = os.getProcessCpuTime();
-            if (total >= 0) {
-                long[] thread = threadTimes();
-                // The JVM reports only a total; split it in the calling thread's user:system ratio.
-                long threadTotal = thread[0] + thread[1];
-                long user = threadTotal == 0 ? total : (long) (total * ((double) thread[0] / threadTotal));
-                return new long[] {user, total - user};
-            }
-        }
-        return threadTimes();
+    /** nsec_to_clock_t. */
+    static long nsecToClockT(long nanos) {
+        return nanos / (NSEC_PER_SEC / USER_HZ);
     }
 }

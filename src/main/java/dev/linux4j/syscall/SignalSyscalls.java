@@ -253,7 +253,7 @@ final class SignalSyscalls {
         long value = args.pointer(1);
         long[] cur = switch (which) {
             case 0 -> SignalCalls.realTimer(task);
-            case 1, 2 -> new long[] {0, 0};
+            case 1, 2 -> task.group().cputime().getItimer(which); // ITIMER_VIRTUAL, ITIMER_PROF
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
         writeItimerval(task, value, cur);
@@ -273,7 +273,7 @@ final class SignalSyscalls {
         }
         long[] old = switch (which) {
             case 0 -> SignalCalls.setRealTimer(task, value, interval);
-            case 1, 2 -> new long[] {0, 0};
+            case 1, 2 -> task.group().cputime().setItimer(which, value, interval);
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
         if (oldValue != 0) {

@@ -2,7 +2,9 @@ package dev.linux4j.syscall;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.kernel.ProcessCputime;
 import dev.linux4j.kernel.Task;
+import dev.linux4j.kernel.ThreadGroup;
 import java.time.Instant;
 
 /** Clocks and sleeps: kernel/time/posix-timers.c, kernel/time/time.c, hrtimer nanosleep. */
@@ -31,21 +33,65 @@ final class TimeSyscalls {
             }
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
                 task.kernel().uptimeNanos();
-            case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> cpuTime();
+            case CLOCK_PROCESS_CPUTIME_ID -> task.group().cputime().runtime();
+            case CLOCK_THREAD_CPUTIME_ID -> task.cputime().runtime();
             default -> {
                 if (clock < 0) {
-                    // Dynamic CPU clocks of other processes/threads (encoded pids) — only ours.
-                    yield cpuTime();
+                    yield cpuClock(task, clock, true);
                 }
                 throw ErrnoException.of(Errno.EINVAL);
             }
         };
     }
 
-    private static long cpuTime() {
-        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        long t = bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
-        return t >= 0 ? t : System.nanoTime();
+    // ---------------------------------------------------------------- CPU clocks (posix-cpu-timers.c)
+
+    /** CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED: the low two bits of a CPU clock id. */
+    static final int CPUCLOCK_PROF = 0;
+    static final int CPUCLOCK_VIRT = 1;
+    static final int CPUCLOCK_SCHED = 2;
+    static final int CPUCLOCK_MAX = 3;
+    static final int CPUCLOCK_PERTHREAD_MASK = 4;
+
+    /**
+     * A dynamic CPU clock's value (clock_getcpuclockid, pthread_getcpuclockid: the id encodes
+     * ~pid << 3, a per-thread bit and which clock), as posix_cpu_clock_get samples it; EINVAL
+     * when the clock names nothing the caller may read (pid_for_clock).
+     */
+    private static long cpuClock(Task task, int clock, boolean gettime) {
+        int which = clock & 3;
+        boolean thread = (clock & CPUCLOCK_PERTHREAD_MASK) != 0;
+        int pid = ~(clock >> 3);
+        if (which >= CPUCLOCK_MAX) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (thread) {
+            Task t = pid == 0 ? task : threadOf(task.group(), pid);
+            if (t == null) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            return which == CPUCLOCK_SCHED ? t.cputime().runtime() : t.cputime().sample(true)[profOrVirt(which)];
+        }
+        ThreadGroup g = pid == 0 || gettime && pid == task.tid() ? task.group()
+                : task.kernel().tree().find(pid);
+        if (g == null) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return which == CPUCLOCK_SCHED ? g.cputime().runtime() : g.cputime().sample(true)[profOrVirt(which)];
+    }
+
+    /** The index of a PROF or VIRT clock in a {VIRT, PROF, SCHED} sample. */
+    private static int profOrVirt(int which) {
+        return which == CPUCLOCK_VIRT ? 0 : 1;
+    }
+
+    private static Task threadOf(ThreadGroup g, int tid) {
+        for (Task t : g.tasks()) {
+            if (t.tid() == tid && !t.hasExited()) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static void writeTimespec(Task task, long addr, long nanos) {
@@ -74,14 +120,26 @@ final class TimeSyscalls {
         return 0;
     }
 
-    /** clock_getres(2): 1 ns for the high-resolution clocks, 4 ms (one jiffy at HZ=250) for the coarse ones. */
+    /**
+     * clock_getres(2): 1 ns for the high-resolution clocks and the CPU clocks that count
+     * runtime (CPUCLOCK_SCHED), one jiffy (4 ms at HZ=250) for the coarse clocks and the
+     * tick-sampled PROF and VIRT CPU clocks (posix_cpu_clock_getres).
+     */
     static long clockGetres(Task task, SyscallArgs args) {
         int clock = args.int32(0);
         long res = args.pointer(1);
-        now(task, clock); // EINVAL check
-        if (res != 0) {
+        long tick = ProcessCputime.TICK_NSEC;
+        long resolution;
+        if (clock < 0) {
+            cpuClock(task, clock, false); // EINVAL check
+            resolution = (clock & 3) == CPUCLOCK_SCHED ? 1 : (1_000_000_000L + ProcessCputime.HZ - 1) / ProcessCputime.HZ;
+        } else {
+            now(task, clock); // EINVAL check
             boolean coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
-            writeTimespec(task, res, coarse ? 4_000_000L : 1L);
+            resolution = coarse ? tick : 1;
+        }
+        if (res != 0) {
+            writeTimespec(task, res, resolution);
         }
         return 0;
     }
