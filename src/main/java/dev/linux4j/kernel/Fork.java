@@ -64,6 +64,7 @@ public final class Fork {
         ThreadGroup child = new ThreadGroup(kernel, pid, realParent, pg.files().fork(), pg.cwd(), pg.umask(),
                 pg.credentials());
         child.inheritFrom(pg, space, cache, !shareVm);
+        child.shareFs((flags & CLONE_FS) != 0 ? pg.fs() : pg.fs().copy());
         child.exitSignal = (int) (flags & CSIGNAL);
         if ((flags & Threads.CLONE_CLEAR_SIGHAND) != 0) {
             child.signalActions().resetHandled();

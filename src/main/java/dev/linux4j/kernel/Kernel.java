@@ -181,7 +181,7 @@ public final class Kernel {
         ThreadGroup group = task.group();
         Vfs.Resolved resolved;
         try {
-            resolved = vfs().resolve(group.cwd(), path, Vfs.FOLLOW);
+            resolved = vfs().resolve(group.fs().root(), group.cwd(), path, Vfs.FOLLOW);
         } catch (ErrnoException e) {
             throw new ExecException(e.errno(), e.errno().message());
         }
@@ -195,7 +195,7 @@ public final class Kernel {
         }
         ImageFile image;
         try {
-            image = openImage(group.cwd(), resolved.guestPath());
+            image = openImage("/", "/", resolved.guestPath());
         } catch (ErrnoException e) {
             throw new ExecException(e.errno(), e.errno().message());
         }
@@ -228,7 +228,7 @@ public final class Kernel {
                 cred.uid(), cred.euid(), cred.gid(), cred.egid(), false, random16, HWCAP, 0, "x86_64", 2048);
         LoadedImage loaded;
         try {
-            loaded = ElfLoader.load(space, image, p -> openImage(group.cwd(), p), params);
+            loaded = ElfLoader.load(space, image, p -> openImage(group.fs().root(), group.cwd(), p), params);
         } catch (ExecException e) {
             space.destroy();
             throw e;
@@ -252,8 +252,9 @@ public final class Kernel {
         cpu.r[Cpu.RDX] = 0;
     }
 
-    private ImageFile openImage(String cwd, String path) {
-        Vfs.Resolved r = vfs().resolve(cwd, path, Vfs.FOLLOW);
+    /** Opens an executable or ELF interpreter for reading, resolving {@code path} as the process (root, cwd) would. */
+    private ImageFile openImage(String root, String cwd, String path) {
+        Vfs.Resolved r = vfs().resolve(root, cwd, path, Vfs.FOLLOW);
         if (!Stat.isReg(r.stat().mode())) {
             throw ErrnoException.of(Stat.isDir(r.stat().mode()) ? Errno.EISDIR : Errno.EACCES);
         }

@@ -233,7 +233,7 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public String root() {
-            return "/";
+            return group.fs().root();
         }
 
         private Layout layoutNow() {
@@ -422,6 +422,21 @@ final class Procs implements ProcessDirectory {
                 }
             }
             return 0;
+        }
+
+        @Override
+        public long[] cpuTimes(int tid) {
+            long[] children = group.cputime().children();
+            long[] self = null;
+            for (Task t : tid == 0 ? List.<Task>of() : group.tasks()) {
+                if (t.tid() == tid) {
+                    self = t.cputime().adjusted();
+                }
+            }
+            if (self == null) {
+                self = group.cputime().adjusted(); // the tgid's file (do_task_stat with whole)
+            }
+            return new long[] {self[0], self[1], children[0], children[1]};
         }
 
         @Override

@@ -4,6 +4,7 @@ import dev.linux4j.abi.Signal;
 import dev.linux4j.cpu.CodeCache;
 import dev.linux4j.cpu.Instructions;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.vfs.FsContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +22,8 @@ public final class ThreadGroup {
     private final List<Task> tasks = new ArrayList<>();
     private AddressSpace space;
     private CodeCache codeCache;
-    private String cwd;
-    private int umask;
+    /** Root, working directory and umask: shared with CLONE_FS relatives (see {@link #shareFs}). */
+    private FsContext fs;
     private Credentials credentials;
     private String comm = "";
     private String exePath = "";
@@ -39,6 +40,12 @@ public final class ThreadGroup {
     boolean stopped;
     int stopSignal;
     final IntervalTimer realTimer = new IntervalTimer(this);
+    /** CPU time, children's time, peak RSS and the CPU interval timers (signal_struct's share). */
+    private final ProcessCputime cputime = new ProcessCputime(this);
+
+    public ProcessCputime cputime() {
+        return cputime;
+    }
 
     // Process tree state (see ProcessTree): guarded by kernel.tree().
     ThreadGroup parent;
@@ -62,8 +69,7 @@ public final class ThreadGroup {
         this.pid = pid;
         this.parent = parent;
         this.files = files;
-        this.cwd = cwd;
-        this.umask = umask;
+        this.fs = new FsContext("/", cwd, umask);
         this.credentials = credentials;
         kernel.procs().register(this);
         kernel.tree().add(this, parent);
@@ -133,6 +139,7 @@ public final class ThreadGroup {
 
     /** Replaces the address space (execve). The old one's frames go back to the pool. */
     synchronized void replaceImage(AddressSpace newSpace) {
+        cputime.noteRss(space); // exec_mmap: the old image's peak stays in signal->maxrss
         AddressSpace old = ownsSpace ? space : null;
         ownsSpace = true;
         space = newSpace;
@@ -143,23 +150,31 @@ public final class ThreadGroup {
         }
     }
 
-    public synchronized String cwd() {
-        return cwd;
+    /** The file-system context (fs_struct): root, working directory, umask. */
+    public synchronized FsContext fs() {
+        return fs;
     }
 
-    public synchronized void setCwd(String cwd) {
-        this.cwd = cwd;
+    /** fork: the child's fs_struct is the parent's own with CLONE_FS, else a copy of it. */
+    synchronized void shareFs(FsContext context) {
+        this.fs = context;
     }
 
-    public synchronized int umask() {
-        return umask;
+    public String cwd() {
+        return fs().cwd();
+    }
+
+    public void setCwd(String cwd) {
+        fs().setCwd(cwd);
+    }
+
+    public int umask() {
+        return fs().umask();
     }
 
     /** umask(2): sets the mask, returns the old one. */
-    public synchronized int setUmask(int mask) {
-        int old = umask;
-        umask = mask & 0777;
-        return old;
+    public int setUmask(int mask) {
+        return fs().setUmask(mask);
     }
 
     public synchronized Credentials credentials() {

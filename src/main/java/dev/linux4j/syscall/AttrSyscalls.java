@@ -75,10 +75,9 @@ final class AttrSyscalls {
         int vfsFlags = (flags & AT_SYMLINK_NOFOLLOW) != 0 ? 0 : Vfs.FOLLOW;
         boolean emptyPath = (flags & AT_EMPTY_PATH) != 0;
         Vfs.Resolved r = PathArgs.resolve(task, dirfd, path, vfsFlags, emptyPath);
-        if (r == null) {
-            // AT_EMPTY_PATH on an anonymous file (a pipe or stdio stream): its mode bits decide.
-            FileDescription file = task.files().get(dirfd);
-            if (!permittedByMode(file.ops().stat(file), mode, task.group().credentials())) {
+        if (r.location() == null) {
+            // An anonymous file (a pipe or stdio stream, by AT_EMPTY_PATH or /proc/self/fd): its mode bits decide.
+            if (!permittedByMode(r.stat(), mode, task.group().credentials())) {
                 throw ErrnoException.of(Errno.EACCES);
             }
             return 0;
@@ -156,8 +155,8 @@ final class AttrSyscalls {
     private static long chmodAt(Task task, int dirfd, String path, int mode, int flags) {
         int vfsFlags = (flags & AT_SYMLINK_NOFOLLOW) != 0 ? 0 : Vfs.FOLLOW;
         Vfs.Resolved r = PathArgs.resolve(task, dirfd, path, vfsFlags, (flags & AT_EMPTY_PATH) != 0);
-        if (r == null) {
-            return 0; // AT_EMPTY_PATH on a pipe or stdio stream
+        if (r.location() == null) {
+            return 0; // a pipe or stdio stream
         }
         return chmodCommon(task, r.location(), r.stat(), mode);
     }
@@ -192,7 +191,7 @@ final class AttrSyscalls {
         if (Stat.isDir(mode)) {
             throw ErrnoException.of(Errno.EISDIR);
         }
-        if (!Stat.isReg(mode)) {
+        if (!Stat.isReg(mode) || r.location() == null) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         Location loc = r.location();
@@ -293,14 +292,8 @@ final class AttrSyscalls {
             String path = PathArgs.read(task, pathPtr);
             int vfsFlags = (flags & AT_SYMLINK_NOFOLLOW) != 0 ? 0 : Vfs.FOLLOW;
             Vfs.Resolved r = PathArgs.resolve(task, dirfd, path, vfsFlags, (flags & AT_EMPTY_PATH) != 0);
-            if (r == null) {
-                FileDescription file = task.files().get(dirfd);
-                loc = null;
-                st = file.ops().stat(file);
-            } else {
-                loc = r.location();
-                st = r.stat();
-            }
+            loc = r.location(); // null for a pipe or stdio stream
+            st = r.stat();
         }
         return vfsUtimes(task, loc, st, times);
     }
@@ -369,7 +362,7 @@ final class AttrSyscalls {
         String path = PathArgs.read(task, args.pointer(0));
         long buf = args.pointer(1);
         Vfs.Resolved r = PathArgs.resolve(task, AT_FDCWD, path, Vfs.FOLLOW, false);
-        task.memory().write(buf, statfsOf(r.location()));
+        task.memory().write(buf, r.location() == null ? PIPEFS_STATFS : statfsOf(r.location()));
         return 0;
     }
 
@@ -380,13 +373,16 @@ final class AttrSyscalls {
         FileDescription file = task.files().get(fd);
         Location loc = file.location();
         if (loc == null) {
-            // pipefs: PIPEFS_MAGIC, as Linux reports for a pipe.
-            task.memory().write(buf, encodeStatfs(new long[] {0x50495045L, 4096, 0, 0, 0, 0, 0, 255, 4096}, false));
+            task.memory().write(buf, PIPEFS_STATFS);
             return 0;
         }
         task.memory().write(buf, statfsOf(loc));
         return 0;
     }
+
+    /** pipefs: PIPEFS_MAGIC, as Linux reports for a pipe. */
+    private static final byte[] PIPEFS_STATFS = encodeStatfs(new long[] {0x50495045L, 4096, 0, 0, 0, 0, 0, 255, 4096},
+            false);
 
     private static byte[] statfsOf(Location loc) {
         return encodeStatfs(loc.fs().statfs(loc.fsPath()), loc.mount().readOnly());

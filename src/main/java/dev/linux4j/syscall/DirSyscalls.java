@@ -11,6 +11,7 @@ import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FsContext;
 import dev.linux4j.vfs.Location;
 import dev.linux4j.vfs.Vfs;
 import java.nio.ByteBuffer;
@@ -117,13 +118,18 @@ final class DirSyscalls {
     static long getcwd(Task task, SyscallArgs args) {
         long buf = args.pointer(0);
         long size = args.sizeT(1);
-        String cwd = task.group().cwd();
+        FsContext fs = task.group().fs();
+        String cwd = fs.cwd();
         Location loc = task.kernel().vfs().locate(cwd);
         StatBuf st = ParentPath.lstatOrNull(loc);
         if (st == null || !Stat.isDir(st.mode())) {
             throw ErrnoException.of(Errno.ENOENT);
         }
-        byte[] path = cwd.getBytes(StandardCharsets.UTF_8);
+        String shown = Vfs.pathFrom(fs.root(), cwd, true);
+        if (shown == null) {
+            shown = "(unreachable)" + cwd; // a cwd outside the process's root, after chroot(2)
+        }
+        byte[] path = shown.getBytes(StandardCharsets.UTF_8);
         long len = path.length + 1L;
         if (Long.compareUnsigned(len, size) > 0) {
             throw ErrnoException.of(Errno.ERANGE);
@@ -146,16 +152,45 @@ final class DirSyscalls {
         return 0;
     }
 
-    /** fchdir(2): {@code int fchdir(int fd)}; O_PATH descriptors are accepted, non-directories ENOTDIR. */
+    /**
+     * fchdir(2): {@code int fchdir(int fd)}; O_PATH descriptors are accepted, non-directories
+     * ENOTDIR. The directory is where it is now, after any rename; a removed one becomes a cwd
+     * that getcwd reports as ENOENT and ".." still leaves.
+     */
     static long fchdir(Task task, SyscallArgs args) {
         int fd = args.int32(0);
         FileDescription file = task.files().get(fd);
-        Location loc = file.location();
-        if (loc == null || !Stat.isDir(file.ops().stat(file).mode())) {
+        Location loc = Vfs.whereNow(file);
+        StatBuf st = file.ops().stat(file);
+        if (loc == null || !Stat.isDir(st.mode())) {
             throw ErrnoException.of(Errno.ENOTDIR);
         }
-        checkSearch(loc);
+        if (ParentPath.lstatOrNull(loc) != null) {
+            checkSearch(loc);
+        } else if (!AttrSyscalls.permittedByMode(st, X_OK, task.group().credentials())) {
+            throw ErrnoException.of(Errno.EACCES); // a removed directory: only its mode is left to ask
+        }
         task.group().setCwd(loc.guestPath());
+        return 0;
+    }
+
+    /**
+     * chroot(2): {@code int chroot(const char *path)}. The lookup (ENOENT, ENOTDIR...), search
+     * permission (EACCES), then CAP_SYS_CHROOT — an effective uid of 0 here (EPERM). Only the
+     * root changes: the working directory stays where it is, even outside the new root, as on
+     * Linux. The root is shared by CLONE_FS, inherited by fork and kept across execve.
+     */
+    static long chroot(Task task, SyscallArgs args) {
+        String path = PathArgs.read(task, args.pointer(0));
+        Vfs.Resolved r = PathArgs.resolve(task, AT_FDCWD, path, Vfs.FOLLOW, false);
+        if (!Stat.isDir(r.stat().mode()) || r.location() == null) {
+            throw ErrnoException.of(Errno.ENOTDIR);
+        }
+        checkSearch(r.location());
+        if (task.group().credentials().euid() != 0) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+        task.group().fs().setRoot(r.guestPath());
         return 0;
     }
 

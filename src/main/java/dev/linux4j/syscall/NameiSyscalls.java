@@ -306,23 +306,30 @@ final class NameiSyscalls {
         return linkAt(task, oldDirfd, PathArgs.read(task, oldPtr), newDirfd, PathArgs.read(task, newPtr), flags);
     }
 
-    /** do_linkat: a directory is EPERM, another mount EXDEV. */
+    /**
+     * do_linkat: a directory is EPERM, another mount EXDEV. The source may be an open file
+     * (AT_EMPTY_PATH, or a /proc/self/fd/N link followed with AT_SYMLINK_FOLLOW): it is then
+     * linked by the file itself, so an O_TMPFILE file gets its first name, and an unlinked one
+     * is ENOENT, as vfs_link decides.
+     */
     private static long linkAt(Task task, int oldDirfd, String oldPath, int newDirfd, String newPath, int flags) {
         boolean emptyPath = (flags & AT_EMPTY_PATH) != 0 && task.group().credentials().euid() == 0;
         int vfsFlags = (flags & AT_SYMLINK_FOLLOW) != 0 ? Vfs.FOLLOW : 0;
         Location existing;
         StatBuf st;
+        FileDescription source = null;
         if (oldPath.isEmpty() && emptyPath && oldDirfd != AT_FDCWD) {
-            FileDescription file = task.files().get(oldDirfd);
-            if (file.location() == null) {
-                throw ErrnoException.of(Errno.ENOENT);
-            }
-            existing = file.location();
-            st = file.ops().stat(file);
+            source = task.files().get(oldDirfd);
+            existing = source.location();
+            st = source.ops().stat(source);
         } else {
             Vfs.Resolved r = PathArgs.resolve(task, oldDirfd, oldPath, vfsFlags, emptyPath);
             existing = r.location();
             st = r.stat();
+            source = r.file();
+        }
+        if (existing == null) {
+            throw ErrnoException.of(Errno.ENOENT); // a pipe or stdio stream: nowhere to link from
         }
         ParentPath p = ParentPath.of(task, newDirfd, newPath);
         if (p.kind() != ParentPath.Kind.NORM || p.exists()) {
@@ -340,6 +347,12 @@ final class NameiSyscalls {
         p.checkParentWritable();
         if (Stat.isDir(st.mode())) {
             throw ErrnoException.of(Errno.EPERM);
+        }
+        if (source != null && source.ops().linkInto(source, p.location().fsPath())) {
+            return 0;
+        }
+        if (source != null && st.nlink() == 0) {
+            throw ErrnoException.of(Errno.ENOENT);
         }
         p.location().fs().link(existing.fsPath(), p.location().fsPath());
         return 0;

@@ -48,12 +48,12 @@ final class OpenSyscalls {
     /** do_sys_open: resolve, create if asked, check the flags against the file, install an fd. */
     static long openAt(Task task, int dirfd, String path, int flags, int mode) {
         flags &= VALID_OPEN_FLAGS;
-        if ((flags & __O_TMPFILE) != 0) {
-            // O_TMPFILE needs an unnamed inode the host file system cannot give portably.
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
         if ((flags & O_PATH) != 0) {
             flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+        }
+        if ((flags & __O_TMPFILE) != 0) {
+            OpenUnnamed.checkTmpfileFlags(flags);
+            return OpenUnnamed.tmpfile(task, dirfd, path, flags, mode);
         }
         boolean creating = (flags & O_CREAT) != 0;
         int vfsFlags = ((flags & O_NOFOLLOW) == 0 && !((flags & O_CREAT) != 0 && (flags & O_EXCL) != 0))
@@ -62,6 +62,9 @@ final class OpenSyscalls {
             vfsFlags |= Vfs.MAY_NOT_EXIST;
         }
         Vfs.Resolved r = PathArgs.resolve(task, dirfd, path, vfsFlags, false);
+        if (r.file() != null) {
+            return OpenUnnamed.reopen(task, r.file(), r.stat(), flags);
+        }
         StatBuf st = r.stat();
         Location loc = r.location();
         if (st != null) {

@@ -67,8 +67,9 @@ final class OwnerSyscalls {
     private static long chownAt(Task task, int dirfd, String path, int owner, int group, int flags) {
         int vfsFlags = (flags & AT_SYMLINK_NOFOLLOW) != 0 ? 0 : Vfs.FOLLOW;
         Vfs.Resolved r = PathArgs.resolve(task, dirfd, path, vfsFlags, (flags & AT_EMPTY_PATH) != 0);
-        if (r == null) {
-            return 0; // AT_EMPTY_PATH on a pipe or stdio stream
+        if (r.location() == null) {
+            check(task, r.stat(), owner, group); // a pipe or stdio stream: nothing the guest may own changes
+            return 0;
         }
         return chownCommon(task, r.location(), r.stat(), owner, group);
     }

@@ -55,7 +55,7 @@ record ParentPath(Vfs.Resolved parent, String name, Kind kind, boolean trailingS
         }
         boolean trailing = end < path.length();
         if (end == 0) {
-            Vfs.Resolved root = vfs.resolve("/", "/", Vfs.FOLLOW);
+            Vfs.Resolved root = vfs.resolve(PathArgs.root(task), "/", "/", Vfs.FOLLOW);
             return new ParentPath(root, "/", Kind.ROOT, trailing, root.location(), root.stat());
         }
         int slash = path.lastIndexOf('/', end - 1);

@@ -27,10 +27,15 @@ final class PathArgs {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** The process's root directory (chroot): where absolute paths and absolute symlinks start. */
+    static String root(Task task) {
+        return task.group().fs().root();
+    }
+
     /** The guest directory a relative path starts from: the cwd, or the directory behind dirfd. */
     static String startDirectory(Task task, int dirfd, String path) {
         if (!path.isEmpty() && path.charAt(0) == '/') {
-            return "/";
+            return root(task);
         }
         if (dirfd == AT_FDCWD) {
             return task.group().cwd();
@@ -42,27 +47,31 @@ final class PathArgs {
         if (!path.isEmpty() && !Stat.isDir(dir.ops().stat(dir).mode())) {
             throw ErrnoException.of(Errno.ENOTDIR);
         }
-        return dir.location().guestPath();
+        return Vfs.whereNow(dir).guestPath();
     }
 
     /**
-     * Resolves a path argument relative to {@code dirfd}. With {@code emptyPath} (AT_EMPTY_PATH) an
-     * empty path names the file behind dirfd itself; otherwise an empty path is ENOENT.
+     * Resolves a path argument relative to {@code dirfd}, inside the process's root. With
+     * {@code emptyPath} (AT_EMPTY_PATH) an empty path names the file behind dirfd itself;
+     * otherwise an empty path is ENOENT. The result names an open file with no path (its
+     * {@code location()} is null and {@code file()} the file) for AT_EMPTY_PATH on a pipe or
+     * stdio stream, and for a /proc/PID/fd/N link to one.
      */
     static Vfs.Resolved resolve(Task task, int dirfd, String path, int vfsFlags, boolean emptyPath) {
+        Vfs vfs = task.kernel().vfs();
         if (path.isEmpty()) {
             if (!emptyPath) {
                 throw ErrnoException.of(Errno.ENOENT);
             }
             if (dirfd == AT_FDCWD) {
-                return task.kernel().vfs().resolve("/", task.group().cwd(), vfsFlags);
+                return vfs.resolve("/", "/", task.group().cwd(), vfsFlags);
             }
             FileDescription file = task.files().get(dirfd);
             if (file.location() == null) {
-                return null; // an anonymous file: callers use the description itself
+                return new Vfs.Resolved(null, file.ops().stat(file), file);
             }
-            return task.kernel().vfs().resolve("/", file.location().guestPath(), vfsFlags & ~Vfs.FOLLOW);
+            return vfs.resolve("/", "/", Vfs.whereNow(file).guestPath(), vfsFlags & ~Vfs.FOLLOW);
         }
-        return task.kernel().vfs().resolve(startDirectory(task, dirfd, path), path, vfsFlags);
+        return vfs.resolve(root(task), startDirectory(task, dirfd, path), path, vfsFlags);
     }
 }

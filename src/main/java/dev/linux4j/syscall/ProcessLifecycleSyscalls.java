@@ -10,6 +10,9 @@ import dev.linux4j.kernel.Task;
 import dev.linux4j.kernel.ThreadGroup;
 import dev.linux4j.loader.ExecException;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.Location;
+import dev.linux4j.vfs.Vfs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -83,11 +86,17 @@ final class ProcessLifecycleSyscalls {
             if ((flags & Fcntl.AT_EMPTY_PATH) == 0) {
                 throw ErrnoException.of(Errno.ENOENT);
             }
-            path = task.files().get(dirfd).path();
+            path = pathOf(task, task.files().get(dirfd));
         } else if (!path.startsWith("/") && dirfd != Fcntl.AT_FDCWD) {
-            path = task.files().get(dirfd).path() + "/" + path;
+            path = pathOf(task, task.files().get(dirfd)) + "/" + path;
         }
         return exec(task, path, argv, envp);
+    }
+
+    /** Where an open file is now, as the process (inside its chroot) names it. */
+    private static String pathOf(Task task, FileDescription file) {
+        Location where = Vfs.whereNow(file);
+        return where == null ? file.path() : Vfs.pathFrom(task.group().fs().root(), where.guestPath(), false);
     }
 
     private static long exec(Task task, String path, long argvPtr, long envpPtr) {
@@ -162,7 +171,7 @@ final class ProcessLifecycleSyscalls {
             task.memory().write32(wstatus, r.waitStatus());
         }
         if (rusage != 0) {
-            task.memory().write(rusage, new byte[144]);
+            RusageSyscalls.writeRusage(task, rusage, r.usage()); // getrusage(child, RUSAGE_BOTH)
         }
         return r.pid();
     }
@@ -210,8 +219,8 @@ final class ProcessLifecycleSyscalls {
             }
             task.memory().write(infop, b.array());
         }
-        if (rusage != 0) {
-            task.memory().write(rusage, new byte[144]);
+        if (rusage != 0 && r != null) {
+            RusageSyscalls.writeRusage(task, rusage, r.usage()); // untouched when nothing was reported
         }
         return 0;
     }

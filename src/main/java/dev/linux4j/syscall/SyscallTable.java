@@ -110,9 +110,9 @@ public final class SyscallTable {
         t.supported(NR_dup2, FdSyscalls::dup2, FD, FD);
         t.supported(NR_pause, SignalSyscalls::pause);
         t.supported(NR_nanosleep, TimeSyscalls::nanosleep, PTR, PTR);
-        t.partial(NR_getitimer, "ITIMER_REAL; ITIMER_VIRTUAL and ITIMER_PROF read as disarmed", SignalSyscalls::getitimer, INT, PTR);
+        t.supported(NR_getitimer, SignalSyscalls::getitimer, INT, PTR);
         t.supported(NR_alarm, SignalSyscalls::alarm, UINT);
-        t.partial(NR_setitimer, "ITIMER_REAL; ITIMER_VIRTUAL and ITIMER_PROF are accepted but never fire", SignalSyscalls::setitimer, INT, PTR, PTR);
+        t.supported(NR_setitimer, SignalSyscalls::setitimer, INT, PTR, PTR);
         t.supported(NR_getpid, ProcessSyscalls::getpid);
         t.unimplemented(NR_sendfile, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_socket, ENOSYS, "not yet: sockets and networking");
@@ -135,7 +135,7 @@ public final class SyscallTable {
         t.supported(NR_vfork, ProcessLifecycleSyscalls::vfork);
         t.supported(NR_execve, ProcessLifecycleSyscalls::execve, PATH, PTR, PTR);
         t.supported(NR_exit, ProcessSyscalls::exit, INT);
-        t.partial(NR_wait4, "rusage is reported as zeros", ProcessLifecycleSyscalls::wait4, INT, PTR, HEX, PTR);
+        t.partial(NR_wait4, "rusage: CPU times and ru_maxrss as getrusage; the other counters are 0", ProcessLifecycleSyscalls::wait4, INT, PTR, HEX, PTR);
         t.supported(NR_kill, SignalSyscalls::kill, INT, SIGNAL);
         t.supported(NR_uname, ProcessSyscalls::uname, PTR);
         t.unimplemented(NR_semget, ENOSYS, "not yet: System V IPC and POSIX message queues");
@@ -146,8 +146,8 @@ public final class SyscallTable {
         t.unimplemented(NR_msgsnd, ENOSYS, "not yet: System V IPC and POSIX message queues");
         t.unimplemented(NR_msgrcv, ENOSYS, "not yet: System V IPC and POSIX message queues");
         t.unimplemented(NR_msgctl, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.partial(NR_fcntl, "record locks are validated and always granted (F_GETLK reports none); F_SETOWN/F_SETOWN_EX/F_SETSIG are accepted without effect; F_GETLEASE reports none; F_SETLEASE, seals, pipe sizes and notify are EINVAL", FdSyscalls::fcntl, FD, FCNTL_CMD, HEX);
-        t.unimplemented(NR_flock, ENOSYS, "not yet: file system work (dynamic linking, --root)");
+        t.partial(NR_fcntl, "record locks (F_GETLK/F_SETLK/F_SETLKW) and OFD locks are shared between guest processes as in Linux; F_SETOWN/F_SETOWN_EX/F_SETSIG are accepted without effect; F_GETLEASE reports none; F_SETLEASE, seals and notify are EINVAL", FdSyscalls::fcntl, FD, FCNTL_CMD, HEX);
+        t.supported(NR_flock, LockSyscalls::flock, FD, HEX);
         t.supported(NR_fsync, FdSyscalls::fsync, FD);
         t.supported(NR_fdatasync, FdSyscalls::fdatasync, FD);
         t.supported(NR_truncate, AttrSyscalls::truncate, PATH, LONG);
@@ -172,7 +172,7 @@ public final class SyscallTable {
         t.supported(NR_umask, ProcessSyscalls::umask, MODE);
         t.supported(NR_gettimeofday, TimeSyscalls::gettimeofday, PTR, PTR);
         t.supported(NR_getrlimit, ProcessSyscalls::getrlimit, RLIMIT, RLIM_OUT);
-        t.partial(NR_getrusage, "CPU times are the JVM's; memory, fault, I/O and context-switch counters are 0", RusageSyscalls::getrusage, INT, PTR);
+        t.partial(NR_getrusage, "CPU times per task and process; ru_maxrss is sampled at execve, exit and getrusage, so a peak unmapped in between is missed; fault, I/O, IPC, signal and context-switch counters are 0", RusageSyscalls::getrusage, INT, PTR);
         t.supported(NR_sysinfo, ProcessSyscalls::sysinfo, PTR);
     }
 
@@ -239,7 +239,7 @@ public final class SyscallTable {
         t.supported(NR_arch_prctl, ProcessSyscalls::archPrctl, ARCH_PRCTL, PTR);
         t.unimplemented(NR_adjtimex, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_setrlimit, ProcessSyscalls::setrlimit, RLIMIT, RLIM_OUT);
-        t.unimplemented(NR_chroot, ENOSYS, "not yet: file system work (dynamic linking, --root)");
+        t.supported(NR_chroot, DirSyscalls::chroot, PATH);
         t.unimplemented(NR_sync, ENOSYS, "not yet: file system work (dynamic linking, --root)");
         t.unimplemented(NR_acct, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_settimeofday, ENOSYS, "not provided inside the sandbox");
@@ -266,18 +266,18 @@ public final class SyscallTable {
         t.unimplemented(NR_security, ENOSYS, "removed from Linux; always ENOSYS");
         t.supported(NR_gettid, ProcessSyscalls::gettid);
         t.unimplemented(NR_readahead, ENOSYS, "not yet: file system work (dynamic linking, --root)");
-        t.partial(NR_setxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(true, false), PATH, STRING, PTR, ULONG, HEX);
-        t.partial(NR_lsetxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(false, false), PATH, STRING, PTR, ULONG, HEX);
-        t.partial(NR_fsetxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.fdForm(false), FD, STRING, PTR, ULONG, HEX);
-        t.partial(NR_getxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(true, false), PATH, STRING, PTR, ULONG);
-        t.partial(NR_lgetxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(false, false), PATH, STRING, PTR, ULONG);
-        t.partial(NR_fgetxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.fdForm(false), FD, STRING, PTR, ULONG);
-        t.partial(NR_listxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(true, true), PATH, PTR, ULONG);
-        t.partial(NR_llistxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(false, true), PATH, PTR, ULONG);
-        t.partial(NR_flistxattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.fdForm(true), FD, PTR, ULONG);
-        t.partial(NR_removexattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(true, false), PATH, STRING);
-        t.partial(NR_lremovexattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.pathForm(false, false), PATH, STRING);
-        t.partial(NR_fremovexattr, "no extended attributes are stored: get, set and remove are EOPNOTSUPP, list is empty", XattrSyscalls.fdForm(false), FD, STRING);
+        t.supported(NR_setxattr, XattrSyscalls.set(true), PATH, STRING, PTR, ULONG, HEX);
+        t.supported(NR_lsetxattr, XattrSyscalls.set(false), PATH, STRING, PTR, ULONG, HEX);
+        t.supported(NR_fsetxattr, XattrSyscalls::fset, FD, STRING, PTR, ULONG, HEX);
+        t.supported(NR_getxattr, XattrSyscalls.get(true), PATH, STRING, PTR, ULONG);
+        t.supported(NR_lgetxattr, XattrSyscalls.get(false), PATH, STRING, PTR, ULONG);
+        t.supported(NR_fgetxattr, XattrSyscalls::fget, FD, STRING, PTR, ULONG);
+        t.supported(NR_listxattr, XattrSyscalls.list(true), PATH, PTR, ULONG);
+        t.supported(NR_llistxattr, XattrSyscalls.list(false), PATH, PTR, ULONG);
+        t.supported(NR_flistxattr, XattrSyscalls::flist, FD, PTR, ULONG);
+        t.supported(NR_removexattr, XattrSyscalls.remove(true), PATH, STRING);
+        t.supported(NR_lremovexattr, XattrSyscalls.remove(false), PATH, STRING);
+        t.supported(NR_fremovexattr, XattrSyscalls::fremove, FD, STRING);
     }
 
     /** Rows from tkill to recvmmsg. */
@@ -329,7 +329,7 @@ public final class SyscallTable {
         t.unimplemented(NR_mq_notify, ENOSYS, "not yet: System V IPC and POSIX message queues");
         t.unimplemented(NR_mq_getsetattr, ENOSYS, "not yet: System V IPC and POSIX message queues");
         t.unimplemented(NR_kexec_load, ENOSYS, "not provided inside the sandbox");
-        t.partial(NR_waitid, "P_ALL, P_PID, P_PGID; rusage is reported as zeros", ProcessLifecycleSyscalls::waitid, INT, INT, PTR, HEX, PTR);
+        t.partial(NR_waitid, "P_ALL, P_PID, P_PGID; rusage: CPU times and ru_maxrss as getrusage, the other counters 0", ProcessLifecycleSyscalls::waitid, INT, INT, PTR, HEX, PTR);
         t.unimplemented(NR_add_key, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_request_key, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_keyctl, ENOSYS, "not provided inside the sandbox");

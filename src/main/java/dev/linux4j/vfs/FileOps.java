@@ -82,6 +82,47 @@ public interface FileOps {
         return (readReady(file) ? 0x41 : 0) | 0x104;
     }
 
+    /**
+     * The name of a file that has no path (Linux's {@code d_op->d_dname}): "pipe:[INODE]",
+     * "anon_inode:[eventfd]"... as /proc/PID/fd shows it; null for a file in the tree.
+     */
+    default String dname(FileDescription file) {
+        return null;
+    }
+
+    /**
+     * Where the open file is now inside its file system, following renames (d_path of f_path):
+     * its path there, "" for the file system's root; null where the file system cannot tell,
+     * or once the file is unlinked — then the path it was opened by stands.
+     */
+    default String pathNow(FileDescription file) {
+        return null;
+    }
+
+    /**
+     * Opening /proc/PID/fd/N of this open file when it has no path to open by (a pipe, an
+     * unlinked or O_TMPFILE file): a new open of the same file with {@code flags}. Linux: ENXIO
+     * for anonymous inodes, which have no ->open.
+     */
+    default FileOps reopen(FileDescription file, int flags) {
+        throw ErrnoException.of(Errno.ENXIO);
+    }
+
+    /** The file's extended attributes (fgetxattr and friends): by default its file system's, by path. */
+    default Xattrs xattrs(FileDescription file) {
+        Location loc = file.location();
+        return loc == null ? Xattrs.NONE : loc.fs().xattrs(loc.fsPath());
+    }
+
+    /**
+     * linkat(2) of this open file (AT_EMPTY_PATH, or /proc/self/fd/N with AT_SYMLINK_FOLLOW) to
+     * {@code newPath} on its own file system; false where the file can only be linked by its
+     * path. Linux: ENOENT for an unlinked file, unless it was opened O_TMPFILE without O_EXCL.
+     */
+    default boolean linkInto(FileDescription file, String newPath) {
+        return false;
+    }
+
     /** Called when the last descriptor referring to the file description is closed. */
     default void release(FileDescription file) {}
 

@@ -65,4 +65,31 @@ public interface FileSystem {
 
     /** Whether the caller may access the file: access(2) semantics for the given R_OK/W_OK/X_OK mask. */
     boolean access(String path, int mode);
+
+    /**
+     * Where following the symlink at {@code path} jumps, for /proc's magic links; null for an
+     * ordinary symlink, whose {@link #readlink} text is resolved instead.
+     */
+    default MagicLink magicLink(String path) {
+        return null;
+    }
+
+    /**
+     * open(2) with O_TMPFILE: an unnamed regular file in the directory {@code dirPath}, linkable
+     * later (unless {@code flags} has O_EXCL) through {@link FileOps#linkInto}. Linux:
+     * EOPNOTSUPP when the file system has no ->tmpfile.
+     */
+    default FileOps openTmpfile(String dirPath, int flags, int mode) {
+        throw dev.linux4j.abi.ErrnoException.of(dev.linux4j.abi.Errno.EOPNOTSUPP);
+    }
+
+    /**
+     * The extended attributes of the file itself (no final symlink is followed), as the file
+     * system stores them. The VFS has already applied Linux's namespace rules
+     * (xattr_permission); by default the file system stores none (EOPNOTSUPP, an empty list).
+     */
+    default Xattrs xattrs(String path) {
+        stat(path);
+        return Xattrs.NONE;
+    }
 }

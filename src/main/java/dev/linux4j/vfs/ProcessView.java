@@ -32,7 +32,7 @@ public interface ProcessView {
     /** The working directory's guest path. */
     String cwd();
 
-    /** The root directory's guest path ("/" until chroot exists). */
+    /** The root directory's guest path ("/" unless the process called chroot(2)). */
     String root();
 
     /** Bytes of mm->arg_start..arg_end as get_mm_cmdline reads them (NUL-separated argv). */
@@ -84,6 +84,15 @@ public interface ProcessView {
 
     /** Signals with a handler. */
     long caughtSignals();
+
+    /**
+     * {utime, stime, cutime, cstime} in nanoseconds, as do_task_stat reads them: the thread's own
+     * utime and stime, or the whole process's for tid 0; cutime and cstime are the process's
+     * reaped children's either way.
+     */
+    default long[] cpuTimes(int tid) {
+        return new long[4];
+    }
 
     /**
      * An open descriptor.

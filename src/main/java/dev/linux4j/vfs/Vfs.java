@@ -27,8 +27,16 @@ public final class Vfs {
     /** Linux's MAXSYMLINKS (include/linux/namei.h). */
     public static final int MAX_SYMLINKS = 40;
 
-    /** The result: where the path leads, and the file's attributes (null if it does not exist). */
-    public record Resolved(Location location, StatBuf stat) {
+    /**
+     * The result: where the path leads, and the file's attributes (null if it does not exist).
+     * {@code file} is the open file a /proc magic link named when it has no path to reopen by (a
+     * pipe, an unlinked or O_TMPFILE file): open(2) reopens that file; else null.
+     */
+    public record Resolved(Location location, StatBuf stat, FileDescription file) {
+        public Resolved(Location location, StatBuf stat) {
+            this(location, stat, null);
+        }
+
         public boolean exists() {
             return stat != null;
         }
@@ -92,9 +100,19 @@ public final class Vfs {
 
     /**
      * Resolves {@code path} relative to the absolute guest directory {@code start}
-     * (path_lookupat). Throws ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG as Linux does.
+     * (path_lookupat), for a process whose root is the guest root.
      */
     public Resolved resolve(String start, String path, int flags) {
+        return resolve("/", start, path, flags);
+    }
+
+    /**
+     * Resolves {@code path} relative to the absolute guest directory {@code start} for a process
+     * whose root directory (chroot) is {@code root}: an absolute path or symlink starts there and
+     * ".." does not climb above it (nor above the guest root, from a directory outside it).
+     * Throws ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG as Linux does.
+     */
+    public Resolved resolve(String root, String start, String path, int flags) {
         if (path.isEmpty()) {
             throw ErrnoException.of(Errno.ENOENT);
         }
@@ -104,7 +122,7 @@ public final class Vfs {
         Deque<String> todo = new ArrayDeque<>();
         pushComponents(todo, path);
         boolean trailingSlash = path.endsWith("/");
-        String cur = path.charAt(0) == '/' ? "/" : start;
+        String cur = path.charAt(0) == '/' ? root : start;
         StatBuf curStat = null;
         int links = 0;
         while (!todo.isEmpty()) {
@@ -115,6 +133,12 @@ public final class Vfs {
             if (curStat == null) {
                 curStat = lstatOrNull(cur);
                 if (curStat == null) {
+                    if (c.equals("..")) {
+                        // A removed directory (the cwd after rmdir) still has its parent, as
+                        // its unlinked dentry does on Linux.
+                        cur = cur.equals(root) ? cur : parentOf(cur);
+                        continue;
+                    }
                     throw ErrnoException.of(Errno.ENOENT);
                 }
             }
@@ -132,7 +156,8 @@ public final class Vfs {
                 continue;
             }
             if (c.equals("..")) {
-                String parent = parentOf(cur);
+                // follow_dotdot: the process's root is its own parent.
+                String parent = cur.equals(root) ? cur : parentOf(cur);
                 if (!parent.equals(cur)) {
                     cur = parent;
                     curStat = null;
@@ -153,13 +178,29 @@ public final class Vfs {
                     throw ErrnoException.of(Errno.ELOOP);
                 }
                 Location loc = locate(next);
+                MagicLink magic = loc.fs().magicLink(loc.fsPath());
+                if (magic != null) {
+                    switch (magic) {
+                        case MagicLink.ToPath(String target) -> {
+                            cur = target; // nd_jump_link: no re-rooting, no text to parse
+                            curStat = null;
+                        }
+                        case MagicLink.ToFile(FileDescription file) -> {
+                            if (last) {
+                                return jumpToFile(file, trailingSlash);
+                            }
+                            throw ErrnoException.of(Errno.ENOTDIR);
+                        }
+                    }
+                    continue;
+                }
                 String target = loc.fs().readlink(loc.fsPath());
                 if (target.isEmpty()) {
                     throw ErrnoException.of(Errno.ENOENT);
                 }
                 pushComponents(todo, target);
                 if (target.charAt(0) == '/') {
-                    cur = "/";
+                    cur = root;
                     curStat = null;
                 }
                 continue;
@@ -179,6 +220,34 @@ public final class Vfs {
         return new Resolved(locate(cur), curStat);
     }
 
+    /** The end of a walk at a magic link to an open file that has no path of its own. */
+    private static Resolved jumpToFile(FileDescription file, boolean trailingSlash) {
+        StatBuf st = file.ops().stat(file);
+        if (trailingSlash && !Stat.isDir(st.mode())) {
+            throw ErrnoException.of(Errno.ENOTDIR);
+        }
+        return new Resolved(file.location(), st, file);
+    }
+
+    /**
+     * Where an open file is now: the location it was opened at, moved to where its file system
+     * says it is after a rename (so fchdir, *at() calls and /proc/PID/fd follow a renamed
+     * directory, as Linux's dentries do). Null for a file with no location (a pipe).
+     */
+    public static Location whereNow(FileDescription file) {
+        Location loc = file.location();
+        if (loc == null) {
+            return null;
+        }
+        String fsPath = file.ops().pathNow(file);
+        if (fsPath == null || fsPath.equals(loc.fsPath())) {
+            return loc;
+        }
+        String mp = loc.mount().mountPoint();
+        String guest = fsPath.isEmpty() ? mp : mp.equals("/") ? "/" + fsPath : mp + "/" + fsPath;
+        return new Location(loc.mount(), fsPath, guest);
+    }
+
     /** Splits a path and pushes its components in front of the queue, in order. */
     private static void pushComponents(Deque<String> todo, String path) {
         String[] parts = path.split("/");
@@ -193,6 +262,25 @@ public final class Vfs {
     public static String parentOf(String guestPath) {
         int slash = guestPath.lastIndexOf('/');
         return slash <= 0 ? "/" : guestPath.substring(0, slash);
+    }
+
+    /**
+     * A guest path as a process whose root is {@code root} names it (d_path): relative to its
+     * root, or the whole guest path when it lies outside (Linux prints the path from the
+     * namespace root then; getcwd marks it "(unreachable)"). Null when outside and
+     * {@code unreachableAsNull}.
+     */
+    public static String pathFrom(String root, String guestPath, boolean unreachableAsNull) {
+        if (root.equals("/")) {
+            return guestPath;
+        }
+        if (guestPath.equals(root)) {
+            return "/";
+        }
+        if (guestPath.startsWith(root) && guestPath.charAt(root.length()) == '/') {
+            return guestPath.substring(root.length());
+        }
+        return unreachableAsNull ? null : guestPath;
     }
 
     /** The last component of a normalized guest path. */

@@ -97,6 +97,82 @@ class GuestRootTest {
         }
     }
 
+    static final String CHROOT_EXPECTED = """
+            chroot /jail: ok
+            absolute in jail, host path: ENOENT
+            absolute in jail, dotdot: ENOENT
+            absolute in jail, root marker: OPENED GUEST ROOT
+            jail symlink to host path: ENOENT
+            jail marker: OPENED JAIL
+            cwd left outside, host path: ENOENT
+            cwd left outside, dotdot: ENOENT
+            cwd left outside, root marker: OPENED GUEST ROOT
+            old descriptor, host path: ENOENT
+            old descriptor, dotdot: ENOENT
+            old descriptor, root marker: OPENED GUEST ROOT
+            fchdir old descriptor: ok
+            after climbing from it, host path: ENOENT
+            after climbing from it, dotdot: ENOENT
+            after climbing from it, root marker: OPENED GUEST ROOT
+            /proc/self/root dotdot: ENOENT
+            /proc/self/root marker: OPENED JAIL
+            /proc/PARENT/root host path: ENOENT
+            /proc/PARENT/root dotdot: ENOENT
+            /proc/PARENT/root marker: OPENED GUEST ROOT
+            /proc/PARENT/cwd dotdot: ENOENT
+            /proc/self/fd/DIR dotdot: ENOENT
+            chroot /inner: ok
+            chroot . after climbing: ok
+            after double chroot, host path: ENOENT
+            after double chroot, dotdot: ENOENT
+            after double chroot, root marker: OPENED GUEST ROOT
+            after double chroot, absolute: ENOENT
+            getcwd: /
+            mkdir at the top: ok
+            child status 0
+            """;
+
+    /**
+     * chroot(2) inside --root: a root process may climb out of a chroot of its own making, as on
+     * Linux (the cwd or a descriptor left outside, a second chroot, /proc/PID/root of an
+     * unconfined process), but every climb ends at the guest root: the host's files stay out of
+     * reach. (Natively the same program escapes a chroot(1) to the host root, so Linux cannot be
+     * the oracle here; the expectation is the guest root's marker file and ENOENT for the secret.)
+     */
+    @Test
+    void chrootInsideTheRootCannotClimbAboveIt() throws Exception {
+        assumeTrue(Toolchain.Variant.GLIBC_STATIC.available(), "gcc is not installed");
+        Path secret = tmp.resolve("outside/secret.txt");
+        Files.createDirectories(secret.getParent());
+        Files.writeString(secret, "SECRET\n");
+        Path root = tmp.resolve("chroot-root");
+        Files.createDirectories(root.resolve("jail"));
+        Files.writeString(root.resolve("marker.txt"), "GUEST ROOT\n");
+        Files.writeString(root.resolve("jail/marker.txt"), "JAIL\n");
+        Files.createSymbolicLink(root.resolve("jail/hostlink"), secret);
+        Path bin = Toolchain.compile(Path.of("src/test/escape/chroot_escape.c"), Toolchain.Variant.GLIBC_STATIC);
+        Files.copy(bin, root.resolve("escape"), StandardCopyOption.COPY_ATTRIBUTES);
+        Result r = run(Machine.builder().root(root).fakeRoot(true), List.of("/escape", secret.toString()));
+        assertThat(r.out()).doesNotContain("SECRET").isEqualTo(CHROOT_EXPECTED);
+        assertThat(r.status()).isZero();
+        assertThat(Files.exists(tmp.resolve("made-by-escape"))).isFalse();
+        assertThat(Files.exists(root.resolve("jail/inner"))).isFalse();
+    }
+
+    /** Without CAP_SYS_CHROOT (an effective uid other than 0) chroot is EPERM, after the lookup's own errors. */
+    @Test
+    void chrootNeedsRoot() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        String script = "import os\n"
+                + "if os.geteuid() == 0:\n    os.setresuid(65534, 65534, 65534)\n"
+                + "for p in ['/nonexistent', '/etc/passwd', '/tmp']:\n"
+                + "    try:\n        os.chroot(p)\n        print(p, 'ok')\n"
+                + "    except OSError as e:\n        print(p, e.strerror)\n";
+        Result r = run(Machine.builder(), List.of("/usr/bin/python3", "-c", script));
+        assertThat(r.out()).isEqualTo("/nonexistent No such file or directory\n/etc/passwd Not a directory\n"
+                + "/tmp Operation not permitted\n");
+    }
+
     @Test
     void readOnlyBindMountsAreVisibleAndRefuseWrites() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));

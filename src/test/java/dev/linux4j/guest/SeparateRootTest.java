@@ -77,6 +77,13 @@ class SeparateRootTest {
         Files.createSymbolicLink(data.resolve("leak"), secret);
         Files.createSymbolicLink(data.resolve("upleak"), Path.of("../../../../../../../.." + secret));
         Files.createSymbolicLink(data.resolve("hostdir"), outside);
+        // A directory to chroot(2) into, with static busybox inside.
+        Path jail = Files.createDirectories(r.resolve("jail/bin"));
+        if (Files.isExecutable(Path.of("/bin/busybox"))) {
+            Files.copy(Path.of("/bin/busybox"), jail.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.writeString(r.resolve("jail/inside.txt"), "inside the jail\n");
+        Files.createSymbolicLink(r.resolve("jail/up"), Path.of("../data/hello.txt"));
         root = r;
         return r;
     }
@@ -121,7 +128,12 @@ class SeparateRootTest {
             List.of("/usr/bin/perl", "/data/probe.pl", "@S", "/data/leak", "/data/upleak", "/data/hello.txt", "../..@S"),
             List.of("/bin/busybox", "ls", "-a", "/", "/data"),
             List.of("/bin/busybox", "cat", "../../../..@S"),
-            List.of("/bin/busybox", "sha256sum", "/data/hello.txt"));
+            List.of("/bin/busybox", "sha256sum", "/data/hello.txt"),
+            // chroot(2) inside the root: execve, absolute paths, "..", symlinks and pwd in the jail
+            List.of("/bin/busybox", "chroot", "/jail", "/bin/busybox", "cat", "/inside.txt", "/../data/hello.txt",
+                    "/up", "@S"),
+            List.of("/bin/busybox", "chroot", "/jail", "/bin/busybox", "sh", "-c",
+                    "pwd; ls -a / /..; cd ..; pwd; cd /bin/../..; pwd; ls; /bin/busybox cat ../../inside.txt up"));
 
     @TestFactory
     Stream<DynamicNode> programsInSeparateRoot() {

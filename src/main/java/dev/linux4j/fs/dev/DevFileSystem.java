@@ -12,6 +12,8 @@ import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.FileSystem;
+import dev.linux4j.vfs.SimpleXattrs;
+import dev.linux4j.vfs.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -260,6 +262,15 @@ public final class DevFileSystem implements FileSystem {
             out.add(new DirEntry(stat(name).ino(), Stat.DT_LNK, name.getBytes(StandardCharsets.UTF_8)));
         }
         return out;
+    }
+
+    /** devtmpfs keeps extended attributes in memory (simple_xattrs), per node, for the life of the machine. */
+    private final Map<String, SimpleXattrs> xattrs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Xattrs xattrs(String path) {
+        stat(path);
+        return xattrs.computeIfAbsent(path, p -> new SimpleXattrs());
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.FileSystem;
+import dev.linux4j.vfs.Xattrs;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,16 @@ public final class FakeRootFileSystem implements FileSystem {
         return new FakeRootFile(fs.open(path, flags, mode), ledger);
     }
 
+    @Override
+    public FileOps openTmpfile(String dirPath, int flags, int mode) {
+        return new FakeRootFile(fs.openTmpfile(dirPath, flags, mode), ledger);
+    }
+
+    @Override
+    public Xattrs xattrs(String path) {
+        return fs.xattrs(path);
+    }
+
     /** An open file whose fstat shows the recorded ownership. */
     private record FakeRootFile(FileOps ops, Ledger ledger) implements FileOps {
         @Override
@@ -114,6 +125,46 @@ public final class FakeRootFileSystem implements FileSystem {
         @Override
         public boolean readReady(FileDescription file) {
             return ops.readReady(file);
+        }
+
+        @Override
+        public int poll(FileDescription file) {
+            return ops.poll(file);
+        }
+
+        @Override
+        public long seekDataHole(FileDescription file, long offset, int whence) {
+            return ops.seekDataHole(file, offset, whence);
+        }
+
+        @Override
+        public void fallocate(FileDescription file, int mode, long offset, long len) {
+            ops.fallocate(file, mode, offset, len);
+        }
+
+        @Override
+        public String pathNow(FileDescription file) {
+            return ops.pathNow(file);
+        }
+
+        @Override
+        public String dname(FileDescription file) {
+            return ops.dname(file);
+        }
+
+        @Override
+        public FileOps reopen(FileDescription file, int flags) {
+            return new FakeRootFile(ops.reopen(file, flags), ledger);
+        }
+
+        @Override
+        public Xattrs xattrs(FileDescription file) {
+            return ops.xattrs(file);
+        }
+
+        @Override
+        public boolean linkInto(FileDescription file, String newPath) {
+            return ops.linkInto(file, newPath);
         }
 
         @Override

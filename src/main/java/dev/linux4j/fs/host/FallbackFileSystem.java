@@ -6,6 +6,7 @@ import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.FileSystem;
+import dev.linux4j.vfs.Xattrs;
 import java.util.List;
 
 /**
@@ -55,6 +56,16 @@ public final class FallbackFileSystem implements FileSystem {
     @Override
     public FileOps open(String path, int flags, int mode) {
         return holder(path).open(path, flags, mode);
+    }
+
+    @Override
+    public FileOps openTmpfile(String dirPath, int flags, int mode) {
+        return primary.openTmpfile(dirPath, flags, mode);
+    }
+
+    @Override
+    public Xattrs xattrs(String path) {
+        return holder(path).xattrs(path);
     }
 
     @Override

@@ -7,10 +7,13 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.host.HostErrors;
+import dev.linux4j.host.HostFiles;
 import dev.linux4j.host.HostNative;
+import dev.linux4j.host.HostXattrs;
 import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.FileSystem;
+import dev.linux4j.vfs.Xattrs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +32,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +57,30 @@ public final class HostFileSystem implements FileSystem {
         return path.isEmpty() ? root : root.resolve(path);
     }
 
-    private void checkWritable() {
+    /**
+     * Where a host descriptor's file is now, as a path inside this file system (the host's
+     * /proc/self/fd link, so renames are followed); null when it was unlinked, lies outside
+     * this file system's root, or the host cannot say.
+     */
+    String pathOfDescriptor(int hostFd) {
+        int[] errno = new int[1];
+        byte[] target = HostNative.readlink("/proc/self/fd/" + hostFd, errno);
+        if (target == null) {
+            return null;
+        }
+        String hostPath = new String(target, StandardCharsets.UTF_8);
+        if (hostPath.endsWith(" (deleted)") || !hostPath.startsWith("/")) {
+            return null;
+        }
+        String top = root.toString();
+        if (hostPath.equals(top)) {
+            return "";
+        }
+        String prefix = top.endsWith("/") ? top : top + "/";
+        return hostPath.startsWith(prefix) ? hostPath.substring(prefix.length()) : null;
+    }
+
+    void checkWritable() {
         if (readOnly) {
             throw ErrnoException.of(Errno.EROFS);
         }
@@ -69,51 +94,7 @@ public final class HostFileSystem implements FileSystem {
     }
 
     static StatBuf statHost(Path p) {
-        if (HostNative.hasStatx()) {
-            byte[] buf = new byte[256];
-            int rc = HostNative.statx(p.toString(), false, buf);
-            if (rc < 0) {
-                Errno e = Errno.of(-rc);
-                throw ErrnoException.of(e == null ? Errno.EIO : e);
-            }
-            return fromStatx(buf);
-        }
-        return statNio(p);
-    }
-
-    private static StatBuf fromStatx(byte[] raw) {
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        int mask = b.getInt(0);
-        long rdev = StatBuf.makedev(b.getInt(128) & 0xffffffffL, b.getInt(132) & 0xffffffffL);
-        long dev = StatBuf.makedev(b.getInt(136) & 0xffffffffL, b.getInt(140) & 0xffffffffL);
-        return new StatBuf(dev, b.getLong(32), b.getShort(28) & 0xffff, b.getInt(16) & 0xffffffffL, b.getInt(20),
-                b.getInt(24), rdev, b.getLong(40), b.getInt(4), b.getLong(48), b.getLong(64), b.getInt(72),
-                b.getLong(112), b.getInt(120), b.getLong(96), b.getInt(104), b.getLong(80), b.getInt(88),
-                (mask & Stat.STATX_BTIME) != 0, b.getLong(144));
-    }
-
-    private static StatBuf statNio(Path p) {
-        try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
-            long size = (Long) a.get("size");
-            FileTime at = (FileTime) a.get("lastAccessTime");
-            FileTime mt = (FileTime) a.get("lastModifiedTime");
-            FileTime ct = (FileTime) a.get("ctime");
-            return new StatBuf((Long) a.get("dev"), (Long) a.get("ino"), (Integer) a.get("mode"),
-                    ((Integer) a.get("nlink")).longValue(), (Integer) a.get("uid"), (Integer) a.get("gid"),
-                    (Long) a.get("rdev"), size, 4096, (size + 511) / 512, seconds(at), nanos(at), seconds(mt),
-                    nanos(mt), seconds(ct), nanos(ct), 0, 0, false, 0);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            throw HostErrors.toErrno(e);
-        }
-    }
-
-    private static long seconds(FileTime t) {
-        return Math.floorDiv(t.to(TimeUnit.NANOSECONDS), 1_000_000_000L);
-    }
-
-    private static int nanos(FileTime t) {
-        return (int) Math.floorMod(t.to(TimeUnit.NANOSECONDS), 1_000_000_000L);
+        return HostStat.of(p);
     }
 
     @Override
@@ -162,7 +143,7 @@ public final class HostFileSystem implements FileSystem {
     public FileOps open(String path, int flags, int mode) {
         Path p = host(path);
         if ((flags & O_PATH) != 0) {
-            return new HostPathFile(p);
+            return new HostPathFile(this, p, HostFiles.available() ? openDescriptor(p, O_PATH | O_NOFOLLOW) : -1);
         }
         boolean exists;
         StatBuf st = null;
@@ -181,7 +162,8 @@ public final class HostFileSystem implements FileSystem {
             if (acc != O_RDONLY || (flags & O_CREAT) != 0 && (flags & O_DIRECTORY) == 0) {
                 throw ErrnoException.of(Errno.EISDIR);
             }
-            return new HostDirectory(this, path);
+            return new HostDirectory(this, path,
+                    HostFiles.available() ? openDescriptor(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) : -1);
         }
         if ((flags & O_DIRECTORY) != 0) {
             throw ErrnoException.of(exists ? Errno.ENOTDIR : Errno.ENOENT);
@@ -195,6 +177,9 @@ public final class HostFileSystem implements FileSystem {
         }
         if (wantWrite || !exists) {
             checkWritable();
+        }
+        if (HostFiles.available()) {
+            return openByDescriptor(p, flags, mode, exists);
         }
         Set<OpenOption> options = new HashSet<>();
         options.add(LinkOption.NOFOLLOW_LINKS);
@@ -224,6 +209,65 @@ public final class HostFileSystem implements FileSystem {
         } catch (IOException e) {
             throw HostErrors.io(e);
         }
+    }
+
+    /** A host descriptor for {@code p}, or the host's errno. */
+    private static int openDescriptor(Path p, int hostFlags) {
+        int fd = HostFiles.open(p.toString(), hostFlags, 0);
+        if (fd < 0) {
+            Errno e = Errno.of(-fd);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+        return fd;
+    }
+
+    /** The open on a Linux host: the file is held by its host descriptor ({@link HostFdFile}). */
+    private FileOps openByDescriptor(Path p, int flags, int mode, boolean exists) {
+        int fd = HostFiles.open(p.toString(), HostFdFile.hostFlags(flags), mode & 0777);
+        if (fd < 0) {
+            Errno e = Errno.of(-fd);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+        if (!exists) {
+            try {
+                applyMode(Path.of("/proc/self/fd/" + fd), mode);
+            } catch (ErrnoException e) {
+                HostFiles.close(fd);
+                throw e;
+            }
+        }
+        return new HostFdFile(this, fd);
+    }
+
+    /**
+     * O_TMPFILE: the host's own unnamed file in the host directory, so it never appears in a
+     * listing, is freed by the host on the last close, and links by descriptor. Where the host
+     * file system has no O_TMPFILE the host's EOPNOTSUPP is the guest's, as on Linux.
+     */
+    @Override
+    public FileOps openTmpfile(String dirPath, int flags, int mode) {
+        checkWritable();
+        if (!HostFiles.available()) {
+            throw ErrnoException.of(Errno.EOPNOTSUPP);
+        }
+        int hostFlags = (flags & (O_ACCMODE | O_EXCL)) | __O_TMPFILE | O_DIRECTORY;
+        int fd = HostFiles.open(host(dirPath).toString(), hostFlags, mode & 0777);
+        if (fd < 0) {
+            Errno e = Errno.of(-fd);
+            throw ErrnoException.of(e == null ? Errno.EIO : e);
+        }
+        try {
+            applyMode(Path.of("/proc/self/fd/" + fd), mode);
+        } catch (ErrnoException e) {
+            HostFiles.close(fd);
+            throw e;
+        }
+        return new HostFdFile(this, fd);
+    }
+
+    @Override
+    public Xattrs xattrs(String path) {
+        return new HostFileXattrs(this, HostXattrs.Target.path(host(path).toString()));
     }
 
     private static void applyMode(Path p, int mode) {
@@ -452,7 +496,11 @@ public final class HostFileSystem implements FileSystem {
 
     @Override
     public List<DirEntry> list(String path) {
-        Path dir = host(path);
+        return list(path, host(path));
+    }
+
+    /** The entries of the directory {@code path}, read through {@code dir} (its host path, or /proc/self/fd/N). */
+    List<DirEntry> list(String path, Path dir) {
         int[] errno = new int[1];
         List<HostNative.HostDirent> exact = HostNative.readdir(dir.toString(), errno);
         if (exact != null) {

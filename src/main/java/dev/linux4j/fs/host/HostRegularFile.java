@@ -70,7 +70,7 @@ final class HostRegularFile implements FileOps {
 
     @Override
     public StatBuf stat(FileDescription file) {
-        return HostFileSystem.statHost(path);
+        return HostStat.of(path);
     }
 
     @Override

@@ -158,4 +158,27 @@ public final class HostStreamFile implements FileOps {
     public void fsync(FileDescription file) {
         throw ErrnoException.of(Errno.EINVAL);
     }
+
+    /**
+     * What the host's /proc/self/fd shows for the JVM's own stdio ("/dev/pts/3", "pipe:[123]",
+     * a file's host path); null for an embedder's stream, which has no host name.
+     */
+    @Override
+    public String dname(FileDescription file) {
+        if (hostFd < 0) {
+            return null;
+        }
+        int[] errno = new int[1];
+        byte[] target = HostNative.readlink("/proc/self/fd/" + hostFd, errno);
+        return target == null ? null : new String(target, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Opening /proc/self/fd/N (/dev/stdin, /dev/stdout...) again: the same stream, for the access asked. */
+    @Override
+    public FileOps reopen(FileDescription file, int flags) {
+        int acc = flags & dev.linux4j.abi.Fcntl.O_ACCMODE;
+        InputStream newIn = acc == dev.linux4j.abi.Fcntl.O_WRONLY ? null : in;
+        OutputStream newOut = acc == dev.linux4j.abi.Fcntl.O_RDONLY ? null : out;
+        return new HostStreamFile(newIn, newOut, hostFd);
+    }
 }

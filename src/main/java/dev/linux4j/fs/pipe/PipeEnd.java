@@ -24,16 +24,19 @@ public final class PipeEnd implements FileOps {
 
     private final Pipe pipe;
     private final boolean reader;
+    private final boolean writer;
     private final int uid;
     private final int gid;
-    private final long created = System.currentTimeMillis();
+    private final long created;
 
-    private PipeEnd(Pipe pipe, boolean reader, int uid, int gid) {
+    private PipeEnd(Pipe pipe, boolean reader, boolean writer, int uid, int gid, long created) {
         this.pipe = pipe;
         this.reader = reader;
+        this.writer = writer;
         this.uid = uid;
         this.gid = gid;
-        pipe.open(reader, !reader);
+        this.created = created;
+        pipe.open(reader, writer);
     }
 
     /**
@@ -44,9 +47,29 @@ public final class PipeEnd implements FileOps {
         Pipe p = new Pipe();
         String name = "pipe:[" + p.inode + "]";
         int status = flags & (Fcntl.O_NONBLOCK | Fcntl.O_DIRECT);
+        long now = System.currentTimeMillis();
         return new FileDescription[] {
-            new FileDescription(new PipeEnd(p, true, uid, gid), Fcntl.O_RDONLY | status, name, null),
-            new FileDescription(new PipeEnd(p, false, uid, gid), Fcntl.O_WRONLY | status, name, null)};
+            new FileDescription(new PipeEnd(p, true, false, uid, gid, now), Fcntl.O_RDONLY | status, name, null),
+            new FileDescription(new PipeEnd(p, false, true, uid, gid, now), Fcntl.O_WRONLY | status, name, null)};
+    }
+
+    /** pipefs's d_dname: "pipe:[INODE]", the inode fstat shows for both ends. */
+    @Override
+    public String dname(FileDescription file) {
+        return "pipe:[" + pipe.inode + "]";
+    }
+
+    /**
+     * Opening /proc/PID/fd/N of a pipe: fifo_open on the same pipe, reading, writing or both as
+     * the access mode asks. An anonymous pipe never waits for a partner there (is_pipe).
+     */
+    @Override
+    public FileOps reopen(FileDescription file, int flags) {
+        int acc = flags & Fcntl.O_ACCMODE;
+        if (acc == Fcntl.O_ACCMODE) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return new PipeEnd(pipe, acc != Fcntl.O_WRONLY, acc != Fcntl.O_RDONLY, uid, gid, created);
     }
 
     @Override
@@ -60,7 +83,7 @@ public final class PipeEnd implements FileOps {
 
     @Override
     public int write(FileDescription file, byte[] buf, int off, int len, long position) {
-        if (reader) {
+        if (!writer) {
             throw ErrnoException.of(Errno.EBADF);
         }
         int flags = file.flags();
@@ -81,7 +104,8 @@ public final class PipeEnd implements FileOps {
         if (reader) {
             mask |= s[0] ? POLLIN | POLLRDNORM : 0;
             mask |= s[2] ? POLLHUP : 0;
-        } else {
+        }
+        if (writer) {
             mask |= s[1] ? POLLOUT | POLLWRNORM : 0;
             mask |= s[3] ? POLLERR : 0;
         }
@@ -118,6 +142,6 @@ public final class PipeEnd implements FileOps {
 
     @Override
     public void release(FileDescription file) {
-        pipe.close(reader, !reader);
+        pipe.close(reader, writer);
     }
 }

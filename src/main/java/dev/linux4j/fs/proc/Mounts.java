@@ -104,25 +104,41 @@ final class Mounts {
         return b.toString();
     }
 
-    /** /proc/mounts: "source mountpoint type options 0 0". */
-    static String mounts(Vfs vfs) {
+    /**
+     * A mount point as the process whose root is {@code root} sees it (seq_path_root), or null
+     * when it lies outside that root and the mount is not shown.
+     */
+    private static String mountPoint(Mount m, String root) {
+        return Vfs.pathFrom(root, m.mountPoint(), true);
+    }
+
+    /** /proc/mounts: "source mountpoint type options 0 0", for a process whose root is {@code root}. */
+    static String mounts(Vfs vfs, String root) {
         StringBuilder b = new StringBuilder();
         for (Entry e : entries(vfs)) {
-            b.append(mangle(e.source())).append(' ').append(mangle(e.mount().mountPoint())).append(' ')
+            String mp = mountPoint(e.mount(), root);
+            if (mp == null) {
+                continue;
+            }
+            b.append(mangle(e.source())).append(' ').append(mangle(mp)).append(' ')
                     .append(e.type()).append(' ').append(e.options()).append(" 0 0\n");
         }
         return b.toString();
     }
 
     /** /proc/PID/mountinfo: "id parent major:minor root mountpoint options - type source superoptions". */
-    static String mountinfo(Vfs vfs) {
+    static String mountinfo(Vfs vfs, String root) {
         List<Entry> entries = entries(vfs);
         StringBuilder b = new StringBuilder();
         for (Entry e : entries) {
             Mount m = e.mount();
+            String mp = mountPoint(m, root);
+            if (mp == null) {
+                continue;
+            }
             b.append(m.id()).append(' ').append(parentId(entries, m)).append(' ')
                     .append(StatBuf.major(e.dev())).append(':').append(StatBuf.minor(e.dev())).append(' ')
-                    .append("/ ").append(mangle(m.mountPoint())).append(' ').append(e.options())
+                    .append("/ ").append(mangle(mp)).append(' ').append(e.options())
                     .append(" - ").append(e.type()).append(' ').append(mangle(e.source())).append(' ')
                     .append(e.superOptions()).append('\n');
         }

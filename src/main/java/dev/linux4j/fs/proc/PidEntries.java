@@ -1,7 +1,9 @@
 package dev.linux4j.fs.proc;
 
 import dev.linux4j.abi.Fcntl;
+import dev.linux4j.vfs.MagicLink;
 import dev.linux4j.vfs.ProcessView;
+import dev.linux4j.vfs.Vfs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,9 +101,13 @@ final class PidEntries {
             case "task" -> new ProcNode.Dir(a, this::taskNames, this::taskChild);
             case "fd" -> new ProcNode.Dir(a.withSize(view.files().size()), this::fdNames, this::fdChild);
             case "fdinfo" -> new ProcNode.Dir(a, this::fdNames, this::fdinfoChild);
-            case "cwd" -> new ProcNode.Link(a, view::cwd);
-            case "root" -> new ProcNode.Link(a, view::root);
-            case "exe" -> new ProcNode.Link(a, () -> view.exe().isEmpty() ? null : view.exe());
+            case "cwd" -> new ProcNode.Link(a, () -> FdLinks.directory(fs, view.cwd()),
+                    () -> new MagicLink.ToPath(view.cwd()));
+            case "root" -> new ProcNode.Link(a, () -> Vfs.pathFrom(fs.readerRoot(), view.root(), false),
+                    () -> new MagicLink.ToPath(view.root()));
+            case "exe" -> new ProcNode.Link(a,
+                    () -> view.exe().isEmpty() ? null : Vfs.pathFrom(fs.readerRoot(), view.exe(), false),
+                    () -> view.exe().isEmpty() ? null : new MagicLink.ToPath(view.exe()));
             default -> new ProcNode.File(a, content(e.name()));
         };
     }
@@ -114,12 +120,12 @@ final class PidEntries {
             case "status" -> text(() -> PidFiles.status(fs.processes(), view, thread()));
             case "stat" -> text(() -> PidFiles.stat(fs.processes(), view, thread(), tid == 0));
             case "statm" -> text(() -> PidFiles.statm(view));
-            case "maps" -> text(() -> PidFiles.maps(view));
-            case "smaps" -> text(() -> PidFiles.smaps(view));
+            case "maps" -> text(() -> PidFiles.maps(view, fs.readerRoot()));
+            case "smaps" -> text(() -> PidFiles.smaps(view, fs.readerRoot()));
             case "smaps_rollup" -> text(() -> PidFiles.smapsRollup(view));
             case "limits" -> text(() -> PidFiles.limits(view));
-            case "mounts" -> text(() -> Mounts.mounts(fs.vfs()));
-            case "mountinfo" -> text(() -> Mounts.mountinfo(fs.vfs()));
+            case "mounts" -> text(() -> Mounts.mounts(fs.vfs(), view.root()));
+            case "mountinfo" -> text(() -> Mounts.mountinfo(fs.vfs(), view.root()));
             case "comm" -> text(() -> view.comm() + "\n");
             case "personality" -> text(() -> "00000000\n");
             case "wchan" -> text(() -> "0");
@@ -194,7 +200,10 @@ final class PidEntries {
         int fd = f.fd();
         return new ProcNode.Link(attr(perm).withSize(64), () -> {
             ProcessView.OpenFile now = view.file(fd);
-            return now == null ? null : now.path();
+            return now == null ? null : FdLinks.text(fs, now);
+        }, () -> {
+            ProcessView.OpenFile now = view.file(fd);
+            return now == null ? null : FdLinks.jump(now);
         });
     }
 

@@ -4,6 +4,7 @@ import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Resource;
 import dev.linux4j.vfs.ProcessDirectory;
 import dev.linux4j.vfs.ProcessView;
+import dev.linux4j.vfs.Vfs;
 import java.util.List;
 
 /**
@@ -224,7 +225,9 @@ final class PidFiles {
         b.append(" 0 -1"); // tty_nr, tpgid
         b.append(" 0"); // flags: no PF_RANDOMIZE, linux4j lays memory out without randomisation
         b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
-        b.append(" 0 0 0 0"); // utime stime cutime cstime
+        for (long t : v.cpuTimes(whole ? 0 : tid)) {
+            b.append(' ').append(t / (1_000_000_000L / USER_HZ)); // utime stime cutime cstime
+        }
         b.append(" 20 0"); // priority nice
         b.append(' ').append(v.tids().length).append(" 0"); // num_threads itrealvalue
         b.append(' ').append(startTicks);
@@ -256,7 +259,7 @@ final class PidFiles {
     // ---------------------------------------------------------------- maps, smaps
 
     /** show_vma_header_prefix plus the name, padded to column 73 as seq_pad does. */
-    static void mapLine(StringBuilder b, ProcessView.Mapping m) {
+    static void mapLine(StringBuilder b, ProcessView.Mapping m, String root) {
         int lineStart = b.length();
         b.append(hexMin8(m.start())).append('-').append(hexMin8(m.end())).append(' ');
         b.append((m.prot() & PROT_READ) != 0 ? 'r' : '-');
@@ -273,7 +276,7 @@ final class PidFiles {
                 b.append(' ');
             }
             b.append(' ');
-            b.append(m.file() ? escapePath(m.name()) : m.name());
+            b.append(m.file() ? escapePath(Vfs.pathFrom(root, m.name(), false)) : m.name());
         }
         b.append('\n');
     }
@@ -297,10 +300,10 @@ final class PidFiles {
     }
 
     /** /proc/PID/maps. */
-    static String maps(ProcessView v) {
+    static String maps(ProcessView v, String root) {
         StringBuilder b = new StringBuilder();
         for (ProcessView.Mapping m : v.maps()) {
-            mapLine(b, m);
+            mapLine(b, m, root);
         }
         return b.toString();
     }
@@ -344,10 +347,10 @@ final class PidFiles {
     }
 
     /** /proc/PID/smaps (show_smap). */
-    static String smaps(ProcessView v) {
+    static String smaps(ProcessView v, String root) {
         StringBuilder b = new StringBuilder();
         for (ProcessView.Mapping m : v.maps()) {
-            mapLine(b, m);
+            mapLine(b, m, root);
             long rss = m.residentPages() << PAGE_SHIFT;
             smapsKb(b, "Size:", m.length());
             smapsKb(b, "KernelPageSize:", PAGE_SIZE);
@@ -402,7 +405,7 @@ final class PidFiles {
         }
         long start = maps.isEmpty() ? 0 : maps.get(0).start();
         long end = maps.isEmpty() ? 0 : maps.get(maps.size() - 1).end();
-        mapLine(b, new ProcessView.Mapping(start, end, 0, false, 0, 0, 0, "[rollup]", false, false, 0));
+        mapLine(b, new ProcessView.Mapping(start, end, 0, false, 0, 0, 0, "[rollup]", false, false, 0), "/");
         smapCounters(b, anon, file, true);
         return b.toString();
     }
@@ -450,6 +453,9 @@ final class PidFiles {
         return v == Resource.RLIM_INFINITY ? "unlimited" : Long.toUnsignedString(v);
     }
 
+    /** The mount id fdinfo shows for files on no guest mount (pipes, stdio): Linux's internal pipefs mount. */
+    private static final long PIPEFS_MOUNT_ID = 15;
+
     /**
      * /proc/PID/fdinfo/N (seq_show): position, f_flags in octal with O_CLOEXEC from the
      * descriptor table (and O_LARGEFILE, which open(2) forces on 64-bit), mount id, inode.
@@ -459,16 +465,16 @@ final class PidFiles {
         if (f.closeOnExec()) {
             flags |= Fcntl.O_CLOEXEC;
         }
-        long mntId = 0;
-        long ino = 0;
+        long mntId = PIPEFS_MOUNT_ID;
+        long ino;
         if (f.location() != null) {
             flags |= Fcntl.O_LARGEFILE;
             mntId = f.location().mount().id();
-            try {
-                ino = f.description().ops().stat(f.description()).ino();
-            } catch (RuntimeException e) {
-                ino = 0;
-            }
+        }
+        try {
+            ino = f.description().ops().stat(f.description()).ino();
+        } catch (RuntimeException e) {
+            ino = 0;
         }
         return "pos:\t" + f.position() + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t" + mntId
                 + "\nino:\t" + ino + "\n";

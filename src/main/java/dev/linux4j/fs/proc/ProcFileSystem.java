@@ -12,6 +12,7 @@ import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.FileSystem;
+import dev.linux4j.vfs.MagicLink;
 import dev.linux4j.vfs.ProcessDirectory;
 import dev.linux4j.vfs.ProcessView;
 import dev.linux4j.vfs.Vfs;
@@ -223,6 +224,25 @@ public final class ProcFileSystem implements FileSystem {
             throw ErrnoException.of(Errno.ENOENT);
         }
         return target;
+    }
+
+    /** A magic link's jump (proc_get_link); ENOENT once its process or descriptor is gone. */
+    @Override
+    public MagicLink magicLink(String path) {
+        if (!(lookup(path) instanceof ProcNode.Link link) || link.jump() == null) {
+            return null;
+        }
+        MagicLink jump = link.jump().get();
+        if (jump == null) {
+            throw ErrnoException.of(Errno.ENOENT);
+        }
+        return jump;
+    }
+
+    /** The root directory of the process reading /proc: paths in link targets are shown from it (d_path). */
+    String readerRoot() {
+        ProcessView v = processes.current();
+        return v == null ? "/" : v.root();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.linux4j.fs.proc;
 
+import dev.linux4j.vfs.MagicLink;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,8 +35,16 @@ sealed interface ProcNode {
     /** A file whose bytes are generated at read time (a seq_file). */
     record File(Attr attr, Supplier<byte[]> content) implements ProcNode {}
 
-    /** A symlink; a null target reads as ENOENT (the process or descriptor went away). */
-    record Link(Attr attr, Supplier<String> target) implements ProcNode {}
+    /**
+     * A symlink; a null target reads as ENOENT (the process or descriptor went away). A magic
+     * link (cwd, root, exe, fd/N) also says where following it jumps; {@code jump} is null for
+     * an ordinary symlink such as "self".
+     */
+    record Link(Attr attr, Supplier<String> target, Supplier<MagicLink> jump) implements ProcNode {
+        Link(Attr attr, Supplier<String> target) {
+            this(attr, target, null);
+        }
+    }
 
     /** A directory: its child names in readdir order, and lookup by name (null: no such entry). */
     record Dir(Attr attr, Supplier<List<String>> names, Function<String, ProcNode> child) implements ProcNode {}

@@ -19,7 +19,7 @@ final class SystemFiles {
 
     /** The files and links this class provides at the top of /proc. */
     static final List<String> NAMES = List.of("cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version",
-            "filesystems", "mounts", "swaps");
+            "filesystems", "mounts", "swaps", "locks");
 
     static ProcNode node(ProcFileSystem fs, String name) {
         ProcessDirectory d = fs.processes();
@@ -32,6 +32,7 @@ final class SystemFiles {
             case "version" -> () -> "Linux version " + d.osRelease() + " (linux4j@linux4j) (linux4j) "
                     + d.osVersion() + "\n";
             case "filesystems" -> () -> filesystems(fs);
+            case "locks" -> dev.linux4j.vfs.ProcLocks::render;
             case "swaps" -> () -> "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
             default -> null;
         };

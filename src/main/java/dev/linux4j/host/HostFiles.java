@@ -1,0 +1,255 @@
+package dev.linux4j.host;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Host files held by their host descriptor, through the FFM API: open(2), pread/pwrite, fstat
+ * (statx with AT_EMPTY_PATH), ftruncate, fsync, fallocate, lseek, close, and linkat(2). A file
+ * held by descriptor stays reachable after it is unlinked or renamed, as an open file on Linux
+ * does (fstat, reopening through /proc/self/fd, O_TMPFILE). Every call returns the result or
+ * {@code -errno} as the raw syscall does; {@link #available()} is false on hosts without these
+ * C functions, where callers use java.nio instead.
+ */
+public final class HostFiles {
+    private HostFiles() {}
+
+    /** AT_FDCWD. */
+    public static final int AT_FDCWD = -100;
+    /** AT_SYMLINK_FOLLOW for linkat. */
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int EINTR = 4;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    /** Heap arrays may be passed straight to pread/pwrite: they do not block for long on regular files. */
+    private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
+
+    private static final Downcall OPEN = find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION,
+            Linker.Option.firstVariadicArg(2));
+    private static final Downcall PREAD = find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+            CRITICAL);
+    private static final Downcall PWRITE = find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+            CRITICAL);
+    private static final Downcall CLOSE = find("close", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall STATX = find("statx", FunctionDescriptor.of(INT, INT, ADDR, INT, INT, ADDR), ERRNO_OPTION);
+    private static final Downcall FTRUNCATE = find("ftruncate", FunctionDescriptor.of(INT, INT, LONG), ERRNO_OPTION);
+    private static final Downcall FSYNC = find("fsync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall FDATASYNC = find("fdatasync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall FALLOCATE = find("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG),
+            ERRNO_OPTION);
+    private static final Downcall LSEEK = find("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), ERRNO_OPTION);
+    private static final Downcall LINKAT = find("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT),
+            ERRNO_OPTION);
+
+    /** A C function linked on first use (linking costs milliseconds; most programs need few). */
+    static final class Downcall {
+        private final MemorySegment symbol;
+        private final FunctionDescriptor descriptor;
+        private final Linker.Option[] options;
+        private volatile MethodHandle handle;
+
+        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+            this.options = options;
+        }
+
+        boolean available() {
+            return symbol != null;
+        }
+
+        MethodHandle handle() {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = LINKER.downcallHandle(symbol, descriptor, options);
+                handle = h;
+            }
+            return h;
+        }
+    }
+
+    static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
+        return new Downcall(sym, fd, options);
+    }
+
+    static int errno(MemorySegment state) {
+        return state.get(INT, ERRNO_OFFSET);
+    }
+
+    static MemorySegment state(Arena arena) {
+        return arena.allocate(Linker.Option.captureStateLayout());
+    }
+
+    /** Whether descriptor-held host files work here (a Linux host with the C library calls). */
+    public static boolean available() {
+        return OPEN.available() && PREAD.available() && PWRITE.available() && CLOSE.available()
+                && STATX.available() && FTRUNCATE.available() && LINKAT.available();
+    }
+
+    /** open(2) of a host path: the descriptor or -errno. O_CLOEXEC is always added. */
+    public static int open(String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment cpath = arena.allocateFrom(path);
+            while (true) {
+                int fd = (int) OPEN.handle().invokeExact(state, cpath, flags | 02000000, mode);
+                if (fd >= 0) {
+                    return fd;
+                }
+                if (errno(state) != EINTR) {
+                    return -errno(state);
+                }
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** pread(2) into {@code buf[off, off+len)}: bytes read, or -errno. */
+    public static long pread(int fd, byte[] buf, int off, int len, long position) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
+            while (true) {
+                long n = (long) PREAD.handle().invokeExact(state, fd, seg, (long) len, position);
+                if (n >= 0 || errno(state) != EINTR) {
+                    return n >= 0 ? n : -errno(state);
+                }
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** pwrite(2) of {@code buf[off, off+len)}: bytes written, or -errno. */
+    public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
+            while (true) {
+                long n = (long) PWRITE.handle().invokeExact(state, fd, seg, (long) len, position);
+                if (n >= 0 || errno(state) != EINTR) {
+                    return n >= 0 ? n : -errno(state);
+                }
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** close(2). */
+    public static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.handle().invokeExact(state(arena), fd);
+        } catch (Throwable t) {
+            // nothing to report: the descriptor is gone either way
+        }
+    }
+
+    /** fstat by descriptor into a 256-byte struct statx (statx with AT_EMPTY_PATH): 0 or -errno. */
+    public static int fstatx(int fd, byte[] out) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment buf = arena.allocate(256, 8);
+            int rc = (int) STATX.handle().invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, 0x00000fff,
+                    buf);
+            if (rc != 0) {
+                return -errno(state);
+            }
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, 0, 256);
+            return 0;
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** ftruncate(2): grows sparsely, as Linux does. 0 or -errno. */
+    public static int ftruncate(int fd, long length) {
+        return intCall(FTRUNCATE, fd, length);
+    }
+
+    /** fsync(2), or fdatasync(2) with {@code dataOnly}: 0 or -errno. */
+    public static int fsync(int fd, boolean dataOnly) {
+        Downcall d = dataOnly && FDATASYNC.available() ? FDATASYNC : FSYNC;
+        if (!d.available()) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int rc = (int) d.handle().invokeExact(state, fd);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** fallocate(2): 0 or -errno; -38 when unavailable. */
+    public static int fallocate(int fd, int mode, long offset, long len) {
+        if (!FALLOCATE.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int rc = (int) FALLOCATE.handle().invokeExact(state, fd, mode, offset, len);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** lseek(2) (for SEEK_DATA and SEEK_HOLE): the offset or -errno; -38 when unavailable. */
+    public static long lseek(int fd, long offset, int whence) {
+        if (!LSEEK.available()) {
+            return -38;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            long r = (long) LSEEK.handle().invokeExact(state, fd, offset, whence);
+            return r >= 0 ? r : -errno(state);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /**
+     * Gives the open host file a new name: linkat(AT_FDCWD, "/proc/self/fd/FD", AT_FDCWD, newPath,
+     * AT_SYMLINK_FOLLOW), the unprivileged way to link an O_TMPFILE file. The host refuses an
+     * unlinked file that was not O_TMPFILE, or one opened with O_EXCL (ENOENT). 0 or -errno.
+     */
+    public static int linkDescriptor(int fd, String newPath) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int rc = (int) LINKAT.handle().invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd),
+                    AT_FDCWD, arena.allocateFrom(newPath), AT_SYMLINK_FOLLOW);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    private static int intCall(Downcall d, int fd, long arg) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int rc = (int) d.handle().invokeExact(state, fd, arg);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+}

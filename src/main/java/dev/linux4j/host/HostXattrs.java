@@ -1,0 +1,174 @@
+package dev.linux4j.host;
+
+import static dev.linux4j.host.HostFiles.errno;
+import static dev.linux4j.host.HostFiles.state;
+
+import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.ErrnoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Extended attributes of host files through the host's own calls (lgetxattr, lsetxattr,
+ * llistxattr, lremovexattr on a path, never following a final symlink; the f-forms on a
+ * descriptor), so XATTR_CREATE, XATTR_REPLACE, ENODATA, E2BIG and the file system's limits are
+ * exactly the host kernel's. Failures are thrown as the host's errno; EOPNOTSUPP where the host
+ * has no such calls.
+ */
+public final class HostXattrs {
+    private HostXattrs() {}
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
+    private static final int ERANGE = 34;
+    /** XATTR_SIZE_MAX and XATTR_LIST_MAX (include/uapi/linux/limits.h). */
+    private static final int MAX = 65536;
+
+    private static final HostFiles.Downcall LGET = HostFiles.find("lgetxattr",
+            FunctionDescriptor.of(LONG, ADDR, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall FGET = HostFiles.find("fgetxattr",
+            FunctionDescriptor.of(LONG, INT, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall LSET = HostFiles.find("lsetxattr",
+            FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall FSET = HostFiles.find("fsetxattr",
+            FunctionDescriptor.of(INT, INT, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall LLIST = HostFiles.find("llistxattr",
+            FunctionDescriptor.of(LONG, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall FLIST = HostFiles.find("flistxattr",
+            FunctionDescriptor.of(LONG, INT, ADDR, LONG), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall LREMOVE = HostFiles.find("lremovexattr",
+            FunctionDescriptor.of(INT, ADDR, ADDR), HostFiles.ERRNO_OPTION);
+    private static final HostFiles.Downcall FREMOVE = HostFiles.find("fremovexattr",
+            FunctionDescriptor.of(INT, INT, ADDR), HostFiles.ERRNO_OPTION);
+
+    /**
+     * The file an attribute call acts on: a host path ({@code fd < 0}) or a host descriptor.
+     *
+     * @param path the host path, used when {@code fd} is negative
+     * @param fd the host descriptor, or -1
+     */
+    public record Target(String path, int fd) {
+        public static Target path(String path) {
+            return new Target(path, -1);
+        }
+
+        public static Target fd(int fd) {
+            return new Target(null, fd);
+        }
+
+        private boolean byFd() {
+            return fd >= 0;
+        }
+    }
+
+    private static void check(HostFiles.Downcall d) {
+        if (!d.available()) {
+            throw ErrnoException.of(Errno.EOPNOTSUPP);
+        }
+    }
+
+    private static ErrnoException failure(MemorySegment state) {
+        Errno e = Errno.of(errno(state));
+        return ErrnoException.of(e == null ? Errno.EIO : e);
+    }
+
+    /** getxattr: the whole value (asked for its size first, again if it grew meanwhile). */
+    public static byte[] get(Target t, String name) {
+        HostFiles.Downcall d = t.byFd() ? FGET : LGET;
+        check(d);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment cname = arena.allocateFrom(name);
+            MemorySegment cpath = t.byFd() ? MemorySegment.NULL : arena.allocateFrom(t.path());
+            for (int attempt = 0; ; attempt++) {
+                long size = getCall(d, t, state, cpath, cname, MemorySegment.NULL, 0);
+                if (size < 0) {
+                    throw failure(state);
+                }
+                MemorySegment buf = arena.allocate(Math.max(1, size));
+                long n = getCall(d, t, state, cpath, cname, buf, size);
+                if (n >= 0) {
+                    return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                }
+                if (errno(state) != ERANGE || attempt > 8) {
+                    throw failure(state);
+                }
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    private static long getCall(HostFiles.Downcall d, Target t, MemorySegment state, MemorySegment cpath,
+            MemorySegment cname, MemorySegment buf, long size) throws Throwable {
+        return t.byFd() ? (long) d.handle().invokeExact(state, t.fd(), cname, buf, size)
+                : (long) d.handle().invokeExact(state, cpath, cname, buf, size);
+    }
+
+    /** setxattr with XATTR_CREATE (1) or XATTR_REPLACE (2). */
+    public static void set(Target t, String name, byte[] value, int flags) {
+        HostFiles.Downcall d = t.byFd() ? FSET : LSET;
+        check(d);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment cname = arena.allocateFrom(name);
+            MemorySegment buf = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
+            int rc = t.byFd() ? (int) d.handle().invokeExact(state, t.fd(), cname, buf, (long) value.length, flags)
+                    : (int) d.handle().invokeExact(state, arena.allocateFrom(t.path()), cname, buf,
+                            (long) value.length, flags);
+            if (rc != 0) {
+                throw failure(state);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    /** listxattr: the names, each followed by a NUL, as the host lists them. */
+    public static byte[] list(Target t) {
+        HostFiles.Downcall d = t.byFd() ? FLIST : LLIST;
+        check(d);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment cpath = t.byFd() ? MemorySegment.NULL : arena.allocateFrom(t.path());
+            MemorySegment buf = arena.allocate(MAX);
+            long n = t.byFd() ? (long) d.handle().invokeExact(state, t.fd(), buf, (long) MAX)
+                    : (long) d.handle().invokeExact(state, cpath, buf, (long) MAX);
+            if (n < 0) {
+                throw failure(state);
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    /** removexattr. */
+    public static void remove(Target t, String name) {
+        HostFiles.Downcall d = t.byFd() ? FREMOVE : LREMOVE;
+        check(d);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment cname = arena.allocateFrom(name);
+            int rc = t.byFd() ? (int) d.handle().invokeExact(state, t.fd(), cname)
+                    : (int) d.handle().invokeExact(state, arena.allocateFrom(t.path()), cname);
+            if (rc != 0) {
+                throw failure(state);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+}
