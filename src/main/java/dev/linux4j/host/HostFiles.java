@@ -5,9 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Host files held by their host descriptor, through the FFM API: open(2), pread/pwrite, fstat
@@ -27,8 +25,6 @@ public final class HostFiles {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int EINTR = 4;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
     static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
@@ -39,54 +35,24 @@ public final class HostFiles {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDR = ValueLayout.ADDRESS;
 
-    private static final Downcall OPEN = find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION,
+    private static final Downcall OPEN = Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION,
             Linker.Option.firstVariadicArg(2));
-    private static final Downcall PREAD = find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+    private static final Downcall PREAD = Downcall.find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
             CRITICAL);
-    private static final Downcall PWRITE = find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+    private static final Downcall PWRITE = Downcall.find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
             CRITICAL);
-    private static final Downcall CLOSE = find("close", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall STATX = find("statx", FunctionDescriptor.of(INT, INT, ADDR, INT, INT, ADDR), ERRNO_OPTION);
-    private static final Downcall FTRUNCATE = find("ftruncate", FunctionDescriptor.of(INT, INT, LONG), ERRNO_OPTION);
-    private static final Downcall FSYNC = find("fsync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall FDATASYNC = find("fdatasync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall FALLOCATE = find("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG),
+    private static final Downcall CLOSE = Downcall.find("close", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall STATX = Downcall.find("statx", FunctionDescriptor.of(INT, INT, ADDR, INT, INT, ADDR), ERRNO_OPTION);
+    private static final Downcall FTRUNCATE = Downcall.find("ftruncate", FunctionDescriptor.of(INT, INT, LONG), ERRNO_OPTION);
+    private static final Downcall FSYNC = Downcall.find("fsync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall FDATASYNC = Downcall.find("fdatasync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final Downcall FALLOCATE = Downcall.find("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG),
             ERRNO_OPTION);
-    private static final Downcall LSEEK = find("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), ERRNO_OPTION);
-    private static final Downcall LINKAT = find("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT),
+    private static final Downcall LSEEK = Downcall.find("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), ERRNO_OPTION);
+    private static final Downcall LINKAT = Downcall.find("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT),
             ERRNO_OPTION);
 
-    /** A C function linked on first use (linking costs milliseconds; most programs need few). */
-    static final class Downcall {
-        private final MemorySegment symbol;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
-        private volatile MethodHandle handle;
 
-        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options) {
-            this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.options = options;
-        }
-
-        boolean available() {
-            return symbol != null;
-        }
-
-        MethodHandle handle() {
-            MethodHandle h = handle;
-            if (h == null) {
-                h = LINKER.downcallHandle(symbol, descriptor, options);
-                handle = h;
-            }
-            return h;
-        }
-    }
-
-    static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
-        return new Downcall(sym, fd, options);
-    }
 
     static int errno(MemorySegment state) {
         return state.get(INT, ERRNO_OFFSET);

@@ -4,9 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * The few host C library calls java.nio cannot express, through the FFM API: isatty, statx
@@ -17,60 +15,25 @@ import java.lang.invoke.MethodHandle;
 public final class HostNative {
     private HostNative() {}
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final Downcall ISATTY = find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final Downcall STATX = find("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall ISATTY = Downcall.find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall STATX = Downcall.find("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             CAPTURE_ERRNO);
-    private static final Downcall FCHMODAT = find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall FCHMODAT = Downcall.find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final Downcall GETUID = find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final Downcall GETGID = find("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final Downcall GETEUID = find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final Downcall GETEGID = find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
-    private static final Downcall UMASK = find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final Downcall POLL = find("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+    private static final Downcall GETUID = Downcall.find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETGID = Downcall.find("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETEUID = Downcall.find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall GETEGID = Downcall.find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final Downcall UMASK = Downcall.find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall POLL = Downcall.find("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
-    /**
-     * A C function linked on first use: linking a downcall generates code and costs milliseconds,
-     * so start-up links only what the program actually asks for.
-     */
-    private static final class Downcall {
-        private final MemorySegment symbol;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
-        private volatile MethodHandle handle;
 
-        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options) {
-            this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.options = options;
-        }
-
-        boolean available() {
-            return symbol != null;
-        }
-
-        MethodHandle handle() {
-            MethodHandle h = handle;
-            if (h == null) {
-                h = LINKER.downcallHandle(symbol, descriptor, options);
-                handle = h;
-            }
-            return h;
-        }
-    }
-
-    private static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
-        return new Downcall(sym, fd, options);
-    }
 
     /**
      * poll(2) one host fd for input (POLLIN; POLLHUP and POLLERR count as ready, so EOF does):
@@ -146,12 +109,12 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall IOCTL = find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall IOCTL = Downcall.find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CAPTURE_ERRNO,
             Linker.Option.firstVariadicArg(2));
-    private static final Downcall SYMLINK = find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall SYMLINK = Downcall.find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall READLINK = find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final Downcall READLINK = Downcall.find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
 
     /**
@@ -215,11 +178,11 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall OPENDIR = find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+    private static final Downcall OPENDIR = Downcall.find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
             ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall READDIR = find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
+    private static final Downcall READDIR = Downcall.find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
             ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall CLOSEDIR = find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall CLOSEDIR = Downcall.find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS));
 
     /** One host directory entry: inode number, d_type and name bytes. */
@@ -267,7 +230,7 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall STATFS = find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall STATFS = Downcall.find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
 
     /** statfs(2) of a host path into the 120-byte x86-64 struct statfs. Returns 0 or -errno; -38 when unavailable. */
@@ -372,15 +335,15 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall MKNODAT = find("mknodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall MKNODAT = Downcall.find("mknodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    private static final Downcall TRUNCATE = find("truncate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall TRUNCATE = Downcall.find("truncate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    private static final Downcall OPEN = find("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall OPEN = Downcall.find("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Downcall LSEEK = find("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final Downcall LSEEK = Downcall.find("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final Downcall CLOSE = find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall CLOSE = Downcall.find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT));
 
     /** mknod(2) of a host path (a FIFO, socket or regular file): 0 or -errno; -38 when unavailable. */
@@ -437,7 +400,7 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall FALLOCATE = find("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall FALLOCATE = Downcall.find("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
 
     /** fallocate(2) on a host file opened write-only for the call: 0 or -errno; -38 when unavailable. */
@@ -463,7 +426,7 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall UTIMENSAT = find("utimensat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final Downcall UTIMENSAT = Downcall.find("utimensat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
 
     /**

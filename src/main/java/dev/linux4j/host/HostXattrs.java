@@ -27,21 +27,21 @@ public final class HostXattrs {
     /** XATTR_SIZE_MAX and XATTR_LIST_MAX (include/uapi/linux/limits.h). */
     private static final int MAX = 65536;
 
-    private static final HostFiles.Downcall LGET = HostFiles.find("lgetxattr",
+    private static final Downcall LGET = Downcall.find("lgetxattr",
             FunctionDescriptor.of(LONG, ADDR, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall FGET = HostFiles.find("fgetxattr",
+    private static final Downcall FGET = Downcall.find("fgetxattr",
             FunctionDescriptor.of(LONG, INT, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall LSET = HostFiles.find("lsetxattr",
+    private static final Downcall LSET = Downcall.find("lsetxattr",
             FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall FSET = HostFiles.find("fsetxattr",
+    private static final Downcall FSET = Downcall.find("fsetxattr",
             FunctionDescriptor.of(INT, INT, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall LLIST = HostFiles.find("llistxattr",
+    private static final Downcall LLIST = Downcall.find("llistxattr",
             FunctionDescriptor.of(LONG, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall FLIST = HostFiles.find("flistxattr",
+    private static final Downcall FLIST = Downcall.find("flistxattr",
             FunctionDescriptor.of(LONG, INT, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall LREMOVE = HostFiles.find("lremovexattr",
+    private static final Downcall LREMOVE = Downcall.find("lremovexattr",
             FunctionDescriptor.of(INT, ADDR, ADDR), HostFiles.ERRNO_OPTION);
-    private static final HostFiles.Downcall FREMOVE = HostFiles.find("fremovexattr",
+    private static final Downcall FREMOVE = Downcall.find("fremovexattr",
             FunctionDescriptor.of(INT, INT, ADDR), HostFiles.ERRNO_OPTION);
 
     /**
@@ -64,7 +64,7 @@ public final class HostXattrs {
         }
     }
 
-    private static void check(HostFiles.Downcall d) {
+    private static void check(Downcall d) {
         if (!d.available()) {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
@@ -77,7 +77,7 @@ public final class HostXattrs {
 
     /** getxattr: the whole value (asked for its size first, again if it grew meanwhile). */
     public static byte[] get(Target t, String name) {
-        HostFiles.Downcall d = t.byFd() ? FGET : LGET;
+        Downcall d = t.byFd() ? FGET : LGET;
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
@@ -104,7 +104,7 @@ public final class HostXattrs {
         }
     }
 
-    private static long getCall(HostFiles.Downcall d, Target t, MemorySegment state, MemorySegment cpath,
+    private static long getCall(Downcall d, Target t, MemorySegment state, MemorySegment cpath,
             MemorySegment cname, MemorySegment buf, long size) throws Throwable {
         return t.byFd() ? (long) d.handle().invokeExact(state, t.fd(), cname, buf, size)
                 : (long) d.handle().invokeExact(state, cpath, cname, buf, size);
@@ -112,7 +112,7 @@ public final class HostXattrs {
 
     /** setxattr with XATTR_CREATE (1) or XATTR_REPLACE (2). */
     public static void set(Target t, String name, byte[] value, int flags) {
-        HostFiles.Downcall d = t.byFd() ? FSET : LSET;
+        Downcall d = t.byFd() ? FSET : LSET;
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
@@ -134,7 +134,7 @@ public final class HostXattrs {
 
     /** listxattr: the names, each followed by a NUL, as the host lists them. */
     public static byte[] list(Target t) {
-        HostFiles.Downcall d = t.byFd() ? FLIST : LLIST;
+        Downcall d = t.byFd() ? FLIST : LLIST;
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
@@ -155,7 +155,7 @@ public final class HostXattrs {
 
     /** removexattr. */
     public static void remove(Target t, String name) {
-        HostFiles.Downcall d = t.byFd() ? FREMOVE : LREMOVE;
+        Downcall d = t.byFd() ? FREMOVE : LREMOVE;
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
