@@ -1,6 +1,5 @@
 package dev.linux4j.kernel;
 
-import dev.linux4j.abi.Mman;
 import dev.linux4j.abi.Signal;
 import dev.linux4j.memory.AddressSpace;
 import java.util.List;
@@ -119,7 +118,7 @@ public final class ProcessCputime {
     }
 
     private static long rss(AddressSpace space) {
-        return space == null ? 0 : space.residentPages(0, Mman.TASK_SIZE);
+        return space == null ? 0 : space.residentTotal();
     }
 
     // ---------------------------------------------------------------- clocks

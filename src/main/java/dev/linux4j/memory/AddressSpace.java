@@ -80,6 +80,9 @@ public final class AddressSpace {
         return l3 == null ? 0 : l3[(int) vpn & ((1 << L3_BITS) - 1)];
     }
 
+    /** Page-table entries holding a frame; guarded by this, as every {@link #setPte} is. */
+    private long resident;
+
     private void setPte(long vpn, long value) {
         int i1 = (int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1);
         long[][] l2 = pageTable[i1];
@@ -91,7 +94,14 @@ public final class AddressSpace {
         if (l3 == null) {
             l3 = l2[i2] = new long[1 << L3_BITS];
         }
-        l3[(int) vpn & ((1 << L3_BITS) - 1)] = value;
+        int i3 = (int) vpn & ((1 << L3_BITS) - 1);
+        resident += ((value & FRAME_MASK) != 0 ? 1 : 0) - ((l3[i3] & FRAME_MASK) != 0 ? 1 : 0);
+        l3[i3] = value;
+    }
+
+    /** Pages with a frame now (the resident set), kept by {@link #setPte}: O(1) for getrusage and exit. */
+    public synchronized long residentTotal() {
+        return resident;
     }
 
     static boolean isUserAddress(long addr) {
