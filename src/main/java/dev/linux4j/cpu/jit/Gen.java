@@ -30,8 +30,9 @@ import java.util.Map;
  * static state of the translation at the current point (which guest registers are dirty in
  * locals, and what the lazy flags are), and the primitive emitters the instruction emitters use.
  *
- * <p>Locals: 1 the Cpu, 2 {@code cpu.r}, 3 {@code cpu.mmu}, 4 a caught exception, then one long
- * per guest register and the lazy-flag operands. The flags are tracked statically: their
+ * <p>Locals: 1 the Cpu, 2 the chain depth, 3 {@code cpu.r}, 4 {@code cpu.mmu}, 5 a caught
+ * exception, then one long per guest register, the lazy-flag operands, temporaries, and one long
+ * per XMM half. The flags are tracked statically: their
  * <em>kind</em> and size are known at translation time, only their operands live in locals
  * ({@link #FA}, {@link #FB}, {@link #FRES}, {@link #FAUX}); {@link #F_CPU} means the Cpu holds
  * them. At every exit, before every generic instruction and in every fault handler, the state is
@@ -52,27 +53,39 @@ final class Gen {
     static final int UNSET = -1;
 
     static final int CPU = 1;
-    static final int REGS = 2;
-    static final int MMU = 3;
-    static final int EXC = 4;
-    static final int FA = 37;
-    static final int FB = 39;
-    static final int FRES = 41;
-    static final int FAUX = 43;
-    static final int T1 = 45;
-    static final int T2 = 47;
-    static final int T3 = 49;
-    static final int T4 = 51;
+    /** int: how many chained regions called this one (see CompiledRegion#next). */
+    static final int DEPTH = 2;
+    static final int REGS = 3;
+    static final int MMU = 4;
+    static final int EXC = 5;
+    static final int FA = 38;
+    static final int FB = 40;
+    static final int FRES = 42;
+    static final int FAUX = 44;
+    static final int T1 = 46;
+    static final int T2 = 48;
+    static final int T3 = 50;
+    static final int T4 = 52;
     /** int: {@code mmu.writeMisses} when the region's blocks were last known valid. */
-    static final int WMISS = 53;
+    static final int WMISS = 54;
     /** int: back edges left before the next poll. */
-    static final int POLL = 54;
+    static final int POLL = 55;
+    /** int: a spill block's index of the RIP to set (and of the faulting instruction). */
+    static final int STATE = 121;
+    /** {@code cpu.xmm}. */
+    static final int XMMS = 56;
+    /** First of the 32 longs holding the XMM halves (XMMn low is half 2n, high 2n + 1). */
+    static final int XBASE = 57;
 
     static final ClassDesc CD_CPU = ClassDesc.of(Cpu.class.getName());
     static final ClassDesc CD_MMU = ClassDesc.of(Mmu.class.getName());
     static final ClassDesc CD_EXEC = ClassDesc.of(Exec.class.getName());
     static final ClassDesc CD_INSN = ClassDesc.of(Insn.class.getName());
     static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
+    static final ClassDesc CD_REGION = ClassDesc.of(CompiledRegion.class.getName());
+    static final ClassDesc CD_SITE = ClassDesc.of(CompiledRegion.Site.class.getName());
+    /** {@code run(Cpu cpu, int depth)}. */
+    static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, ClassDesc.of(Cpu.class.getName()), CD_int);
     static final ClassDesc CD_LONGS = CD_long.arrayType();
     static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     static final MethodTypeDesc MTD_Z = MethodTypeDesc.of(CD_boolean);
@@ -87,26 +100,41 @@ final class Gen {
     int touchedRegs;
     /** Guest registers whose local differs from {@code cpu.r}. */
     int dirty;
+    /** XMM halves the region's inline code uses (loaded at entry and after generic SSE forms). */
+    final int usedXmm;
+    /** XMM halves the inline code touched in this build (the next build's {@link #usedXmm}). */
+    int touchedXmm;
+    /** XMM halves whose local differs from {@code cpu.xmm}. */
+    int xdirty;
     int flagKind = F_CPU;
     int flagSize;
     final List<Object> data;
     private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();
     final List<Handler> handlers = new ArrayList<>();
+    /** RIP values the spill blocks set, by spill index (see {@link #emitHandlers}). */
+    private final List<Long> spillRips = new ArrayList<>();
+    /** The faulting instruction of each spill index (null for a {@link #spillExit}). */
+    private final List<Insn> spillInsns = new ArrayList<>();
+    /** The spill blocks, one per state, in order of first use. */
+    private final Map<SpillKey, Label> spillBlocks = new java.util.LinkedHashMap<>();
 
     /** A fault handler: writes back the state before {@code insn} and rethrows. */
-    record Handler(Label start, Label end, Label handler, Insn insn, int dirty, int flagKind, int flagSize) {}
+    record Handler(Label start, Label end, Label handler, Insn insn, SpillKey key) {}
 
-    Gen(CodeBuilder code, int usedRegs, List<Object> data) {
+    Gen(CodeBuilder code, int usedRegs, int usedXmm, List<Object> data) {
         this.code = code;
         this.usedRegs = usedRegs;
+        this.usedXmm = usedXmm;
         this.data = data;
         for (Object o : data) {
             dataIndex.put(o, dataIndex.size());
         }
+        spillRips.add(0L);
+        spillInsns.add(null);
     }
 
     static int reg(int n) {
-        return 5 + 2 * n;
+        return 6 + 2 * n;
     }
 
     /** Loads a class-data constant (the object is added to the class data on first use). */
@@ -175,6 +203,47 @@ final class Gen {
 
     void use(int n) {
         touchedRegs |= 1 << n;
+    }
+
+    // ---------------------------------------------------------------- XMM halves
+
+    /** The local of XMM half {@code h} (XMMn low is 2n, high 2n + 1). */
+    static int xmm(int h) {
+        return XBASE + 2 * h;
+    }
+
+    /** Records that XMM half {@code h} is read (its local must hold it). */
+    void touchX(int h) {
+        touchedXmm |= 1 << h;
+    }
+
+    /** Pushes XMM half {@code h}. */
+    void loadX(int h) {
+        touchedXmm |= 1 << h;
+        code.lload(xmm(h));
+    }
+
+    /** Pops a long into XMM half {@code h}. */
+    void storeX(int h) {
+        touchedXmm |= 1 << h;
+        xdirty |= 1 << h;
+        code.lstore(xmm(h));
+    }
+
+    void writeBackXmm(int mask) {
+        for (int h = 0; h < 32; h++) {
+            if ((mask & (1 << h)) != 0) {
+                code.aload(XMMS).bipush(h).lload(xmm(h)).lastore();
+            }
+        }
+    }
+
+    void reloadXmm(int mask) {
+        for (int h = 0; h < 32; h++) {
+            if ((mask & (1 << h)) != 0) {
+                code.aload(XMMS).bipush(h).laload().lstore(xmm(h));
+            }
+        }
     }
 
     /** Pushes the effective address of the memory operand, as {@link Cpu#ea}. */
@@ -255,7 +324,7 @@ final class Gen {
         }
     }
 
-    // ---------------------------------------------------------------- faults
+    // ---------------------------------------------------------------- faults and spill exits
 
     /** Opens the range of an instruction that may fault; {@link #endFault} closes it. */
     Label beginFault() {
@@ -264,26 +333,109 @@ final class Gen {
         return start;
     }
 
-    void endFault(Label start, Insn insn, int dirtyBefore, int kindBefore, int sizeBefore) {
+    /**
+     * Closes it: a fault writes back the registers dirty now and the lazy flags of
+     * {@code kindBefore}/{@code sizeBefore}. Dirty now is a superset of dirty before the
+     * instruction: an inline form writes its registers only after its last access that can
+     * fault, so their locals still hold the values from before it, and writing those back is
+     * exact.
+     */
+    void endFault(Label start, Insn insn, int kindBefore, int sizeBefore) {
         Label end = code.newLabel();
         code.labelBinding(end);
-        handlers.add(new Handler(start, end, code.newLabel(), insn, dirtyBefore, kindBefore, sizeBefore));
+        handlers.add(new Handler(start, end, code.newLabel(), insn, spillKey(kindBefore, sizeBefore)));
     }
 
-    /** Emits the handlers: write back the state before the faulting instruction, set RIP, rethrow. */
+    /** Leaves the region for {@code rip} through a shared spill block: compact, for rare exits. */
+    void spillExit(long rip) {
+        code.aconst_null();
+        code.loadConstant(spillIndex(rip, null));
+        code.goto_(spillBlock(spillKey(flagKind, flagSize)));
+    }
+
+    /** A spill block's state: dirty registers, dirty XMM halves, flag kind and size. */
+    private record SpillKey(int dirty, int xdirty, int flagKind, int flagSize) {}
+
+    private SpillKey spillKey(int kind, int size) {
+        return new SpillKey(dirty, xdirty, kind, size);
+    }
+
+    private Label spillBlock(SpillKey key) {
+        return spillBlocks.computeIfAbsent(key, k -> code.newLabel());
+    }
+
+    private int spillIndex(long rip, Insn faulting) {
+        int index = spillRips.size();
+        spillRips.add(rip);
+        spillInsns.add(faulting);
+        return index;
+    }
+
+    /**
+     * Emits the fault handlers and the spill blocks. A handler is a stub that pushes its spill
+     * index and jumps to the spill block of its state, shared by every site with that state,
+     * which writes back the dirty registers and XMM halves and the lazy flags, sets RIP to the
+     * faulting instruction's successor (as the interpreter leaves it) and rethrows — or, for a
+     * {@link #spillExit}, sets RIP to the exit's target and returns.
+     */
     void emitHandlers() {
         for (Handler h : handlers) {
             code.exceptionCatchAll(h.start(), h.end(), h.handler());
         }
         for (Handler h : handlers) {
             code.labelBinding(h.handler());
+            code.loadConstant(spillIndex(h.insn().next, h.insn()));
+            code.goto_(spillBlock(h.key()));
+        }
+        long[] rips = new long[spillRips.size()];
+        for (int k = 0; k < rips.length; k++) {
+            rips[k] = spillRips.get(k);
+        }
+        Insn[] insns = spillInsns.toArray(new Insn[0]);
+        for (Map.Entry<SpillKey, Label> e : spillBlocks.entrySet()) {
+            SpillKey key = e.getKey();
+            code.labelBinding(e.getValue());
+            code.istore(STATE);
             code.astore(EXC);
-            writeBackRegs(h.dirty());
-            writeBackFlags(h.flagKind(), h.flagSize());
-            code.aload(CPU).loadConstant(h.insn().next).putfield(CD_CPU, "rip", CD_long);
+            writeBackRegs(key.dirty());
+            writeBackXmm(key.xdirty());
+            writeBackFlags(key.flagKind(), key.flagSize());
+            code.aload(CPU);
+            constant(CD_LONGS, rips);
+            code.iload(STATE).laload().putfield(CD_CPU, "rip", CD_long);
+            Label exit = code.newLabel();
+            code.aload(EXC).ifnull(exit);
+            constant(CD_INSN.arrayType(), insns);
+            code.iload(STATE).aaload();
+            code.invokestatic(CD_REGION, "faulted", MethodTypeDesc.of(CD_void, CD_INSN));
             code.aload(EXC).athrow();
+            code.labelBinding(exit);
+            code.return_();
         }
     }
+
+    // ---------------------------------------------------------------- chaining
+
+    /**
+     * Ends the region with the state written back and RIP set to the long on the stack: calls
+     * the compiled region of that address if {@link CompiledRegion#next} finds one, else returns
+     * to the dispatcher.
+     */
+    void chainAndReturn() {
+        code.lstore(T1);
+        code.aload(CPU).iload(DEPTH);
+        constant(CD_SITE, new CompiledRegion.Site());
+        code.lload(T1);
+        code.invokestatic(CD_REGION, "next", MethodTypeDesc.of(CD_REGION, CD_CPU, CD_int, CD_SITE, CD_long));
+        Label none = code.newLabel();
+        code.dup().ifnull(none);
+        code.aload(CPU).iload(DEPTH).iconst_1().iadd();
+        code.invokevirtual(CD_REGION, "run", MTD_RUN);
+        code.return_();
+        code.labelBinding(none);
+        code.pop().return_();
+    }
+
 
     // ---------------------------------------------------------------- write-back
 
@@ -337,11 +489,23 @@ final class Gen {
         flagSize = 0;
     }
 
-    /** Makes the Cpu hold everything (registers and flags); locals stay valid. */
+    /** Makes the Cpu hold everything (registers, XMM and flags); locals stay valid. */
     void syncAll() {
+        syncXmm();
+        syncGprs();
+    }
+
+    /** Makes the Cpu hold the general registers and flags; locals stay valid. */
+    void syncGprs() {
         writeBackRegs(dirty);
         dirty = 0;
         syncFlags();
+    }
+
+    /** Makes the Cpu hold the XMM registers; locals stay valid. */
+    void syncXmm() {
+        writeBackXmm(xdirty);
+        xdirty = 0;
     }
 
     /** Records new lazy flags: the operands must already be in FA/FB/FRES/FAUX as the kind needs. */

@@ -49,19 +49,27 @@ final class InsnEmitter {
     private static final int XOR = 6;
     private static final int CMP = 7;
 
-    private static final int NONE = 0;
-    private static final int SAFE = 1;
-    private static final int FAULTS = 2;
+    /** Nothing emitted: the form is not handled inline. */
+    static final int NONE = 0;
+    /** Emitted inline; cannot fault. */
+    static final int SAFE = 1;
+    /** Emitted inline; may fault or trap (gets an exception handler). */
+    static final int FAULTS = 2;
 
     /** Emits one non-terminating instruction (inline when it can, else through its Exec). */
     static void emit(Gen g, Insn i) {
-        int dirty = g.dirty;
         int kind = g.flagKind;
         int size = g.flagSize;
         Label start = g.beginFault();
-        int r = (i.prefixes & (Insn.P_LOCK | Insn.P_VEX)) != 0 ? NONE : inline(g, i);
+        int r = NONE;
+        if ((i.prefixes & (Insn.P_LOCK | Insn.P_VEX)) == 0) {
+            r = inline(g, i);
+            if (r == NONE) {
+                r = SseEmitter.inline(g, i);
+            }
+        }
         if (r == FAULTS) {
-            g.endFault(start, i, dirty, kind, size);
+            g.endFault(start, i, kind, size);
         } else if (r == NONE) {
             generic(g, i);
         }
@@ -69,26 +77,88 @@ final class InsnEmitter {
 
     private static void generic(Gen g, Insn i) {
         CodeBuilder code = g.code;
+        boolean xmm = touchesXmm(i);
         if (xmmOnly(i) && (i.prefixes & (Insn.P_VEX | Insn.P_LOCK)) == 0) {
-            int need = 0;
-            if (i.rm < 0) {
-                need |= i.base >= 0 ? 1 << i.base : 0;
-                need |= i.index >= 0 ? 1 << i.index : 0;
-            } else if (i.opcode == 0x12a) {
+            int need = addressRegs(i);
+            if (i.rm >= 0 && i.opcode == 0x12a) {
                 need |= 1 << i.rm; // CVTSI2SS/SD reads a general register
             }
             g.writeBackRegs(g.dirty & need);
             g.dirty &= ~need;
-            int dirty = g.dirty;
+            // Only the XMM halves the form reads are written back, and those it writes reloaded.
+            int[] fp = xmm ? SseEmitter.footprint(i) : null;
+            if (fp != null) {
+                g.writeBackXmm(g.xdirty & fp[0]);
+                g.xdirty &= ~fp[0];
+            } else if (xmm) {
+                g.syncXmm();
+            }
             Label start = g.beginFault();
             g.callExec(i);
-            g.endFault(start, i, dirty, g.flagKind, g.flagSize);
+            g.endFault(start, i, g.flagKind, g.flagSize);
+            if (fp != null) {
+                g.reloadXmm(fp[1] & g.usedXmm);
+                g.xdirty &= ~fp[1];
+            } else if (xmm) {
+                g.reloadXmm(g.usedXmm);
+            }
             return;
         }
-        g.syncAll();
+        if (SseEmitter.xmmToGpr(i)) {
+            // PMOVMSKB, MOVMSKPS/PD, CVT(T)SS/SD2SI: XMM (or memory) in, one general register out.
+            g.writeBackRegs(g.dirty & addressRegs(i));
+            g.dirty &= ~addressRegs(i);
+            if (i.rm >= 0) {
+                int halves = 3 << (2 * i.rm);
+                g.writeBackXmm(g.xdirty & halves);
+                g.xdirty &= ~halves;
+            }
+            Label start = g.beginFault();
+            g.callExec(i);
+            g.endFault(start, i, g.flagKind, g.flagSize);
+            g.use(i.reg);
+            code.aload(Gen.REGS).bipush(i.reg).laload().lstore(Gen.reg(i.reg));
+            g.dirty &= ~(1 << i.reg);
+            return;
+        }
+        if (xmm) {
+            g.syncXmm();
+        }
+        g.syncGprs();
         code.aload(CPU).loadConstant(i.next).putfield(CD_CPU, "rip", CD_long);
+        // XMM registers this form cannot touch stay in locals: a fault writes them back.
+        Label start = g.beginFault();
         g.callExec(i);
+        g.endFault(start, i, g.flagKind, g.flagSize);
         g.reloadRegs(g.usedRegs);
+        if (xmm) {
+            g.reloadXmm(g.usedXmm);
+        }
+    }
+
+    /** The general registers the memory operand's address reads. */
+    static int addressRegs(Insn i) {
+        if (i.rm >= 0) {
+            return 0;
+        }
+        return (i.base >= 0 ? 1 << i.base : 0) | (i.index >= 0 ? 1 << i.index : 0);
+    }
+
+    /**
+     * Whether the semantics of {@code i} may read or write {@code cpu.xmm}: conservatively every
+     * form of the two- and three-byte maps but the integer ones (one-byte forms, x87 included,
+     * never do; FXSAVE/FXRSTOR are 0F AE).
+     */
+    static boolean touchesXmm(Insn i) {
+        int map = i.opcode >> 8;
+        if (map != 1) {
+            return map != 0;
+        }
+        int b = i.opcode & 0xff;
+        boolean integer = b == 0x05 || b == 0x0b || b == 0x0d || (b >= 0x18 && b <= 0x1f) || b == 0x31
+                || (b >= 0x40 && b <= 0x4f) || (b >= 0x80 && b <= 0x9f) || (b >= 0xa0 && b <= 0xad)
+                || (b >= 0xaf && b <= 0xc1) || b == 0xc3 || b == 0xc7 || (b >= 0xc8 && b <= 0xcf);
+        return !integer;
     }
 
     /**
@@ -557,18 +627,16 @@ final class InsnEmitter {
 
     /** CALL rel32's push of the return address (the jump is the caller's edge). */
     static void emitCallPush(Gen g, Insn i) {
-        int dirty = g.dirty;
         int kind = g.flagKind;
         int size = g.flagSize;
         Label start = g.beginFault();
         push(g, 8, () -> g.code.loadConstant(i.next));
-        g.endFault(start, i, dirty, kind, size);
+        g.endFault(start, i, kind, size);
     }
 
     /** RET's pop: the target into T1, RSP += 8 (ControlFlow.retNear); the caller dispatches on T1. */
     static void emitRetPop(Gen g, Insn i) {
         CodeBuilder code = g.code;
-        int dirty = g.dirty;
         int kind = g.flagKind;
         int size = g.flagSize;
         Label start = g.beginFault();
@@ -576,7 +644,7 @@ final class InsnEmitter {
         g.loadReg(Cpu.RSP, 8);
         g.readAt(8);
         code.lstore(T1);
-        g.endFault(start, i, dirty, kind, size);
+        g.endFault(start, i, kind, size);
         g.loadReg(Cpu.RSP, 8);
         code.loadConstant(8L).ladd();
         g.storeReg(Cpu.RSP, 8);
@@ -587,6 +655,9 @@ final class InsnEmitter {
     /** SHL/SAL, SHR, SAR by an immediate or 1 on a register (Shifts.group2 and shl/shr/sar). */
     private static int shift(Gen g, Insn i, int size) {
         int digit = i.digit();
+        if (i.rm >= 0 && (digit == 0 || digit == 1)) {
+            return rotate(g, i, size, digit == 0);
+        }
         if (i.rm < 0 || (digit != 4 && digit != 5 && digit != 6 && digit != 7)) {
             return NONE;
         }
@@ -630,6 +701,69 @@ final class InsnEmitter {
         g.storeReg(n, size);
         code.lload(T3).lstore(FRES);
         g.setFlags(F_RESULT, size);
+        return SAFE;
+    }
+
+    /**
+     * ROL/ROR by an immediate or 1 on a register (Shifts.rol/ror): CF from the result, and OF
+     * (the first step's) only for a count of 1; the other flags are kept (IntegerAlu.setFlagBits).
+     * A count that masks to 0 changes no flag but still writes (zero-extends) the register.
+     */
+    private static int rotate(Gen g, Insn i, int size, boolean left) {
+        CodeBuilder code = g.code;
+        int count = (int) (i.opcode == 0xd0 || i.opcode == 0xd1 ? 1 : i.imm) & (size == 8 ? 63 : 31);
+        int n = size == 1 ? i.rmB : i.rm;
+        int bits = size * 8;
+        int r = count & (bits - 1);
+        g.loadReg(n, size);
+        code.lstore(T1);
+        if (count == 0) {
+            code.lload(T1);
+            g.storeReg(n, size);
+            return SAFE;
+        }
+        // res = rotate(a, r) within the operand size
+        if (bits == 64) {
+            code.lload(T1).bipush(r).invokestatic(ClassDesc.of("java.lang.Long"), left ? "rotateLeft" : "rotateRight",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_int));
+        } else {
+            int first = left ? r : bits - r;
+            code.lload(T1).bipush(first).lshl().lload(T1).bipush(bits - first).lushr().lor()
+                    .loadConstant(Gen.mask(size)).land();
+        }
+        code.lstore(T3);
+        // the new bits: CF, and OF for a count of 1
+        code.lload(T3);
+        if (!left) {
+            code.bipush(bits - 1).lushr();
+        }
+        code.lconst_1().land();
+        long which = Cpu.CF;
+        if (count == 1) {
+            which |= Cpu.OF;
+            if (left) {
+                code.lload(T1).lload(T1).iconst_1().lshl().lxor().bipush(bits - 1).lushr();
+            } else {
+                code.lload(T1).lload(T1).bipush(bits - 1).lushr().lxor();
+            }
+            code.lconst_1().land().bipush(11).lshl().lor();
+        }
+        code.lstore(T2);
+        switch (g.flagKind) {
+            case F_RESULT, F_EXPL -> { } // CF, OF live in FAUX (status word or CF|OF|AF)
+            case F_LOGIC -> {
+                code.lconst_0().lstore(FAUX); // flagsLogic is flagsResult with CF = OF = AF = 0
+                g.setFlags(F_RESULT, g.flagSize);
+            }
+            default -> {
+                g.syncFlags();
+                code.aload(CPU).invokevirtual(CD_CPU, "statusFlags", MethodTypeDesc.of(CD_long)).lstore(FAUX);
+                g.setFlags(F_EXPL, 8);
+            }
+        }
+        code.lload(FAUX).loadConstant(~which).land().lload(T2).lor().lstore(FAUX);
+        code.lload(T3);
+        g.storeReg(n, size);
         return SAFE;
     }
 

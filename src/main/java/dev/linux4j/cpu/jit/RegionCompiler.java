@@ -39,21 +39,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * blocks reachable from it through direct branches — into one JVM method. Branches inside the
  * region are JVM jumps (a back edge polls {@code Cpu.mayContinue()}, and every internal edge
  * checks that its target block is still valid, so self-modifying code and signals are noticed);
- * branches leaving it set RIP and return to the dispatcher.
+ * branches leaving it set RIP and call the next compiled region directly (chaining, bounded:
+ * see {@link CompiledRegion}) or return to the dispatcher.
  *
- * <p>Guest registers live in JVM locals, the lazy flags' kind is known statically and only their
- * operands live in locals (see {@link Gen}); the hot instruction forms are emitted inline by
- * {@link InsnEmitter}, everything else calls the interpreter's own semantics with the state
- * written back first. A small dataflow pass (rebuilding until the per-block entry states are
- * stable) decides which registers may be dirty and which flag kind holds at each block entry.
- * Faults are precise: each instruction that may fault has an exception handler that writes back
- * the state from before it and sets RIP to its successor (as the interpreter leaves it).
+ * <p>Guest registers and XMM halves live in JVM locals, the lazy flags' kind is known statically
+ * and only their operands live in locals (see {@link Gen}); the hot instruction forms are
+ * emitted inline by {@link InsnEmitter} and {@link SseEmitter}, everything else calls the
+ * interpreter's own semantics with the state it reads written back first. A small dataflow
+ * pass (rebuilding until the per-block entry states are stable) decides which registers and XMM
+ * halves may be dirty and which flag kind holds at each block entry. Faults are precise: each
+ * instruction that may fault has an exception handler (a stub into a spill block shared by the
+ * sites with the same state) that writes back the state from before it and sets RIP to its
+ * successor (as the interpreter leaves it).
  */
 final class RegionCompiler {
-    /** Most instructions in one region (keeps methods well under {@link #MAX_METHOD_BYTES}). */
-    static final int MAX_REGION_INSNS = Integer.getInteger("linux4j.jit.regionInsns", 160);
+    /**
+     * A region's budget in {@link #weight} units (one per plain instruction, more for memory
+     * accesses and SSE/x87 forms): keeps methods under {@link #MAX_METHOD_BYTES} and, more
+     * tightly, within what C2 inlines whole. Measured (n-body, strsort, python3): 60 to 100 best,
+     * 160 up to 15% slower (C2 leaves MMU and SSE helpers as calls) and slow to compile.
+     */
+    static final int MAX_REGION_INSNS = Integer.getInteger("linux4j.jit.regionInsns", 100);
     static final int MAX_METHOD_BYTES = ClassfileBlockCompiler.MAX_METHOD_BYTES;
-    private static final ClassDesc CD_REGION = ClassDesc.of(CompiledRegion.class.getName());
     /** Whether regions take in direct callees and their return sites. */
     static final boolean FOLLOW_CALLS = Boolean.getBoolean("linux4j.jit.followCalls");
 
@@ -69,7 +76,6 @@ final class RegionCompiler {
     }
     /** Back edges between two polls: bounds the time to notice a signal or exit request. */
     static final int POLL_INTERVAL = 256;
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_CPU);
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -94,6 +100,7 @@ final class RegionCompiler {
                 }
             }
             region.setInsns(all.toArray(new Insn[0]));
+            CompiledRegion.register(entry, region);
             return region;
         } catch (Throwable e) {
             return null;
@@ -140,13 +147,82 @@ final class RegionCompiler {
     static int weight(Block b) {
         int w = 0;
         for (int k = 0; k < b.size(); k++) {
-            int op = b.insn(k).opcode;
-            w += (op >= 0xd8 && op <= 0xdf) || InsnEmitter.xmmOnly(b.insn(k)) ? HEAVY : 1;
+            w += weight(b.insn(k));
         }
         return w;
     }
 
+    /**
+     * An instruction's share of the region budget, roughly its share of what HotSpot inlines
+     * into the region's method: C2 stops inlining in a method whose graph grows past a node
+     * count (and, by default, past 8,000 bytes of inlined bytecode), and what is left as calls
+     * is far slower, as every call spills the registers' guest state. A guest memory access
+     * inlines the MMU's translation and the memory segment access, the largest piece.
+     */
+    static int weight(Insn i) {
+        int op = i.opcode;
+        int inline = SseEmitter.weight(i);
+        int w = inline > 0 ? inline : (op >= 0xd8 && op <= 0xdf) || InsnEmitter.xmmOnly(i) ? HEAVY : 1;
+        return accessesMemory(i) ? w + MEMORY_WEIGHT : w;
+    }
+
+    /** Whether {@code i} reads or writes guest memory (explicit operand or the stack). */
+    static boolean accessesMemory(Insn i) {
+        int op = i.opcode;
+        if (op == 0x8d || op == 0x10d || (op >= 0x118 && op <= 0x11f)) {
+            return false; // LEA, hint NOPs, PREFETCHh
+        }
+        if (i.modrm >= 0 && i.rm < 0) {
+            return true;
+        }
+        return (op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a || op == 0xe8 || op == 0xc3 || op == 0xc2
+                || (op == 0xff && (i.digit() == 2 || i.digit() == 6));
+    }
+
+    static final int MEMORY_WEIGHT = Integer.getInteger("linux4j.jit.memoryWeight", 2);
+
     static final int HEAVY = Integer.getInteger("linux4j.jit.heavy", 4);
+    /**
+     * {@code -Dlinux4j.jit.debug=true}: prints each region built (blocks, method size) on stderr,
+     * writes its class file to {@code $TMPDIR/linux4j-jit/}, and at exit the most frequent
+     * region exits (the places where a larger region or chaining would pay).
+     */
+    private static final boolean DEBUG = Boolean.getBoolean("linux4j.jit.debug");
+
+    /** The debug output. */
+    public static final class Debug {
+        private static final Map<Long, long[]> EXITS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> EXITS.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(20)
+                    .forEach(e -> System.err.println("linux4j jit: exits to " + Long.toHexString(e.getKey()) + ": "
+                            + e.getValue()[0]))));
+        }
+
+        private Debug() {}
+
+        /** Counts a region exit to {@code to} (called by generated code). */
+        public static void countExit(long to) {
+            EXITS.computeIfAbsent(to, k -> new long[1])[0]++;
+        }
+
+        static void region(List<Block> region, byte[] bytes, int size) {
+            StringBuilder s = new StringBuilder("linux4j jit: region");
+            for (Block b : region) {
+                s.append(' ').append(Long.toHexString(b.start())).append('/').append(b.size());
+            }
+            System.err.println(s.append(": ").append(size).append(" bytes"));
+            try {
+                java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "linux4j-jit");
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.write(dir.resolve("Region" + Long.toHexString(region.get(0).start()) + ".class"),
+                        bytes);
+            } catch (java.io.IOException e) {
+                // debug output only
+            }
+        }
+    }
 
     /** Direct successors of a block that a region may contain (calls and returns leave it). */
     long[] successors(Block b) {
@@ -175,19 +251,25 @@ final class RegionCompiler {
     /** Per-build analysis input and output. */
     private static final class Flow {
         final int[] inDirty;
+        final int[] inXDirty;
         final int[] inFlag;
         boolean changed;
 
         Flow(int n) {
             inDirty = new int[n];
+            inXDirty = new int[n];
             inFlag = new int[n];
             Arrays.fill(inFlag, UNSET);
             inFlag[0] = F_CPU;
         }
 
-        void merge(int t, int dirty, int flagState) {
+        void merge(int t, int dirty, int xdirty, int flagState) {
             if ((inDirty[t] | dirty) != inDirty[t]) {
                 inDirty[t] |= dirty;
+                changed = true;
+            }
+            if ((inXDirty[t] | xdirty) != inXDirty[t]) {
+                inXDirty[t] |= xdirty;
                 changed = true;
             }
             int cur = inFlag[t];
@@ -223,24 +305,30 @@ final class RegionCompiler {
         }
         Flow flow = new Flow(order.size());
         int used = 0xffff;
+        int usedXmm = -1;
         for (int round = 0; round < 12; round++) {
             flow.changed = false;
-            int[] touched = new int[1];
+            int[] touched = new int[2];
             List<Object> data = new ArrayList<>();
             byte[] bytes;
             try {
-                bytes = emitClass(order, target, flow, used, data, touched);
+                bytes = emitClass(order, target, flow, used, usedXmm, data, touched);
             } catch (RuntimeException e) {
                 return null;
             }
-            if (!flow.changed && touched[0] == used) {
-                if (methodBytes(bytes) > MAX_METHOD_BYTES) {
+            if (!flow.changed && touched[0] == used && touched[1] == usedXmm) {
+                int size = methodBytes(bytes);
+                if (DEBUG) {
+                    Debug.region(region, bytes, size);
+                }
+                if (size > MAX_METHOD_BYTES) {
                     return null;
                 }
                 lastData = List.copyOf(data);
                 return bytes;
             }
             used = touched[0];
+            usedXmm = touched[1];
         }
         return null;
     }
@@ -254,21 +342,25 @@ final class RegionCompiler {
         return max;
     }
 
-    private byte[] emitClass(List<Block> order, Map<Long, Integer> target, Flow flow, int used, List<Object> data,
-            int[] touched) {
+    private byte[] emitClass(List<Block> order, Map<Long, Integer> target, Flow flow, int used, int usedXmm,
+            List<Object> data, int[] touched) {
         ClassDesc self = ClassDesc.of("dev.linux4j.cpu.jit.Region$" + Long.toHexString(order.get(0).start()) + "$"
                 + COUNTER.incrementAndGet());
         return ClassFile.of().build(self, cb -> {
             cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
-            cb.withSuperclass(CD_REGION);
+            cb.withSuperclass(Gen.CD_REGION);
             cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
                     .aload(0)
-                    .invokespecial(CD_REGION, INIT_NAME, MTD_void)
+                    .invokespecial(Gen.CD_REGION, INIT_NAME, MTD_void)
                     .return_());
-            cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
-                Gen g = new Gen(code, used, data);
+            // run(Cpu) calls run(Cpu, 0) directly: one megamorphic call per dispatch, not two.
+            cb.withMethodBody("run", MethodTypeDesc.of(CD_void, CD_CPU), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                    code -> code.aload(0).aload(1).iconst_0().invokevirtual(self, "run", Gen.MTD_RUN).return_());
+            cb.withMethodBody("run", Gen.MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
+                Gen g = new Gen(code, used, usedXmm, data);
                 new Emission(g, order, target, flow).emit();
                 touched[0] = g.touchedRegs;
+                touched[1] = g.touchedXmm;
             });
         });
     }
@@ -320,15 +412,19 @@ final class RegionCompiler {
             for (int slot = Gen.FA; slot <= Gen.T4; slot += 2) {
                 code.lconst_0().lstore(slot);
             }
+            code.aload(CPU).getfield(CD_CPU, "xmm", Gen.CD_LONGS).astore(Gen.XMMS);
+            g.reloadXmm(g.usedXmm);
             // Blocks decoded for this region marked their pages as code: drop stale write
             // translations so stores to those pages reach the code cache (and count as misses).
             code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
             code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).istore(Gen.WMISS);
             code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
+            code.iconst_0().istore(Gen.STATE);
             for (int k = 0; k < order.size(); k++) {
                 code.labelBinding(labels[k]);
                 int in = flow.inFlag[k];
                 g.dirty = flow.inDirty[k];
+                g.xdirty = flow.inXDirty[k];
                 g.flagKind = in == UNSET ? F_CPU : in & 0xf;
                 g.flagSize = in == UNSET ? 0 : in >> 4;
                 emitBlock(k, order.get(k));
@@ -365,28 +461,33 @@ final class RegionCompiler {
                 }
                 g.syncAll();
                 code.aload(CPU).lload(Gen.T1).putfield(CD_CPU, "rip", CD_long);
-                code.return_();
+                code.lload(Gen.T1);
+                g.chainAndReturn();
             } else if (!last.endsBlock) {
                 InsnEmitter.emit(g, last);
                 edge(k, last.next);
             } else {
                 g.syncAll();
                 code.aload(CPU).loadConstant(last.next).putfield(CD_CPU, "rip", CD_long);
+                Label start = g.beginFault(); // a fault here names this instruction (chained regions)
                 g.callExec(last);
-                code.return_();
+                g.endFault(start, last, g.flagKind, g.flagSize);
+                code.aload(CPU).getfield(CD_CPU, "rip", CD_long);
+                g.chainAndReturn();
             }
         }
 
         /** Control goes to {@code to}: a jump inside the region, or an exit to the dispatcher. */
         private void edge(int from, long to) {
             int dirty = g.dirty;
+            int xdirty = g.xdirty;
             int kind = g.flagKind;
             int size = g.flagSize;
             Integer t = target.get(to);
             if (t == null) {
                 exit(to);
             } else {
-                flow.merge(t, g.dirty, flagState(kind, size));
+                flow.merge(t, g.dirty, g.xdirty, flagState(kind, size));
                 if (flow.inFlag[t] == F_CPU) {
                     g.syncFlags();
                 }
@@ -415,18 +516,25 @@ final class RegionCompiler {
                 code.labelBinding(valid);
                 code.goto_(labels[t]);
                 code.labelBinding(out);
-                exit(to);
+                g.spillExit(to);
             }
             g.dirty = dirty;
+            g.xdirty = xdirty;
             g.flagKind = kind;
             g.flagSize = size;
         }
 
         private void exit(long to) {
+            if (DEBUG) {
+                code.loadConstant(to).invokestatic(ClassDesc.of(Debug.class.getName()), "countExit",
+                        MethodTypeDesc.of(CD_void, CD_long));
+            }
             g.writeBackRegs(g.dirty);
+            g.writeBackXmm(g.xdirty);
             g.writeBackFlags(g.flagKind, g.flagSize);
             code.aload(CPU).loadConstant(to).putfield(CD_CPU, "rip", CD_long);
-            code.return_();
+            code.loadConstant(to);
+            g.chainAndReturn();
         }
     }
 }

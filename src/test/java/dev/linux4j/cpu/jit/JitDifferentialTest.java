@@ -196,6 +196,45 @@ class JitDifferentialTest {
         return s.toString();
     }
 
+    /**
+     * ROL/ROR by an immediate (compiled inline) over every operand size and the counts around
+     * the size's edges, after each kind of lazy flags (an add, a logic op, a shift, a compare
+     * leaving explicit flags, a generic op): CF, OF and the kept flags must match.
+     */
+    @Test
+    void rotatesMatchTheInterpreter() {
+        String[] before = {"add rax, rbx", "xor rax, rbx", "shl rax, 3", "ucomisd xmm0, xmm1", "adc rax, rbx",
+            "cmp eax, ebx"};
+        String[][] regs = {{"al", "ah"}, {"ax", "bx"}, {"eax", "ebx"}, {"rax", "rbx"}};
+        int[] counts = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63};
+        StringBuilder asm = new StringBuilder("mov r15, 0x600000\nmov r12, 3\n1:\n");
+        int slot = 0;
+        for (String op : new String[] {"rol", "ror"}) {
+            for (String[] r : regs) {
+                for (int count : counts) {
+                    for (String b : before) {
+                        asm.append("movabs rax, 0x8123456789abcdef\nmovabs rbx, 0x7fffffff80000001\nmovq xmm0, rax\n")
+                                .append("movq xmm1, rbx\n").append(b).append('\n').append(op).append(' ')
+                                .append(r[count % 2]).append(", ").append(count).append('\n')
+                                .append("pushfq\npop rcx\nmov qword ptr [r15 + ").append(slot).append("], rcx\n")
+                                .append("mov qword ptr [r15 + ").append(slot + 8).append("], rax\n");
+                        slot = (slot + 16) % 16384;
+                    }
+                }
+            }
+        }
+        asm.append("dec r12\njnz 1b\n");
+        byte[] code = CpuHarness.assemble(asm.toString());
+        CpuHarness interpreted = new CpuHarness(code);
+        long[] expected = state(interpreted, interpreted.run());
+        byte[] expectedMem = interpreted.space.read(CpuHarness.DATA, 16384);
+        CpuHarness compiled = new CpuHarness(code);
+        compiled.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(), 1);
+        long[] actual = state(compiled, compiled.run());
+        assertThat(compiled.space.read(CpuHarness.DATA, 16384)).containsExactly(expectedMem);
+        assertThat(actual).containsExactly(expected);
+    }
+
     /** Code that patches itself (its own block, and a callee) inside hot loops. */
     @Test
     void selfModifyingCodeMatchesTheInterpreter() {
