@@ -267,6 +267,7 @@ public final class Machine {
         }
         Vfs vfs = buildVfs();
         vfs.mount("/dev", new DevFileSystem(), false);
+        vfs.mount("/dev/shm", shmFileSystem(), false);
         ProcFileSystem proc = new ProcFileSystem(vfs);
         vfs.mount("/proc", proc, false);
         Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
@@ -290,6 +291,40 @@ public final class Machine {
             throw new ExecFailure(program + ": " + e.getMessage(), notFound ? 127 : 126);
         } finally {
             restoreSignals.run();
+        }
+    }
+
+    /**
+     * /dev/shm, a tmpfs for shm_open(3) and POSIX semaphores: with the host's own root it is the
+     * host's /dev/shm (one IPC namespace, as for any process on the host); under {@code --root}
+     * a private directory — in the host's /dev/shm when there is one, so it stays in memory —
+     * that disappears when the JVM exits.
+     */
+    private FileSystem shmFileSystem() throws ExecFailure {
+        Path hostShm = Path.of("/dev/shm");
+        boolean hostHasShm = Files.isDirectory(hostShm) && Files.isWritable(hostShm);
+        if (hostHasShm && root.toAbsolutePath().normalize().equals(Path.of("/"))) {
+            return new HostFileSystem(hostShm, false);
+        }
+        try {
+            Path dir = hostHasShm ? Files.createTempDirectory(hostShm, "linux4j-shm.")
+                    : Files.createTempDirectory("linux4j-shm.");
+            if (HostNative.chmod(dir.toString(), 01777) != 0) { // tmpfs's mode: sticky, world-writable
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            dir.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            return new HostFileSystem(dir, false);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            throw new ExecFailure("cannot create a private /dev/shm: " + e.getMessage(), 126);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // Best effort at exit: a private /dev/shm left behind is only a temporary directory.
         }
     }
 

@@ -230,4 +230,22 @@ class GuestRootTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Machine.Bind.parse("/a:/b:rx"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * Under --root, /dev/shm is a private tmpfs: writable by the guest, shared by its processes,
+     * and not the host's /dev/shm (nothing outside the root is reachable).
+     */
+    @Test
+    void privateDevShmUnderRoot() throws Exception {
+        Path root = tmp.resolve("shmroot");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        String name = "linux4j-root-test-" + ProcessHandle.current().pid();
+        Result r = run(Machine.builder().root(root), List.of("/bin/busybox", "sh", "-c",
+                "echo shared > /dev/shm/" + name + " && /bin/busybox sh -c 'cat /dev/shm/" + name + "'"
+                        + " && /bin/busybox stat -c %a /dev/shm"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("shared\n1777\n");
+        assertThat(Path.of("/dev/shm", name)).as("the host's /dev/shm").doesNotExist();
+    }
 }

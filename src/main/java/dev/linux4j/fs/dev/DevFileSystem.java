@@ -247,6 +247,8 @@ public final class DevFileSystem implements FileSystem {
         throw ErrnoException.of(Errno.EEXIST);
     }
 
+    private static final long SHM_INO = 2;
+
     @Override
     public List<DirEntry> list(String path) {
         if (!path.isEmpty()) {
@@ -261,6 +263,9 @@ public final class DevFileSystem implements FileSystem {
         for (String name : links.keySet()) {
             out.add(new DirEntry(stat(name).ino(), Stat.DT_LNK, name.getBytes(StandardCharsets.UTF_8)));
         }
+        // The mount point of the tmpfs on /dev/shm (the machine mounts it, as systemd does on
+        // Linux); readdir names the directory underneath, as Linux does for a mount point.
+        out.add(new DirEntry(SHM_INO, Stat.DT_DIR, "shm".getBytes(StandardCharsets.UTF_8)));
         return out;
     }
 
