@@ -350,18 +350,24 @@ final class InsnEmitter {
         code.lstore(T2);
         if (i.rm >= 0) {
             int n = size == 1 ? i.rmB : i.rm;
-            g.loadReg(n, size);
-            code.lstore(T1);
-            compute(code, alu);
-            if (alu != CMP) {
-                code.lload(T3);
-                g.storeReg(n, size);
-            }
-            aluFlags(g, alu, size);
+            aluReg(g, n, alu, size);
             return SAFE;
         }
         aluMem(g, i, alu, size);
         return FAULTS;
+    }
+
+    /** The register-destination form, T2 holding the source: compute with register {@code n}, store it back (not for CMP), then the flags. */
+    private static void aluReg(Gen g, int n, int alu, int size) {
+        CodeBuilder code = g.code;
+        g.loadReg(n, size);
+        code.lstore(T1);
+        compute(code, alu);
+        if (alu != CMP) {
+            code.lload(T3);
+            g.storeReg(n, size);
+        }
+        aluFlags(g, alu, size);
     }
 
     /** The memory-destination form: read, compute, store, then the flags (IntegerAlu.opMem). */
@@ -385,29 +391,15 @@ final class InsnEmitter {
         CodeBuilder code = g.code;
         g.readE(i, size);
         code.lstore(T2);
-        int n = size == 1 ? i.regB : i.reg;
-        g.loadReg(n, size);
-        code.lstore(T1);
-        compute(code, alu);
-        if (alu != CMP) {
-            code.lload(T3);
-            g.storeReg(n, size);
-        }
-        aluFlags(g, alu, size);
+        aluReg(g, size == 1 ? i.regB : i.reg, alu, size);
         return i.rm < 0 ? FAULTS : SAFE;
     }
 
     /** op AL,Ib / rAX,Iz. */
     private static int aluAccImm(Gen g, Insn i, int alu, int size) {
         CodeBuilder code = g.code;
-        g.loadReg(Cpu.RAX, size);
-        code.lstore(T1).loadConstant(i.imm).lstore(T2);
-        compute(code, alu);
-        if (alu != CMP) {
-            code.lload(T3);
-            g.storeReg(Cpu.RAX, size);
-        }
-        aluFlags(g, alu, size);
+        code.loadConstant(i.imm).lstore(T2);
+        aluReg(g, Cpu.RAX, alu, size);
         return SAFE;
     }
 
@@ -417,14 +409,7 @@ final class InsnEmitter {
         code.loadConstant(i.imm).lstore(T2);
         if (i.rm >= 0) {
             int n = size == 1 ? i.rmB : i.rm;
-            g.loadReg(n, size);
-            code.lstore(T1);
-            compute(code, alu);
-            if (alu != CMP) {
-                code.lload(T3);
-                g.storeReg(n, size);
-            }
-            aluFlags(g, alu, size);
+            aluReg(g, n, alu, size);
             return SAFE;
         }
         aluMem(g, i, alu, size);

@@ -327,15 +327,20 @@ final class SseEmitter {
 
     /** MOVSD xmm1, xmm2 / xmm1, m64 (high zeroed) / m64, xmm1 (SseMove.movsdLoad/movsdStore). */
     private static int movsd(Gen g, Insn i) {
-        CodeBuilder code = g.code;
         boolean load = (i.opcode & 0xff) == 0x10;
         if (i.rm >= 0) {
             g.loadX(lo(load ? i.rm : i.reg));
             g.storeX(lo(load ? i.reg : i.rm));
             return SAFE;
         }
+        return scalarMem(g, i, load, 8);
+    }
+
+    /** The memory forms of MOVSD/MOVSS: a load zeroes the rest of the register, a store writes {@code size} bytes. */
+    private static int scalarMem(Gen g, Insn i, boolean load, int size) {
+        CodeBuilder code = g.code;
         if (load) {
-            g.readMem(i, 8);
+            g.readMem(i, size);
             g.storeX(lo(i.reg));
             code.lconst_0();
             g.storeX(hi(i.reg));
@@ -343,7 +348,7 @@ final class SseEmitter {
             code.aload(MMU);
             g.ea(i);
             g.loadX(lo(i.reg));
-            g.writeAt(8);
+            g.writeAt(size);
         }
         return FAULTS;
     }
@@ -361,18 +366,7 @@ final class SseEmitter {
             g.storeX(d);
             return SAFE;
         }
-        if (load) {
-            g.readMem(i, 4);
-            g.storeX(lo(i.reg));
-            code.lconst_0();
-            g.storeX(hi(i.reg));
-        } else {
-            code.aload(MMU);
-            g.ea(i);
-            g.loadX(lo(i.reg));
-            g.writeAt(4);
-        }
-        return FAULTS;
+        return scalarMem(g, i, load, 4);
     }
 
     /** MOVLPS/MOVLPD/MOVHPS/MOVHPD and the register forms MOVHLPS/MOVLHPS (0F 12/13/16/17). */
