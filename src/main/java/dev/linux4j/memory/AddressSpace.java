@@ -699,8 +699,13 @@ public final class AddressSpace {
 
     /** Copies guest memory into {@code dst}; faults as the guest would. */
     public void read(long addr, byte[] dst, int off, int len) {
+        copyOut(addr, dst, off, len, PROT_READ);
+    }
+
+    /** Copies guest memory into {@code dst} with {@code access} (PROT_READ or PROT_EXEC) permission. */
+    private void copyOut(long addr, byte[] dst, int off, int len, int access) {
         while (len > 0) {
-            long frame = frameFor(addr, PROT_READ);
+            long frame = frameFor(addr, access);
             int inPage = (int) (addr & (PAGE_SIZE - 1));
             int n = Math.min(len, PAGE_SIZE - inPage);
             java.lang.foreign.MemorySegment.copy(RAW, ValueLayout.JAVA_BYTE, frame + inPage, dst, off, n);
@@ -907,19 +912,7 @@ public final class AddressSpace {
      * @throws GuestFault when a page of the range is not mapped or not executable
      */
     public void readExecutable(long addr, byte[] dst) {
-        int off = 0;
-        while (off < dst.length) {
-            long at = addr + off;
-            long host = frameFor(at, PROT_EXEC) + (at & (PAGE_SIZE - 1));
-            int n = (int) Math.min(dst.length - off, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
-            java.lang.foreign.MemorySegment.copy(RAW, ValueLayout.JAVA_BYTE, host, dst, off, n);
-            off += n;
-        }
-    }
-
-    /** Reads one byte with execute permission: instruction fetch for the decoder. */
-    public int fetchByte(long addr) {
-        return RAW.get(ValueLayout.JAVA_BYTE, frameFor(addr, PROT_EXEC) + (addr & (PAGE_SIZE - 1))) & 0xff;
+        copyOut(addr, dst, 0, dst.length, PROT_EXEC);
     }
 
     /**
@@ -928,7 +921,7 @@ public final class AddressSpace {
      *
      * @throws GuestFault when the page is not mapped or not readable
      */
-    public long hostAddress(long addr) {
+    private long hostAddress(long addr) {
         return frameFor(addr, PROT_READ) + (addr & (PAGE_SIZE - 1));
     }
 

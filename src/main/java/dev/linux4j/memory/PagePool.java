@@ -83,11 +83,6 @@ public final class PagePool {
         return copy;
     }
 
-    /** Whether {@code frame} has more than one owner now. */
-    public synchronized boolean isShared(long frame) {
-        return owners.containsKey(frame);
-    }
-
     /** Drops one owner of a frame; the last one returns it to the pool. */
     public synchronized void release(long frame) {
         if (!owners.isEmpty()) {

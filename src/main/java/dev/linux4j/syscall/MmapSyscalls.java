@@ -10,6 +10,7 @@ import dev.linux4j.abi.StatBuf;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.MappedFile;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileMapping;
 
 /** Memory mappings: mm/mmap.c, mm/mprotect.c, mm/mremap.c, mm/madvise.c. */
 final class MmapSyscalls {
@@ -79,7 +80,7 @@ final class MmapSyscalls {
         if (type != MAP_PRIVATE) {
             FileMappings.beforeAccess(file); // the cache starts from what read(2) would see
         }
-        MappedFile mapped = FileMappings.of(file);
+        MappedFile mapped = FileMapping.of(file);
         file.retain(); // the new VMA's reference (vma->vm_file)
         try {
             return task.memory().map(addr, length, effectiveProt, flags, file.path(), offset, mapped);
