@@ -267,7 +267,19 @@ public final class Machine {
         }
         Vfs vfs = buildVfs();
         vfs.mount("/dev", new DevFileSystem(), false);
-        vfs.mount("/dev/shm", shmFileSystem(), false);
+        Path privateShm = privateShmDirectory();
+        try {
+            vfs.mount("/dev/shm", new HostFileSystem(privateShm != null ? privateShm : HOST_SHM, false), false);
+            return runMounted(vfs, argv, env, stdio, diagnostics);
+        } finally {
+            if (privateShm != null) {
+                deleteTree(privateShm); // every guest process has ended: nothing maps it any more
+            }
+        }
+    }
+
+    private int runMounted(Vfs vfs, List<String> argv, Map<String, String> env, FileOps[] stdio, PrintStream diagnostics)
+            throws ExecFailure {
         ProcFileSystem proc = new ProcFileSystem(vfs);
         vfs.mount("/proc", proc, false);
         Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
@@ -294,27 +306,26 @@ public final class Machine {
         }
     }
 
+    private static final Path HOST_SHM = Path.of("/dev/shm");
+
     /**
      * /dev/shm, a tmpfs for shm_open(3) and POSIX semaphores: with the host's own root it is the
-     * host's /dev/shm (one IPC namespace, as for any process on the host); under {@code --root}
-     * a private directory — in the host's /dev/shm when there is one, so it stays in memory —
-     * that disappears when the JVM exits.
+     * host's /dev/shm (one IPC namespace, as for any process on the host), and this returns null;
+     * under {@code --root} it is a private directory — in the host's /dev/shm when there is one,
+     * so it stays in memory — that {@link #run} removes when the guest is done.
      */
-    private FileSystem shmFileSystem() throws ExecFailure {
-        Path hostShm = Path.of("/dev/shm");
-        boolean hostHasShm = Files.isDirectory(hostShm) && Files.isWritable(hostShm);
+    private Path privateShmDirectory() throws ExecFailure {
+        boolean hostHasShm = Files.isDirectory(HOST_SHM) && Files.isWritable(HOST_SHM);
         if (hostHasShm && root.toAbsolutePath().normalize().equals(Path.of("/"))) {
-            return new HostFileSystem(hostShm, false);
+            return null;
         }
         try {
-            Path dir = hostHasShm ? Files.createTempDirectory(hostShm, "linux4j-shm.")
+            Path dir = hostHasShm ? Files.createTempDirectory(HOST_SHM, "linux4j-shm.")
                     : Files.createTempDirectory("linux4j-shm.");
             if (HostNative.chmod(dir.toString(), 01777) != 0) { // tmpfs's mode: sticky, world-writable
                 Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
             }
-            dir.toFile().deleteOnExit();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            return new HostFileSystem(dir, false);
+            return dir;
         } catch (java.io.IOException | UnsupportedOperationException e) {
             throw new ExecFailure("cannot create a private /dev/shm: " + e.getMessage(), 126);
         }
