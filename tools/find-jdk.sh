@@ -1,34 +1,51 @@
 # Sourced by ./linux4j and ./run-tests: sets JAVA to a java of release 25 or newer, or fails.
 # Looks at $JAVA_HOME, then java on PATH, then /usr/lib/jvm/* and /Library/Java/JavaVirtualMachines/*.
+# Runs on every ./linux4j start, so the usual case starts no process: bash builtins read the
+# JDK's release file; readlink runs only for a java reached through symbolic links.
+
+# Sets LINUX4J_RELEASE to the feature release in JDK home $1's release file (empty if none).
+linux4j_release_file() {
+    local line
+    LINUX4J_RELEASE=
+    [ -f "$1/release" ] || return 0
+    while IFS= read -r line; do
+        case "$line" in
+            JAVA_VERSION=*)
+                line="${line#JAVA_VERSION=\"}"
+                LINUX4J_RELEASE="${line%%[!0-9]*}"
+                return 0
+                ;;
+        esac
+    done < "$1/release"
+}
+
+# Sets LINUX4J_HOME and LINUX4J_RELEASE for java binary $1 (RELEASE empty when unknown).
 linux4j_java_release() {
-    # The JDK's release file names its version without starting a JVM (which costs ~70 ms a try);
-    # ask the JVM itself only when there is no such file.
-    local home rel
-    home="$(cd "$(dirname "$(readlink -f "$1")")/.." && pwd)"
-    if [ -f "$home/release" ]; then
-        rel=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -n 1)
-        if [ -n "$rel" ]; then
-            echo "$rel"
-            return
-        fi
+    local java="$1"
+    [ -L "$java" ] && java="$(readlink -f "$java")"
+    LINUX4J_HOME="${java%/bin/java}"
+    linux4j_release_file "$LINUX4J_HOME"
+    if [ -z "$LINUX4J_RELEASE" ]; then
+        # No release file: ask the JVM itself (about 70 ms).
+        LINUX4J_RELEASE=$("$java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
     fi
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
 linux4j_find_jdk() {
-    local candidates=() c rel
+    local candidates=() c
     [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-    command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
+    c="$(type -P java)" && candidates+=("$c")
     for c in /usr/lib/jvm/*/bin/java /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java; do
         [ -x "$c" ] && candidates+=("$c")
     done
     for c in "${candidates[@]}"; do
         [ -x "$c" ] || continue
-        [ -x "$(dirname "$c")/javac" ] || continue
-        rel=$(linux4j_java_release "$c")
-        if [ -n "$rel" ] && [ "$rel" -ge 25 ]; then
-            JAVA="$c"
-            JAVA_HOME_FOUND="$(cd "$(dirname "$c")/.." && pwd)"
+        linux4j_java_release "$c"
+        [ -x "$LINUX4J_HOME/bin/javac" ] || continue
+        if [ -n "$LINUX4J_RELEASE" ] && [ "$LINUX4J_RELEASE" -ge 25 ]; then
+            JAVA="$LINUX4J_HOME/bin/java"
+            JAVA_HOME_FOUND="$LINUX4J_HOME"
             return 0
         fi
     done

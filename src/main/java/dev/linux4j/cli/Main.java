@@ -36,6 +36,7 @@ public final class Main {
             """.formatted(Machine.DEFAULT_OSRELEASE);
 
     public static void main(String[] args) {
+        Machine.warmUpInBackground();
         System.exit(run(args));
     }
 

@@ -54,6 +54,19 @@ public final class HostFiles {
 
 
 
+    /**
+     * Links the downcalls every program run needs (statx, open, pread, close) now rather than on first
+     * use: each costs milliseconds of code generation, which a start-up thread can do while the
+     * main thread is busy elsewhere.
+     */
+    public static void prelink() {
+        for (Downcall d : new Downcall[] {STATX, OPEN, PREAD, CLOSE}) {
+            if (d.available()) {
+                d.handle();
+            }
+        }
+    }
+
     static int errno(MemorySegment state) {
         return state.get(INT, ERRNO_OFFSET);
     }
