@@ -99,7 +99,7 @@ public final class Fork {
         }
         CountDownLatch vfork = (flags & CLONE_VFORK) != 0 ? new CountDownLatch(1) : null;
         child.vforkDone = vfork;
-        Thread.ofPlatform().daemon().name("linux4j pid " + pid).start(task::run);
+        TaskThreads.start("linux4j pid " + pid, task::run);
         if (vfork != null) {
             awaitVfork(vfork);
         }

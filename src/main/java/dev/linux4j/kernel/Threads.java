@@ -83,7 +83,7 @@ public final class Threads {
         if ((flags & Fork.CLONE_CHILD_CLEARTID) != 0) {
             task.setClearChildTid(childTid);
         }
-        Thread.ofPlatform().daemon().name("linux4j tid " + tid).start(task::run);
+        TaskThreads.start("linux4j tid " + tid, task::run);
         return tid;
     }
 
