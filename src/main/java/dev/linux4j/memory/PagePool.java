@@ -28,8 +28,8 @@ public final class PagePool {
     private long chunkNext;
     private long chunkEnd;
     private long framesInUse;
-    /** Owner counts of frames with more than one owner; absent means exactly one. */
-    private final java.util.HashMap<Long, Integer> owners = new java.util.HashMap<>();
+    /** Owner counts of frames with more than one owner; absent (0) means exactly one. */
+    private final OwnerCounts owners = new OwnerCounts();
 
     private PagePool() {}
 
@@ -58,7 +58,8 @@ public final class PagePool {
 
     /** Gives a frame one more owner (a copy-on-write fork maps it in the child too). */
     public synchronized void share(long frame) {
-        owners.merge(frame, 2, (n, one) -> n + 1);
+        int n = owners.get(frame);
+        owners.put(frame, n == 0 ? 2 : n + 1);
     }
 
     /**
@@ -67,32 +68,24 @@ public final class PagePool {
      * given up). The write fault of a copy-on-write page (do_wp_page / wp_page_copy).
      */
     public synchronized long unshare(long frame) {
-        Integer n = owners.get(frame);
-        if (n == null) {
+        int n = owners.get(frame);
+        if (n == 0) {
             return frame; // the last owner: reuse the page (wp_page_reuse)
         }
         // Copy before giving up the share: the other owner may reuse the frame as soon as it is
         // the last one, and must not write into it while this copy is being made.
         long copy = allocate();
         MemorySegment.copy(RAW, frame, RAW, copy, PAGE);
-        if (n == 2) {
-            owners.remove(frame);
-        } else {
-            owners.put(frame, n - 1);
-        }
+        owners.put(frame, n == 2 ? 0 : n - 1);
         return copy;
     }
 
     /** Drops one owner of a frame; the last one returns it to the pool. */
     public synchronized void release(long frame) {
         if (!owners.isEmpty()) {
-            Integer n = owners.get(frame);
-            if (n != null) {
-                if (n == 2) {
-                    owners.remove(frame);
-                } else {
-                    owners.put(frame, n - 1);
-                }
+            int n = owners.get(frame);
+            if (n != 0) {
+                owners.put(frame, n == 2 ? 0 : n - 1);
                 return;
             }
         }
