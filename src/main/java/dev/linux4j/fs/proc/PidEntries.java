@@ -73,8 +73,11 @@ final class PidEntries {
     }
 
     ProcNode dir() {
-        return new ProcNode.Dir(attr(0555), this::names, this::child);
+        return new ProcNode.Dir(attr(0555), this::names, this::child, () -> tid == 0 ? SUBDIRS : TASK_SUBDIRS);
     }
+
+    private static final long SUBDIRS = ENTRIES.stream().filter(e -> e.kind() == Kind.DIR).count();
+    private static final long TASK_SUBDIRS = ENTRIES.stream().filter(e -> e.kind() == Kind.DIR && e.inTask()).count();
 
     private List<String> names() {
         List<String> out = new ArrayList<>();

@@ -73,8 +73,26 @@ public final class ProcFileSystem implements FileSystem {
 
     /** The root directory: machine-wide entries (in proc_match order), self, thread-self, pids. */
     private ProcNode root() {
-        return new ProcNode.Dir(rootAttr(0555), this::rootNames, this::rootChild);
+        return new ProcNode.Dir(rootAttr(0555), this::rootNames, this::rootChild,
+                () -> fixedRootSubdirectories() + processes.pids().length);
     }
+
+    /** Subdirectories of /proc other than the pids' (proc_root.nlink - 2): fixed, counted once. */
+    private long fixedRootSubdirectories() {
+        long n = fixedRootSubdirs;
+        if (n < 0) {
+            n = 0;
+            for (String name : rootNames()) {
+                if (parsePid(name) < 0 && rootChild(name) instanceof ProcNode.Dir) {
+                    n++;
+                }
+            }
+            fixedRootSubdirs = n;
+        }
+        return n;
+    }
+
+    private volatile long fixedRootSubdirs = -1;
 
     private List<String> rootNames() {
         List<String> names = new ArrayList<>(SystemFiles.NAMES);
@@ -168,7 +186,7 @@ public final class ProcFileSystem implements FileSystem {
         switch (node) {
             case ProcNode.Dir d -> {
                 type = S_IFDIR;
-                nlink = 2 + subdirectories(d);
+                nlink = 2 + (d.subdirs() != null ? d.subdirs().getAsLong() : subdirectories(d));
             }
             case ProcNode.File f -> type = S_IFREG;
             case ProcNode.Link l -> type = S_IFLNK;

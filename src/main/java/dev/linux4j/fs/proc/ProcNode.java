@@ -3,6 +3,7 @@ package dev.linux4j.fs.proc;
 import dev.linux4j.vfs.MagicLink;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,15 @@ sealed interface ProcNode {
         }
     }
 
-    /** A directory: its child names in readdir order, and lookup by name (null: no such entry). */
-    record Dir(Attr attr, Supplier<List<String>> names, Function<String, ProcNode> child) implements ProcNode {}
+    /**
+     * A directory: its child names in readdir order, and lookup by name (null: no such entry).
+     * {@code subdirs} counts its subdirectories for st_nlink without making every child (path
+     * lookup stats each directory it passes); null means count them by lookup.
+     */
+    record Dir(Attr attr, Supplier<List<String>> names, Function<String, ProcNode> child, LongSupplier subdirs)
+            implements ProcNode {
+        Dir(Attr attr, Supplier<List<String>> names, Function<String, ProcNode> child) {
+            this(attr, names, child, null);
+        }
+    }
 }
