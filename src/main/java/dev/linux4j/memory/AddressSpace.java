@@ -80,6 +80,12 @@ public final class AddressSpace {
         return l3 == null ? 0 : l3[(int) vpn & ((1 << L3_BITS) - 1)];
     }
 
+    /** The page-table leaf holding {@code vpn}'s entry, null if there is none yet. */
+    private long[] leaf(long vpn) {
+        long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
+        return l2 == null ? null : l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
+    }
+
     /** Page-table entries holding a frame; guarded by this, as every {@link #setPte} is. */
     private long resident;
 
@@ -385,7 +391,16 @@ public final class AddressSpace {
             boolean writeBack = v.sharedFile() && (v.prot() & PROT_WRITE) != 0;
             for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
                 long vpn = p >>> PAGE_SHIFT;
+                if (leaf(vpn) == null) {
+                    // no page-table leaf: nothing mapped up to its end (an 8 MiB stack reservation
+                    // or a large mmap is mostly that), so skip it rather than allocate one for zeros
+                    p = Math.min(v.end(), ((vpn >>> L3_BITS) + 1) << (L3_BITS + PAGE_SHIFT)) - PAGE_SIZE;
+                    continue;
+                }
                 long pte = pte(vpn);
+                if (pte == 0) {
+                    continue;
+                }
                 releaseFrame(pte, v, p, writeBack);
                 if ((pte & PTE_CODE) != 0 && w != null) {
                     w.codeChanged(p);
