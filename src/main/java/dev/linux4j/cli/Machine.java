@@ -103,7 +103,7 @@ public final class Machine {
      * 50 gave 48 ms per fork+exec of `busybox true` and 314x native on a python3 loop; 5000 gives
      * 7.6 ms and 90x, with the CPU-bound benchmarks unchanged.
      */
-    static final int COMPILE_THRESHOLD = 5000;
+    static final int COMPILE_THRESHOLD = Integer.getInteger("linux4j.jit.threshold", 5000);
 
     private Machine(Builder b) {
         this.root = b.root;
