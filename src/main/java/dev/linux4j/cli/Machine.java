@@ -8,7 +8,6 @@ import dev.linux4j.fs.host.FallbackFileSystem;
 import dev.linux4j.fs.host.HostFileSystem;
 import dev.linux4j.fs.proc.ProcFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
-import dev.linux4j.cpu.Instructions;
 import dev.linux4j.host.HostFiles;
 import dev.linux4j.host.HostNative;
 import dev.linux4j.host.HostSignals;
@@ -16,7 +15,6 @@ import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
 import dev.linux4j.kernel.Kernel;
 import dev.linux4j.kernel.KernelConfig;
-import dev.linux4j.kernel.TaskCputime;
 import dev.linux4j.loader.ExecException;
 import dev.linux4j.syscall.Dispatcher;
 import dev.linux4j.syscall.SyscallTable;
@@ -125,16 +123,14 @@ public final class Machine {
     }
 
     /**
-     * Starts a daemon thread that initialises the host's thread clocks, builds the instruction
-     * decoder's tables and links the file downcalls every run needs, while the calling thread
-     * builds the syscall table and loads the program. All of it happens on first use anyway;
-     * this only moves it earlier, onto a second CPU when there is one (about 5 ms of
-     * {@code busybox true}'s 140 ms on this 2-CPU host).
+     * Starts a daemon thread that links the host downcalls every run needs (statx, readlink,
+     * open, pread, close), in the order the main thread will want them, while the main thread
+     * builds the syscall table and the file systems. Linking happens on first use anyway; this
+     * only moves it onto a second CPU when there is one.
      */
     public static void warmUpInBackground() {
         Thread.ofPlatform().daemon().name("linux4j-warm-up").start(() -> {
-            TaskCputime.warmUp();
-            Instructions.table();
+            HostNative.prelink();
             HostFiles.prelink();
         });
     }

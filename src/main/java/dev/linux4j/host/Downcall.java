@@ -4,6 +4,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -26,6 +27,39 @@ final class Downcall {
         this.options = options;
     }
 
+    /**
+     * The C library's {@code name} taking up to five integer or pointer arguments and returning
+     * one, every one passed as a 64-bit word, with errno captured: all such functions share one
+     * stub, so linking the second costs microseconds instead of milliseconds (start-up links
+     * statx, readlink and close before the program's first instruction). Call it with
+     * {@link #callWords}; an {@code int} result must be narrowed with {@code (int)}, as the upper
+     * half of the return register is undefined. Only for functions that are not variadic.
+     */
+    static Downcall findWords(String name) {
+        return find(name, WORDS, Linker.Option.captureCallState("errno"));
+    }
+
+    private static final FunctionDescriptor WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+    /**
+     * Whether the host's C calling convention passes variadic integer and pointer arguments in
+     * the same registers as fixed ones, so that a variadic function such as open(2) can share the
+     * word stub: x86-64 System V (which also wants AL to bound the vector registers used; a
+     * variadic callee only tests it to decide whether to spill XMM registers into its own
+     * frame) and AArch64 Linux. Not PowerPC, whose variadic callees may write a parameter save
+     * area the caller did not allocate.
+     */
+    static final boolean VARIADIC_AS_WORDS = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64", "aarch64" -> true;
+        default -> false;
+    };
+
+    /** Calls a {@link #findWords} function; unused trailing arguments are 0. */
+    long callWords(MemorySegment errnoState, long a, long b, long c, long d, long e) throws Throwable {
+        return (long) handle().invokeExact(errnoState, a, b, c, d, e);
+    }
+
     /** The C library's {@code name} with the given signature (not linked yet). */
     static Downcall find(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment sym = "Linux".equals(System.getProperty("os.name")) ? LIBC.find(name).orElse(null) : null;
@@ -38,10 +72,24 @@ final class Downcall {
 
     MethodHandle handle() {
         MethodHandle h = handle;
-        if (h == null) {
-            h = LINKER.downcallHandle(symbol, descriptor, options);
-            handle = h;
-        }
-        return h;
+        return h != null ? h : link();
     }
+
+    /**
+     * Links under one lock: a start-up thread links ahead of the main thread ({@link
+     * HostFiles#prelink}), and a thread that wants a stub being generated waits for it and then
+     * finds it in the linker's cache, rather than generating the same stub a second time.
+     */
+    private MethodHandle link() {
+        synchronized (LINKING) {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = LINKER.downcallHandle(symbol, descriptor, options);
+                handle = h;
+            }
+            return h;
+        }
+    }
+
+    private static final Object LINKING = new Object();
 }

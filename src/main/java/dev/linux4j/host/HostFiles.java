@@ -35,14 +35,14 @@ public final class HostFiles {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDR = ValueLayout.ADDRESS;
 
-    private static final Downcall OPEN = Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION,
-            Linker.Option.firstVariadicArg(2));
+    private static final Downcall OPEN = Downcall.VARIADIC_AS_WORDS ? Downcall.findWords("open")
+            : Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final Downcall PREAD = Downcall.find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
             CRITICAL);
     private static final Downcall PWRITE = Downcall.find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
             CRITICAL);
-    private static final Downcall CLOSE = Downcall.find("close", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall STATX = Downcall.find("statx", FunctionDescriptor.of(INT, INT, ADDR, INT, INT, ADDR), ERRNO_OPTION);
+    private static final Downcall CLOSE = Downcall.findWords("close");
+    private static final Downcall STATX = Downcall.findWords("statx");
     private static final Downcall FTRUNCATE = Downcall.find("ftruncate", FunctionDescriptor.of(INT, INT, LONG), ERRNO_OPTION);
     private static final Downcall FSYNC = Downcall.find("fsync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
     private static final Downcall FDATASYNC = Downcall.find("fdatasync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
@@ -55,12 +55,12 @@ public final class HostFiles {
 
 
     /**
-     * Links the downcalls every program run needs (statx, open, pread, close) now rather than on first
+     * Links the downcalls every program run needs (open, pread, close) now rather than on first
      * use: each costs milliseconds of code generation, which a start-up thread can do while the
      * main thread is busy elsewhere.
      */
     public static void prelink() {
-        for (Downcall d : new Downcall[] {STATX, OPEN, PREAD, CLOSE}) {
+        for (Downcall d : new Downcall[] {OPEN, PREAD, CLOSE}) {
             if (d.available()) {
                 d.handle();
             }
@@ -87,7 +87,9 @@ public final class HostFiles {
             MemorySegment state = state(arena);
             MemorySegment cpath = arena.allocateFrom(path);
             while (true) {
-                int fd = (int) OPEN.handle().invokeExact(state, cpath, flags | 02000000, mode);
+                int fd = Downcall.VARIADIC_AS_WORDS
+                        ? (int) OPEN.callWords(state, cpath.address(), flags | 02000000, mode, 0, 0)
+                        : (int) OPEN.handle().invokeExact(state, cpath, flags | 02000000, mode);
                 if (fd >= 0) {
                     return fd;
                 }
@@ -135,7 +137,7 @@ public final class HostFiles {
     /** close(2). */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.handle().invokeExact(state(arena), fd);
+            CLOSE.callWords(state(arena), fd, 0, 0, 0, 0);
         } catch (Throwable t) {
             // nothing to report: the descriptor is gone either way
         }
@@ -146,8 +148,8 @@ public final class HostFiles {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             MemorySegment buf = arena.allocate(256, 8);
-            int rc = (int) STATX.handle().invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, 0x00000fff,
-                    buf);
+            int rc = (int) STATX.callWords(state, fd, arena.allocateFrom("").address(), AT_EMPTY_PATH, 0x00000fff,
+                    buf.address());
             if (rc != 0) {
                 return -errno(state);
             }

@@ -20,9 +20,7 @@ public final class HostNative {
             .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
     private static final Downcall ISATTY = Downcall.find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final Downcall STATX = Downcall.find("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-            CAPTURE_ERRNO);
+    private static final Downcall STATX = Downcall.findWords("statx");
     private static final Downcall FCHMODAT = Downcall.find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final Downcall GETUID = Downcall.find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
@@ -34,6 +32,15 @@ public final class HostNative {
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
 
+
+    /** Links the downcalls path lookup needs (statx, readlink) ahead of use; see {@link HostFiles#prelink}. */
+    public static void prelink() {
+        for (Downcall d : new Downcall[] {STATX, READLINK}) {
+            if (d.available()) {
+                d.handle();
+            }
+        }
+    }
 
     /**
      * poll(2) one host fd for input (POLLIN; POLLHUP and POLLERR count as ready, so EOF does):
@@ -84,7 +91,7 @@ public final class HostNative {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             int AT_FDCWD = -100;
             int flags = follow ? 0 : 0x100;
-            int rc = (int) STATX.handle().invokeExact(state, AT_FDCWD, cpath, flags, 0x00000fff, buf);
+            int rc = (int) STATX.callWords(state, AT_FDCWD, cpath.address(), flags, 0x00000fff, buf.address());
             if (rc != 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -114,8 +121,7 @@ public final class HostNative {
             Linker.Option.firstVariadicArg(2));
     private static final Downcall SYMLINK = Downcall.find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall READLINK = Downcall.find("readlink", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final Downcall READLINK = Downcall.findWords("readlink");
 
     /**
      * ioctl(2) on a host fd with a pointer argument: {@code buf} is copied in, and back out
@@ -166,7 +172,7 @@ public final class HostNative {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment buf = arena.allocate(4096);
-            long n = (long) READLINK.handle().invokeExact(state, arena.allocateFrom(path), buf, 4096L);
+            long n = READLINK.callWords(state, arena.allocateFrom(path).address(), buf.address(), 4096L, 0, 0);
             if (n < 0) {
                 errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
                 return null;

@@ -21,14 +21,6 @@ import java.lang.management.ThreadMXBean;
 public final class TaskCputime {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /**
-     * Initialises the host's thread clocks (ManagementFactory takes 15-25 ms the first time),
-     * so that a start-up thread can do it before the first task starts.
-     */
-    public static void warmUp() {
-        THREADS.isCurrentThreadCpuTimeSupported();
-    }
-
     /** The Java thread's id, -1 before {@link #start}. */
     private long threadId = -1;
     private long baseUser;
