@@ -43,14 +43,12 @@ public final class HostFiles {
             CRITICAL);
     private static final Downcall CLOSE = Downcall.findWords("close");
     private static final Downcall STATX = Downcall.findWords("statx");
-    private static final Downcall FTRUNCATE = Downcall.find("ftruncate", FunctionDescriptor.of(INT, INT, LONG), ERRNO_OPTION);
-    private static final Downcall FSYNC = Downcall.find("fsync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall FDATASYNC = Downcall.find("fdatasync", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
-    private static final Downcall FALLOCATE = Downcall.find("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG),
-            ERRNO_OPTION);
-    private static final Downcall LSEEK = Downcall.find("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), ERRNO_OPTION);
-    private static final Downcall LINKAT = Downcall.find("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT),
-            ERRNO_OPTION);
+    private static final Downcall FTRUNCATE = Downcall.findWords("ftruncate");
+    private static final Downcall FSYNC = Downcall.findWords("fsync");
+    private static final Downcall FDATASYNC = Downcall.findWords("fdatasync");
+    private static final Downcall FALLOCATE = Downcall.findWords("fallocate");
+    private static final Downcall LSEEK = Downcall.findWords("lseek");
+    private static final Downcall LINKAT = Downcall.findWords("linkat");
 
 
 
@@ -173,7 +171,7 @@ public final class HostFiles {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            int rc = (int) d.handle().invokeExact(state, fd);
+            int rc = (int) d.callWords(state, fd, 0, 0, 0, 0);
             return rc == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             return -5;
@@ -187,7 +185,7 @@ public final class HostFiles {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            int rc = (int) FALLOCATE.handle().invokeExact(state, fd, mode, offset, len);
+            int rc = (int) FALLOCATE.callWords(state, fd, mode, offset, len, 0);
             return rc == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             return -5;
@@ -201,7 +199,7 @@ public final class HostFiles {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            long r = (long) LSEEK.handle().invokeExact(state, fd, offset, whence);
+            long r = LSEEK.callWords(state, fd, offset, whence, 0, 0);
             return r >= 0 ? r : -errno(state);
         } catch (Throwable t) {
             return -5;
@@ -216,8 +214,8 @@ public final class HostFiles {
     public static int linkDescriptor(int fd, String newPath) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            int rc = (int) LINKAT.handle().invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd),
-                    AT_FDCWD, arena.allocateFrom(newPath), AT_SYMLINK_FOLLOW);
+            int rc = (int) LINKAT.callWords(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd).address(),
+                    AT_FDCWD, arena.allocateFrom(newPath).address(), AT_SYMLINK_FOLLOW);
             return rc == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             return -5;
@@ -227,7 +225,7 @@ public final class HostFiles {
     private static int intCall(Downcall d, int fd, long arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            int rc = (int) d.handle().invokeExact(state, fd, arg);
+            int rc = (int) d.callWords(state, fd, arg, 0, 0, 0);
             return rc == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             return -5;

@@ -19,17 +19,15 @@ public final class HostNative {
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final Downcall ISATTY = Downcall.find("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final Downcall ISATTY = Downcall.findWords("isatty");
     private static final Downcall STATX = Downcall.findWords("statx");
-    private static final Downcall FCHMODAT = Downcall.find("fchmodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final Downcall FCHMODAT = Downcall.findWords("fchmodat");
     private static final Downcall GETUID = Downcall.find("getuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall GETGID = Downcall.find("getgid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall GETEUID = Downcall.find("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall GETEGID = Downcall.find("getegid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final Downcall UMASK = Downcall.find("umask", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final Downcall POLL = Downcall.find("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final Downcall POLL = Downcall.findWords("poll");
 
 
 
@@ -54,7 +52,7 @@ public final class HostNative {
             MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
             pfd.set(ValueLayout.JAVA_INT, 0, fd);
             pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
-            int n = (int) POLL.handle().invokeExact(pfd, 1L, timeoutMillis);
+            int n = (int) POLL.callWords(arena.allocate(Linker.Option.captureStateLayout()), pfd.address(), 1, timeoutMillis, 0, 0);
             return n < 0 ? (timeoutMillis == 0 ? -1 : 0) : n > 0 ? 1 : 0;
         } catch (Throwable t) {
             return -1;
@@ -66,8 +64,8 @@ public final class HostNative {
         if (!ISATTY.available()) {
             return fd < 3 && System.console() != null && System.console().isTerminal();
         }
-        try {
-            return (int) ISATTY.handle().invokeExact(fd) == 1;
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) ISATTY.callWords(arena.allocate(Linker.Option.captureStateLayout()), fd, 0, 0, 0, 0) == 1;
         } catch (Throwable t) {
             return false;
         }
@@ -108,19 +106,16 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) FCHMODAT.handle().invokeExact(state, -100, arena.allocateFrom(path), mode & 07777, 0);
-            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            return status(FCHMODAT, arena, -100, arena.allocateFrom(path).address(), mode & 07777, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
     }
 
-    private static final Downcall IOCTL = Downcall.find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CAPTURE_ERRNO,
-            Linker.Option.firstVariadicArg(2));
-    private static final Downcall SYMLINK = Downcall.find("symlink", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
+    private static final Downcall IOCTL = Downcall.VARIADIC_AS_WORDS ? Downcall.findWords("ioctl")
+            : Downcall.find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final Downcall SYMLINK = Downcall.findWords("symlink");
     private static final Downcall READLINK = Downcall.findWords("readlink");
 
     /**
@@ -136,7 +131,8 @@ public final class HostNative {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment mem = arena.allocate(Math.max(buf.length, 1), 8);
             MemorySegment.copy(buf, 0, mem, ValueLayout.JAVA_BYTE, 0, buf.length);
-            int rc = (int) IOCTL.handle().invokeExact(state, fd, request, mem);
+            int rc = Downcall.VARIADIC_AS_WORDS ? (int) IOCTL.callWords(state, fd, request, mem.address(), 0, 0)
+                    : (int) IOCTL.handle().invokeExact(state, fd, request, mem);
             if (rc < 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -153,11 +149,9 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment t = arena.allocate(target.length + 1L);
             MemorySegment.copy(target, 0, t, ValueLayout.JAVA_BYTE, 0, target.length);
-            int rc = (int) SYMLINK.handle().invokeExact(state, t, arena.allocateFrom(linkPath));
-            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            return status(SYMLINK, arena, t.address(), arena.allocateFrom(linkPath).address(), 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -184,12 +178,9 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall OPENDIR = Downcall.find("opendir", FunctionDescriptor.of(ValueLayout.ADDRESS,
-            ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall READDIR = Downcall.find("readdir", FunctionDescriptor.of(ValueLayout.ADDRESS,
-            ValueLayout.ADDRESS), CAPTURE_ERRNO);
-    private static final Downcall CLOSEDIR = Downcall.find("closedir", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS));
+    private static final Downcall OPENDIR = Downcall.findWords("opendir");
+    private static final Downcall READDIR = Downcall.findWords("readdir");
+    private static final Downcall CLOSEDIR = Downcall.findWords("closedir");
 
     /** One host directory entry: inode number, d_type and name bytes. */
     public record HostDirent(long ino, int type, byte[] name) {}
@@ -207,8 +198,8 @@ public final class HostNative {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            MemorySegment dir = (MemorySegment) OPENDIR.handle().invokeExact(state, arena.allocateFrom(path));
-            if (dir.address() == 0) {
+            long dir = OPENDIR.callWords(state, arena.allocateFrom(path).address(), 0, 0, 0, 0);
+            if (dir == 0) {
                 errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
                 return null;
             }
@@ -216,11 +207,11 @@ public final class HostNative {
             try {
                 while (true) {
                     // NULL is the end: readdir fails only for a bad DIR*, which cannot happen here.
-                    MemorySegment ent = (MemorySegment) READDIR.handle().invokeExact(state, dir);
-                    if (ent.address() == 0) {
+                    long ent = READDIR.callWords(state, dir, 0, 0, 0, 0);
+                    if (ent == 0) {
                         return out;
                     }
-                    MemorySegment d = ent.reinterpret(19 + 256);
+                    MemorySegment d = MemorySegment.ofAddress(ent).reinterpret(19 + 256);
                     long ino = d.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
                     int type = d.get(ValueLayout.JAVA_BYTE, 18) & 0xff;
                     byte[] name = d.asSlice(19).getString(0, java.nio.charset.StandardCharsets.ISO_8859_1)
@@ -228,7 +219,7 @@ public final class HostNative {
                     out.add(new HostDirent(ino, type, name));
                 }
             } finally {
-                int ignored = (int) CLOSEDIR.handle().invokeExact(dir);
+                CLOSEDIR.callWords(state, dir, 0, 0, 0, 0);
             }
         } catch (Throwable t) {
             errno[0] = 5;
@@ -236,8 +227,7 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall STATFS = Downcall.find("statfs", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
+    private static final Downcall STATFS = Downcall.findWords("statfs");
 
     /** statfs(2) of a host path into the 120-byte x86-64 struct statfs. Returns 0 or -errno; -38 when unavailable. */
     public static int statfs(String path, byte[] out) {
@@ -247,7 +237,7 @@ public final class HostNative {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment buf = arena.allocate(120, 8);
-            int rc = (int) STATFS.handle().invokeExact(state, arena.allocateFrom(path), buf);
+            int rc = (int) STATFS.callWords(state, arena.allocateFrom(path).address(), buf.address(), 0, 0, 0);
             if (rc != 0) {
                 return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
@@ -341,16 +331,8 @@ public final class HostNative {
         }
     }
 
-    private static final Downcall MKNODAT = Downcall.find("mknodat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    private static final Downcall TRUNCATE = Downcall.find("truncate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    private static final Downcall OPEN = Downcall.find("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Downcall LSEEK = Downcall.find("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final Downcall CLOSE = Downcall.find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT));
+    private static final Downcall MKNODAT = Downcall.findWords("mknodat");
+    private static final Downcall TRUNCATE = Downcall.findWords("truncate");
 
     /** mknod(2) of a host path (a FIFO, socket or regular file): 0 or -errno; -38 when unavailable. */
     public static int mknod(String path, int mode, long dev) {
@@ -358,9 +340,7 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) MKNODAT.handle().invokeExact(state, -100, arena.allocateFrom(path), mode, dev);
-            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            return status(MKNODAT, arena, -100, arena.allocateFrom(path).address(), mode, dev, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -372,9 +352,7 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) TRUNCATE.handle().invokeExact(state, arena.allocateFrom(path), length);
-            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            return status(TRUNCATE, arena, arena.allocateFrom(path).address(), length, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -385,55 +363,40 @@ public final class HostNative {
      * the host file system's own extents. The offset or -errno; -38 when unavailable.
      */
     public static long seekDataHole(String path, long offset, int whence) {
-        if (!OPEN.available() || !LSEEK.available() || !CLOSE.available()) {
+        if (!HostFiles.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int O_RDONLY_NOFOLLOW_CLOEXEC = 0x20000 | 0x80000;
-            int fd = (int) OPEN.handle().invokeExact(state, arena.allocateFrom(path), O_RDONLY_NOFOLLOW_CLOEXEC);
-            if (fd < 0) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            }
-            try {
-                long r = (long) LSEEK.handle().invokeExact(state, fd, offset, whence);
-                return r >= 0 ? r : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            } finally {
-                int ignored = (int) CLOSE.handle().invokeExact(fd);
-            }
-        } catch (Throwable t) {
-            return -5;
+        int fd = HostFiles.open(path, O_NOFOLLOW, 0);
+        if (fd < 0) {
+            return fd;
+        }
+        try {
+            return HostFiles.lseek(fd, offset, whence);
+        } finally {
+            HostFiles.close(fd);
         }
     }
-
-    private static final Downcall FALLOCATE = Downcall.find("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
 
     /** fallocate(2) on a host file opened write-only for the call: 0 or -errno; -38 when unavailable. */
     public static int fallocate(String path, int mode, long offset, long len) {
-        if (!OPEN.available() || !FALLOCATE.available() || !CLOSE.available()) {
+        if (!HostFiles.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int O_WRONLY_NOFOLLOW_CLOEXEC = 1 | 0x20000 | 0x80000;
-            int fd = (int) OPEN.handle().invokeExact(state, arena.allocateFrom(path), O_WRONLY_NOFOLLOW_CLOEXEC);
-            if (fd < 0) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            }
-            try {
-                int r = (int) FALLOCATE.handle().invokeExact(state, fd, mode, offset, len);
-                return r == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            } finally {
-                int ignored = (int) CLOSE.handle().invokeExact(fd);
-            }
-        } catch (Throwable t) {
-            return -5;
+        int fd = HostFiles.open(path, O_WRONLY | O_NOFOLLOW, 0);
+        if (fd < 0) {
+            return fd;
+        }
+        try {
+            return HostFiles.fallocate(fd, mode, offset, len);
+        } finally {
+            HostFiles.close(fd);
         }
     }
 
-    private static final Downcall UTIMENSAT = Downcall.find("utimensat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final int O_WRONLY = 1;
+    private static final int O_NOFOLLOW = 0x20000;
+
+    private static final Downcall UTIMENSAT = Downcall.findWords("utimensat");
 
     /**
      * utimensat(2) of a host path without following a final symlink and without opening the file
@@ -445,7 +408,6 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment times = arena.allocate(32, 8);
             long utimeOmit = (1L << 30) - 2;
             Long[] t = {atimeNanos, mtimeNanos};
@@ -453,10 +415,16 @@ public final class HostNative {
                 times.set(ValueLayout.JAVA_LONG, i * 16L, t[i] == null ? 0 : Math.floorDiv(t[i], 1_000_000_000L));
                 times.set(ValueLayout.JAVA_LONG, i * 16L + 8, t[i] == null ? utimeOmit : Math.floorMod(t[i], 1_000_000_000L));
             }
-            int rc = (int) UTIMENSAT.handle().invokeExact(state, -100, arena.allocateFrom(path), times, 0x100);
-            return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+            return status(UTIMENSAT, arena, -100, arena.allocateFrom(path).address(), times.address(), 0x100, 0);
         } catch (Throwable t) {
             return -5;
         }
+    }
+
+    /** Calls a word function that returns 0 or -1 and errno: 0 or -errno. */
+    private static int status(Downcall d, Arena arena, long a, long b, long c, long e, long f) throws Throwable {
+        MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+        int rc = (int) d.callWords(state, a, b, c, e, f);
+        return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 }

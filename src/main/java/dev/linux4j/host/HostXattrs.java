@@ -6,7 +6,6 @@ import static dev.linux4j.host.HostFiles.state;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -20,29 +19,18 @@ import java.lang.foreign.ValueLayout;
 public final class HostXattrs {
     private HostXattrs() {}
 
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
     private static final int ERANGE = 34;
     /** XATTR_SIZE_MAX and XATTR_LIST_MAX (include/uapi/linux/limits.h). */
     private static final int MAX = 65536;
 
-    private static final Downcall LGET = Downcall.find("lgetxattr",
-            FunctionDescriptor.of(LONG, ADDR, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final Downcall FGET = Downcall.find("fgetxattr",
-            FunctionDescriptor.of(LONG, INT, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final Downcall LSET = Downcall.find("lsetxattr",
-            FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
-    private static final Downcall FSET = Downcall.find("fsetxattr",
-            FunctionDescriptor.of(INT, INT, ADDR, ADDR, LONG, INT), HostFiles.ERRNO_OPTION);
-    private static final Downcall LLIST = Downcall.find("llistxattr",
-            FunctionDescriptor.of(LONG, ADDR, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final Downcall FLIST = Downcall.find("flistxattr",
-            FunctionDescriptor.of(LONG, INT, ADDR, LONG), HostFiles.ERRNO_OPTION);
-    private static final Downcall LREMOVE = Downcall.find("lremovexattr",
-            FunctionDescriptor.of(INT, ADDR, ADDR), HostFiles.ERRNO_OPTION);
-    private static final Downcall FREMOVE = Downcall.find("fremovexattr",
-            FunctionDescriptor.of(INT, INT, ADDR), HostFiles.ERRNO_OPTION);
+    private static final Downcall LGET = Downcall.findWords("lgetxattr");
+    private static final Downcall FGET = Downcall.findWords("fgetxattr");
+    private static final Downcall LSET = Downcall.findWords("lsetxattr");
+    private static final Downcall FSET = Downcall.findWords("fsetxattr");
+    private static final Downcall LLIST = Downcall.findWords("llistxattr");
+    private static final Downcall FLIST = Downcall.findWords("flistxattr");
+    private static final Downcall LREMOVE = Downcall.findWords("lremovexattr");
+    private static final Downcall FREMOVE = Downcall.findWords("fremovexattr");
 
     /**
      * The file an attribute call acts on: a host path ({@code fd < 0}) or a host descriptor.
@@ -61,6 +49,11 @@ public final class HostXattrs {
 
         private boolean byFd() {
             return fd >= 0;
+        }
+
+        /** The first argument of the call: the descriptor, or the path as a C string in {@code arena}. */
+        private long word(Arena arena) {
+            return byFd() ? fd : arena.allocateFrom(path).address();
         }
     }
 
@@ -81,15 +74,15 @@ public final class HostXattrs {
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment cname = arena.allocateFrom(name);
-            MemorySegment cpath = t.byFd() ? MemorySegment.NULL : arena.allocateFrom(t.path());
+            long target = t.word(arena);
+            long cname = arena.allocateFrom(name).address();
             for (int attempt = 0; ; attempt++) {
-                long size = getCall(d, t, state, cpath, cname, MemorySegment.NULL, 0);
+                long size = d.callWords(state, target, cname, 0, 0, 0);
                 if (size < 0) {
                     throw failure(state);
                 }
                 MemorySegment buf = arena.allocate(Math.max(1, size));
-                long n = getCall(d, t, state, cpath, cname, buf, size);
+                long n = d.callWords(state, target, cname, buf.address(), size, 0);
                 if (n >= 0) {
                     return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 }
@@ -104,24 +97,16 @@ public final class HostXattrs {
         }
     }
 
-    private static long getCall(Downcall d, Target t, MemorySegment state, MemorySegment cpath,
-            MemorySegment cname, MemorySegment buf, long size) throws Throwable {
-        return t.byFd() ? (long) d.handle().invokeExact(state, t.fd(), cname, buf, size)
-                : (long) d.handle().invokeExact(state, cpath, cname, buf, size);
-    }
-
     /** setxattr with XATTR_CREATE (1) or XATTR_REPLACE (2). */
     public static void set(Target t, String name, byte[] value, int flags) {
         Downcall d = t.byFd() ? FSET : LSET;
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment cname = arena.allocateFrom(name);
             MemorySegment buf = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
-            int rc = t.byFd() ? (int) d.handle().invokeExact(state, t.fd(), cname, buf, (long) value.length, flags)
-                    : (int) d.handle().invokeExact(state, arena.allocateFrom(t.path()), cname, buf,
-                            (long) value.length, flags);
+            int rc = (int) d.callWords(state, t.word(arena), arena.allocateFrom(name).address(), buf.address(),
+                    value.length, flags);
             if (rc != 0) {
                 throw failure(state);
             }
@@ -138,10 +123,8 @@ public final class HostXattrs {
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment cpath = t.byFd() ? MemorySegment.NULL : arena.allocateFrom(t.path());
             MemorySegment buf = arena.allocate(MAX);
-            long n = t.byFd() ? (long) d.handle().invokeExact(state, t.fd(), buf, (long) MAX)
-                    : (long) d.handle().invokeExact(state, cpath, buf, (long) MAX);
+            long n = d.callWords(state, t.word(arena), buf.address(), MAX, 0, 0);
             if (n < 0) {
                 throw failure(state);
             }
@@ -159,9 +142,7 @@ public final class HostXattrs {
         check(d);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment cname = arena.allocateFrom(name);
-            int rc = t.byFd() ? (int) d.handle().invokeExact(state, t.fd(), cname)
-                    : (int) d.handle().invokeExact(state, arena.allocateFrom(t.path()), cname);
+            int rc = (int) d.callWords(state, t.word(arena), arena.allocateFrom(name).address(), 0, 0, 0);
             if (rc != 0) {
                 throw failure(state);
             }
