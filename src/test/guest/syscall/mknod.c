@@ -13,17 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EEXIST, "EEXIST"},
-        {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ESPIPE, "ESPIPE"}, {ENXIO, "ENXIO"},
-        {EOPNOTSUPP, "EOPNOTSUPP"}, {ENODEV, "ENODEV"}, {EFBIG, "EFBIG"}, {ENOSYS, "ENOSYS"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-72s -> %s\n", #call, errname(errno)); else printf("%-72s -> %ld\n", #call, r_); } while (0)

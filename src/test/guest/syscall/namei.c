@@ -15,20 +15,7 @@
 #define RENAME_EXCHANGE 2
 #endif
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EFAULT, "EFAULT"},
-        {EBUSY, "EBUSY"}, {EEXIST, "EEXIST"}, {EXDEV, "EXDEV"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},
-        {EINVAL, "EINVAL"}, {ENOSPC, "ENOSPC"}, {EROFS, "EROFS"}, {EMLINK, "EMLINK"}, {ERANGE, "ERANGE"},
-        {ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ENOTEMPTY, "ENOTEMPTY"}, {ELOOP, "ELOOP"},
-        {EOPNOTSUPP, "EOPNOTSUPP"}, {ENOTTY, "ENOTTY"}, {EMFILE, "EMFILE"}, {ESPIPE, "ESPIPE"},
-        {EOVERFLOW, "EOVERFLOW"}, {EAGAIN, "EAGAIN"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-64s -> %s\n", #call, errname(errno)); else printf("%-64s -> %ld\n", #call, r_); } while (0)

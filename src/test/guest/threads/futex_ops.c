@@ -56,20 +56,7 @@ struct waitv_entry {
 #define W_SIZE_U32 0x02
 #define W_PRIVATE 128
 
-static const char *errname(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case ETIMEDOUT: return "ETIMEDOUT";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case EINTR: return "EINTR";
-    case EPERM: return "EPERM";
-    case ESRCH: return "ESRCH";
-    case EDEADLK: return "EDEADLK";
-    case EFAULT: return "EFAULT";
-    default: return "other";
-    }
-}
+#include "../errname.h"
 
 static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts, uint32_t *uaddr2, uint32_t val3) {
     return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);

@@ -16,17 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EFAULT, "EFAULT"},
-        {EEXIST, "EEXIST"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ELOOP, "ELOOP"},
-        {ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ERANGE, "ERANGE"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-52s -> %s\n", #call, errname(errno)); else printf("%-52s -> %ld\n", #call, r_); } while (0)

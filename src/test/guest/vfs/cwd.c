@@ -13,16 +13,7 @@
 
 static char top[64];
 
-static const char *errname(int e) {
-    switch (e) {
-    case ENOENT: return "ENOENT";
-    case ENOTDIR: return "ENOTDIR";
-    case EACCES: return "EACCES";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    default: return "other";
-    }
-}
+#include "../errname.h"
 
 /* A path with the temporary top directory shown as TOP. */
 static const char *rel(const char *path) {

@@ -13,17 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EEXIST, "EEXIST"},
-        {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ENXIO, "ENXIO"}, {ELOOP, "ELOOP"},
-        {EAGAIN, "EAGAIN"}, {EPIPE, "EPIPE"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 static char top[64];
 

@@ -20,17 +20,7 @@
 #define AT_EMPTY_PATH 0x1000
 #endif
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EEXIST, "EEXIST"},
-        {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EXDEV, "EXDEV"},
-        {ELOOP, "ELOOP"}, {ENXIO, "ENXIO"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-66s -> %s\n", #call, errname(errno)); else printf("%-66s -> ok\n", #call); } while (0)

@@ -15,18 +15,7 @@
 #define XATTR_CREATE 1
 #define XATTR_REPLACE 2
 
-static const char *errname(int e) {
-    static const struct { int n; const char *s; } t[] = {
-        {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EBADF, "EBADF"}, {EACCES, "EACCES"}, {EFAULT, "EFAULT"},
-        {EEXIST, "EEXIST"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {ERANGE, "ERANGE"},
-        {E2BIG, "E2BIG"}, {ENODATA, "ENODATA"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {ENOSPC, "ENOSPC"}, {EROFS, "EROFS"},
-        {ELOOP, "ELOOP"}, {ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}};
-    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].n == e) return t[i].s;
-    static char buf[32];
-    snprintf(buf, sizeof buf, "errno %d", e);
-    return buf;
-}
+#include "../errname.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-70s -> %s\n", #call, errname(errno)); else printf("%-70s -> %ld\n", #call, r_); } while (0)

@@ -45,7 +45,7 @@ public final class Toolchain {
     public static Path compile(Path source, Variant variant, String... extraFlags) {
         try {
             String text = Files.readString(source);
-            String key = hash(variant + "|" + String.join(" ", extraFlags) + "|" + text);
+            String key = hash(variant + "|" + String.join(" ", extraFlags) + "|" + text + localHeaders(source, text));
             String name = source.getFileName().toString().replaceAll("\\.c$", "");
             Path out = CACHE.resolve(variant.name().toLowerCase()).resolve(name + "-" + key.substring(0, 12));
             if (Files.isExecutable(out)) {
@@ -75,7 +75,18 @@ public final class Toolchain {
         }
     }
 
-    static boolean onPath(String tool) {
+    /** The text of the {@code #include "..."} files of a source, so that changing one rebuilds it. */
+    private static String localHeaders(Path source, String text) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^#include \"([^\"]+)\"").matcher(text);
+        while (m.find()) {
+            Path header = source.toAbsolutePath().getParent().resolve(m.group(1));
+            sb.append('|').append(Files.isRegularFile(header) ? Files.readString(header) : m.group(1));
+        }
+        return sb.toString();
+    }
+
+        static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
