@@ -26,6 +26,12 @@ public final class ErrnoException extends RuntimeException {
         return CACHE[errno.ordinal()];
     }
 
+    /** The exception for a host call's positive error number; EIO for a number Linux does not have. */
+    public static ErrnoException ofNumber(long number) {
+        Errno e = number > 0 && number <= Integer.MAX_VALUE ? Errno.of((int) number) : null;
+        return of(e == null ? Errno.EIO : e);
+    }
+
     public Errno errno() {
         return errno;
     }

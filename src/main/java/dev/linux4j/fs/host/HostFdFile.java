@@ -31,8 +31,7 @@ final class HostFdFile implements FileOps {
     }
 
     private static ErrnoException error(long rc) {
-        Errno e = Errno.of((int) -rc);
-        return ErrnoException.of(e == null ? Errno.EIO : e);
+        return ErrnoException.ofNumber(-rc);
     }
 
     @Override
@@ -118,14 +117,22 @@ final class HostFdFile implements FileOps {
     /** SEEK_DATA/SEEK_HOLE from the host file system's extents; the generic answer if the host cannot say. */
     @Override
     public long seekDataHole(FileDescription file, long offset, int whence) {
-        long r = HostFiles.lseek(fd, offset, whence);
+        return seekDataHoleAnswer(HostFiles.lseek(fd, offset, whence), () -> FileOps.super.seekDataHole(file, offset, whence));
+    }
+
+    /**
+     * The result of the host's lseek(SEEK_DATA or SEEK_HOLE), {@code r} being the offset or
+     * -errno: ENXIO (no data, or hole, at or after the offset) as the host says it, and the
+     * {@code generic} answer for any other failure, where the host cannot say.
+     */
+    static long seekDataHoleAnswer(long r, java.util.function.LongSupplier generic) {
         if (r >= 0) {
             return r;
         }
-        if (r == -6) { // ENXIO: no data (or hole) at or after offset
+        if (r == Errno.ENXIO.negated()) {
             throw ErrnoException.of(Errno.ENXIO);
         }
-        return FileOps.super.seekDataHole(file, offset, whence);
+        return generic.getAsLong();
     }
 
     /** A new open of the same host file, as opening /proc/self/fd/N does (also after unlink). */

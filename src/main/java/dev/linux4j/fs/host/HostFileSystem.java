@@ -106,8 +106,7 @@ public final class HostFileSystem implements FileSystem {
             return new String(exact, StandardCharsets.UTF_8);
         }
         if (errno[0] != 38) {
-            Errno e = Errno.of(errno[0]);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(errno[0]);
         }
         try {
             return Files.readSymbolicLink(p).toString();
@@ -215,20 +214,26 @@ public final class HostFileSystem implements FileSystem {
     private static int openDescriptor(Path p, int hostFlags) {
         int fd = HostFiles.open(p.toString(), hostFlags, 0);
         if (fd < 0) {
-            Errno e = Errno.of(-fd);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-fd);
         }
         return fd;
     }
 
     /** The open on a Linux host: the file is held by its host descriptor ({@link HostFdFile}). */
     private FileOps openByDescriptor(Path p, int flags, int mode, boolean exists) {
-        int fd = HostFiles.open(p.toString(), HostFdFile.hostFlags(flags), mode & 0777);
+        return holdCreated(HostFiles.open(p.toString(), HostFdFile.hostFlags(flags), mode & 0777), mode, !exists);
+    }
+
+    /**
+     * The file a host open just returned ({@code fd}, or -errno), held by its descriptor. If the
+     * open created it, its mode is set to exactly {@code mode}, which the host's open narrowed
+     * by the host's own umask.
+     */
+    private FileOps holdCreated(int fd, int mode, boolean created) {
         if (fd < 0) {
-            Errno e = Errno.of(-fd);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-fd);
         }
-        if (!exists) {
+        if (created) {
             try {
                 applyMode(Path.of("/proc/self/fd/" + fd), mode);
             } catch (ErrnoException e) {
@@ -251,18 +256,7 @@ public final class HostFileSystem implements FileSystem {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
         int hostFlags = (flags & (O_ACCMODE | O_EXCL)) | __O_TMPFILE | O_DIRECTORY;
-        int fd = HostFiles.open(host(dirPath).toString(), hostFlags, mode & 0777);
-        if (fd < 0) {
-            Errno e = Errno.of(-fd);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
-        }
-        try {
-            applyMode(Path.of("/proc/self/fd/" + fd), mode);
-        } catch (ErrnoException e) {
-            HostFiles.close(fd);
-            throw e;
-        }
-        return new HostFdFile(this, fd);
+        return holdCreated(HostFiles.open(host(dirPath).toString(), hostFlags, mode & 0777), mode, true);
     }
 
     @Override
@@ -279,8 +273,7 @@ public final class HostFileSystem implements FileSystem {
                 throw HostErrors.toErrno(e);
             }
         } else if (rc < 0) {
-            Errno e = Errno.of(-rc);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-rc);
         }
     }
 
@@ -322,8 +315,7 @@ public final class HostFileSystem implements FileSystem {
             }
         }
         if (rc < 0) {
-            Errno e = Errno.of(-rc);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-rc);
         }
         applyMode(p, mode & 07777);
     }
@@ -424,8 +416,7 @@ public final class HostFileSystem implements FileSystem {
         int rc = HostNative.symlink(target.getBytes(StandardCharsets.UTF_8), host(linkPath).toString());
         if (rc != -38) {
             if (rc < 0) {
-                Errno e = Errno.of(-rc);
-                throw ErrnoException.of(e == null ? Errno.EIO : e);
+                throw ErrnoException.ofNumber(-rc);
             }
             return;
         }
@@ -479,8 +470,7 @@ public final class HostFileSystem implements FileSystem {
         int rc = HostNative.utimensat(host(path).toString(), atimeNanos, mtimeNanos);
         if (rc != -38) {
             if (rc < 0) {
-                Errno e = Errno.of(-rc);
-                throw ErrnoException.of(e == null ? Errno.EIO : e);
+                throw ErrnoException.ofNumber(-rc);
             }
             return;
         }
@@ -507,8 +497,7 @@ public final class HostFileSystem implements FileSystem {
             return fromHostOrder(path, dir, exact);
         }
         if (errno[0] != 38) {
-            Errno e = Errno.of(errno[0]);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(errno[0]);
         }
         List<DirEntry> out = new ArrayList<>();
         StatBuf self = statHost(dir);
@@ -569,8 +558,7 @@ public final class HostFileSystem implements FileSystem {
                 b.getLong(40), b.getLong(48), b.getLong(64), b.getLong(72), b.getLong(56), flags};
         }
         if (rc != -38) {
-            Errno e = Errno.of(-rc);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-rc);
         }
         try {
             var store = Files.getFileStore(host(path));

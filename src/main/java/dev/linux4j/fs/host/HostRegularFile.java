@@ -118,22 +118,15 @@ final class HostRegularFile implements FileOps {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
         if (rc < 0) {
-            Errno e = Errno.of(-rc);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-rc);
         }
     }
 
     /** SEEK_DATA/SEEK_HOLE from the host file system's extents; the generic answer if the host cannot say. */
     @Override
     public long seekDataHole(FileDescription file, long offset, int whence) {
-        long r = HostNative.seekDataHole(path.toString(), offset, whence);
-        if (r >= 0) {
-            return r;
-        }
-        if (r == -6) { // ENXIO: no data (or hole) at or after offset
-            throw ErrnoException.of(Errno.ENXIO);
-        }
-        return FileOps.super.seekDataHole(file, offset, whence);
+        return HostFdFile.seekDataHoleAnswer(HostNative.seekDataHole(path.toString(), offset, whence),
+                () -> FileOps.super.seekDataHole(file, offset, whence));
     }
 
     @Override

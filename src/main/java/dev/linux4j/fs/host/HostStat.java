@@ -1,6 +1,5 @@
 package dev.linux4j.fs.host;
 
-import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
@@ -27,8 +26,7 @@ final class HostStat {
             byte[] buf = new byte[256];
             int rc = HostNative.statx(p.toString(), false, buf);
             if (rc < 0) {
-                Errno e = Errno.of(-rc);
-                throw ErrnoException.of(e == null ? Errno.EIO : e);
+                throw ErrnoException.ofNumber(-rc);
             }
             return fromStatx(buf);
         }
@@ -76,8 +74,7 @@ final class HostStat {
         byte[] raw = new byte[256];
         int rc = HostFiles.fstatx(hostFd, raw);
         if (rc < 0) {
-            Errno e = Errno.of(-rc);
-            throw ErrnoException.of(e == null ? Errno.EIO : e);
+            throw ErrnoException.ofNumber(-rc);
         }
         return fromStatx(raw);
     }
