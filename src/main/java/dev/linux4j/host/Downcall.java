@@ -1,7 +1,9 @@
 package dev.linux4j.host;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
@@ -36,7 +38,31 @@ final class Downcall {
      * half of the return register is undefined. Only for functions that are not variadic.
      */
     static Downcall findWords(String name) {
-        return find(name, WORDS, Linker.Option.captureCallState("errno"));
+        return find(name, WORDS, ERRNO);
+    }
+
+    /** Captures errno right after the call, before the JVM can change it. */
+    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** Room in {@code arena} for the errno a call captures. */
+    static MemorySegment errnoState(Arena arena) {
+        return arena.allocate(Linker.Option.captureStateLayout());
+    }
+
+    /** The errno captured into {@code state}. */
+    static int errno(MemorySegment state) {
+        return state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+    }
+
+    /** Links each available one now rather than on first use (start-up threads call this). */
+    static void prelink(Downcall... downcalls) {
+        for (Downcall d : downcalls) {
+            if (d.available()) {
+                d.handle();
+            }
+        }
     }
 
     private static final FunctionDescriptor WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
@@ -58,6 +84,11 @@ final class Downcall {
     /** Calls a {@link #findWords} function; unused trailing arguments are 0. */
     long callWords(MemorySegment errnoState, long a, long b, long c, long d, long e) throws Throwable {
         return (long) handle().invokeExact(errnoState, a, b, c, d, e);
+    }
+
+    /** Calls a {@link #findWords} function that returns 0, or -1 and sets errno: 0 or -errno. */
+    int callStatus(MemorySegment errnoState, long a, long b, long c, long d, long e) throws Throwable {
+        return (int) callWords(errnoState, a, b, c, d, e) == 0 ? 0 : -errno(errnoState);
     }
 
     /** The C library's {@code name} with the given signature (not linked yet). */

@@ -1,9 +1,11 @@
 package dev.linux4j.host;
 
+import static dev.linux4j.host.Downcall.errno;
+import static dev.linux4j.host.Downcall.errnoState;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,9 +27,6 @@ public final class HostFiles {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int EINTR = 4;
 
-    static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     /** Heap arrays may be passed straight to pread/pwrite: they do not block for long on regular files. */
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
 
@@ -36,10 +35,10 @@ public final class HostFiles {
     private static final ValueLayout ADDR = ValueLayout.ADDRESS;
 
     private static final Downcall OPEN = Downcall.VARIADIC_AS_WORDS ? Downcall.findWords("open")
-            : Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
-    private static final Downcall PREAD = Downcall.find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+            : Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), Downcall.ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final Downcall PREAD = Downcall.find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), Downcall.ERRNO,
             CRITICAL);
-    private static final Downcall PWRITE = Downcall.find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), ERRNO_OPTION,
+    private static final Downcall PWRITE = Downcall.find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), Downcall.ERRNO,
             CRITICAL);
     private static final Downcall CLOSE = Downcall.findWords("close");
     private static final Downcall STATX = Downcall.findWords("statx");
@@ -58,19 +57,7 @@ public final class HostFiles {
      * main thread is busy elsewhere.
      */
     public static void prelink() {
-        for (Downcall d : new Downcall[] {OPEN, PREAD, CLOSE}) {
-            if (d.available()) {
-                d.handle();
-            }
-        }
-    }
-
-    static int errno(MemorySegment state) {
-        return state.get(INT, ERRNO_OFFSET);
-    }
-
-    static MemorySegment state(Arena arena) {
-        return arena.allocate(Linker.Option.captureStateLayout());
+        Downcall.prelink(OPEN, PREAD, CLOSE);
     }
 
     /** Whether descriptor-held host files work here (a Linux host with the C library calls). */
@@ -82,7 +69,7 @@ public final class HostFiles {
     /** open(2) of a host path: the descriptor or -errno. O_CLOEXEC is always added. */
     public static int open(String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+            MemorySegment state = errnoState(arena);
             MemorySegment cpath = arena.allocateFrom(path);
             while (true) {
                 int fd = Downcall.VARIADIC_AS_WORDS
@@ -103,7 +90,7 @@ public final class HostFiles {
     /** pread(2) into {@code buf[off, off+len)}: bytes read, or -errno. */
     public static long pread(int fd, byte[] buf, int off, int len, long position) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+            MemorySegment state = errnoState(arena);
             MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
             while (true) {
                 long n = (long) PREAD.handle().invokeExact(state, fd, seg, (long) len, position);
@@ -119,7 +106,7 @@ public final class HostFiles {
     /** pwrite(2) of {@code buf[off, off+len)}: bytes written, or -errno. */
     public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+            MemorySegment state = errnoState(arena);
             MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
             while (true) {
                 long n = (long) PWRITE.handle().invokeExact(state, fd, seg, (long) len, position);
@@ -135,7 +122,7 @@ public final class HostFiles {
     /** close(2). */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            CLOSE.callWords(state(arena), fd, 0, 0, 0, 0);
+            CLOSE.callWords(errnoState(arena), fd, 0, 0, 0, 0);
         } catch (Throwable t) {
             // nothing to report: the descriptor is gone either way
         }
@@ -144,7 +131,7 @@ public final class HostFiles {
     /** fstat by descriptor into a 256-byte struct statx (statx with AT_EMPTY_PATH): 0 or -errno. */
     public static int fstatx(int fd, byte[] out) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+            MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(256, 8);
             int rc = (int) STATX.callWords(state, fd, arena.allocateFrom("").address(), AT_EMPTY_PATH, 0x00000fff,
                     buf.address());
@@ -170,9 +157,7 @@ public final class HostFiles {
             return 0;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int rc = (int) d.callWords(state, fd, 0, 0, 0, 0);
-            return rc == 0 ? 0 : -errno(state);
+            return d.callStatus(errnoState(arena), fd, 0, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -184,9 +169,7 @@ public final class HostFiles {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int rc = (int) FALLOCATE.callWords(state, fd, mode, offset, len, 0);
-            return rc == 0 ? 0 : -errno(state);
+            return FALLOCATE.callStatus(errnoState(arena), fd, mode, offset, len, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -198,7 +181,7 @@ public final class HostFiles {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+            MemorySegment state = errnoState(arena);
             long r = LSEEK.callWords(state, fd, offset, whence, 0, 0);
             return r >= 0 ? r : -errno(state);
         } catch (Throwable t) {
@@ -213,10 +196,8 @@ public final class HostFiles {
      */
     public static int linkDescriptor(int fd, String newPath) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int rc = (int) LINKAT.callWords(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd).address(),
+            return LINKAT.callStatus(errnoState(arena), AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd).address(),
                     AT_FDCWD, arena.allocateFrom(newPath).address(), AT_SYMLINK_FOLLOW);
-            return rc == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             return -5;
         }
@@ -224,9 +205,7 @@ public final class HostFiles {
 
     private static int intCall(Downcall d, int fd, long arg) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int rc = (int) d.callWords(state, fd, arg, 0, 0, 0);
-            return rc == 0 ? 0 : -errno(state);
+            return d.callStatus(errnoState(arena), fd, arg, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }

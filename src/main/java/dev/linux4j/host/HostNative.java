@@ -1,5 +1,8 @@
 package dev.linux4j.host;
 
+import static dev.linux4j.host.Downcall.errno;
+import static dev.linux4j.host.Downcall.errnoState;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,9 +18,6 @@ import java.lang.foreign.ValueLayout;
 public final class HostNative {
     private HostNative() {}
 
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-            .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
     private static final Downcall ISATTY = Downcall.findWords("isatty");
     private static final Downcall STATX = Downcall.findWords("statx");
@@ -33,11 +33,7 @@ public final class HostNative {
 
     /** Links the downcalls path lookup needs (statx, readlink) ahead of use; see {@link HostFiles#prelink}. */
     public static void prelink() {
-        for (Downcall d : new Downcall[] {STATX, READLINK}) {
-            if (d.available()) {
-                d.handle();
-            }
-        }
+        Downcall.prelink(STATX, READLINK);
     }
 
     /**
@@ -52,7 +48,7 @@ public final class HostNative {
             MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
             pfd.set(ValueLayout.JAVA_INT, 0, fd);
             pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
-            int n = (int) POLL.callWords(arena.allocate(Linker.Option.captureStateLayout()), pfd.address(), 1, timeoutMillis, 0, 0);
+            int n = (int) POLL.callWords(errnoState(arena), pfd.address(), 1, timeoutMillis, 0, 0);
             return n < 0 ? (timeoutMillis == 0 ? -1 : 0) : n > 0 ? 1 : 0;
         } catch (Throwable t) {
             return -1;
@@ -65,7 +61,7 @@ public final class HostNative {
             return fd < 3 && System.console() != null && System.console().isTerminal();
         }
         try (Arena arena = Arena.ofConfined()) {
-            return (int) ISATTY.callWords(arena.allocate(Linker.Option.captureStateLayout()), fd, 0, 0, 0, 0) == 1;
+            return (int) ISATTY.callWords(errnoState(arena), fd, 0, 0, 0, 0) == 1;
         } catch (Throwable t) {
             return false;
         }
@@ -86,12 +82,12 @@ public final class HostNative {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpath = arena.allocateFrom(path);
             MemorySegment buf = arena.allocate(256, 8);
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = errnoState(arena);
             int AT_FDCWD = -100;
             int flags = follow ? 0 : 0x100;
             int rc = (int) STATX.callWords(state, AT_FDCWD, cpath.address(), flags, 0x00000fff, buf.address());
             if (rc != 0) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return -errno(state);
             }
             MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, 0, 256);
             return 0;
@@ -106,7 +102,7 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            return status(FCHMODAT, arena, -100, arena.allocateFrom(path).address(), mode & 07777, 0, 0);
+            return FCHMODAT.callStatus(errnoState(arena), -100, arena.allocateFrom(path).address(), mode & 07777, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -114,7 +110,7 @@ public final class HostNative {
 
     private static final Downcall IOCTL = Downcall.VARIADIC_AS_WORDS ? Downcall.findWords("ioctl")
             : Downcall.find("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                    ValueLayout.ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+                    ValueLayout.ADDRESS), Downcall.ERRNO, Linker.Option.firstVariadicArg(2));
     private static final Downcall SYMLINK = Downcall.findWords("symlink");
     private static final Downcall READLINK = Downcall.findWords("readlink");
 
@@ -128,13 +124,13 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = errnoState(arena);
             MemorySegment mem = arena.allocate(Math.max(buf.length, 1), 8);
             MemorySegment.copy(buf, 0, mem, ValueLayout.JAVA_BYTE, 0, buf.length);
             int rc = Downcall.VARIADIC_AS_WORDS ? (int) IOCTL.callWords(state, fd, request, mem.address(), 0, 0)
                     : (int) IOCTL.handle().invokeExact(state, fd, request, mem);
             if (rc < 0) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return -errno(state);
             }
             MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
             return rc;
@@ -151,7 +147,7 @@ public final class HostNative {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment t = arena.allocate(target.length + 1L);
             MemorySegment.copy(target, 0, t, ValueLayout.JAVA_BYTE, 0, target.length);
-            return status(SYMLINK, arena, t.address(), arena.allocateFrom(linkPath).address(), 0, 0, 0);
+            return SYMLINK.callStatus(errnoState(arena), t.address(), arena.allocateFrom(linkPath).address(), 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -164,11 +160,11 @@ public final class HostNative {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(4096);
             long n = READLINK.callWords(state, arena.allocateFrom(path).address(), buf.address(), 4096L, 0, 0);
             if (n < 0) {
-                errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                errno[0] = errno(state);
                 return null;
             }
             return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
@@ -197,10 +193,10 @@ public final class HostNative {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = errnoState(arena);
             long dir = OPENDIR.callWords(state, arena.allocateFrom(path).address(), 0, 0, 0, 0);
             if (dir == 0) {
-                errno[0] = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                errno[0] = errno(state);
                 return null;
             }
             java.util.List<HostDirent> out = new java.util.ArrayList<>();
@@ -235,11 +231,11 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(120, 8);
             int rc = (int) STATFS.callWords(state, arena.allocateFrom(path).address(), buf.address(), 0, 0, 0);
             if (rc != 0) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return -errno(state);
             }
             MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, 0, 120);
             return 0;
@@ -340,7 +336,7 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            return status(MKNODAT, arena, -100, arena.allocateFrom(path).address(), mode, dev, 0);
+            return MKNODAT.callStatus(errnoState(arena), -100, arena.allocateFrom(path).address(), mode, dev, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -352,7 +348,7 @@ public final class HostNative {
             return -38;
         }
         try (Arena arena = Arena.ofConfined()) {
-            return status(TRUNCATE, arena, arena.allocateFrom(path).address(), length, 0, 0, 0);
+            return TRUNCATE.callStatus(errnoState(arena), arena.allocateFrom(path).address(), length, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
         }
@@ -415,16 +411,9 @@ public final class HostNative {
                 times.set(ValueLayout.JAVA_LONG, i * 16L, t[i] == null ? 0 : Math.floorDiv(t[i], 1_000_000_000L));
                 times.set(ValueLayout.JAVA_LONG, i * 16L + 8, t[i] == null ? utimeOmit : Math.floorMod(t[i], 1_000_000_000L));
             }
-            return status(UTIMENSAT, arena, -100, arena.allocateFrom(path).address(), times.address(), 0x100, 0);
+            return UTIMENSAT.callStatus(errnoState(arena), -100, arena.allocateFrom(path).address(), times.address(), 0x100, 0);
         } catch (Throwable t) {
             return -5;
         }
-    }
-
-    /** Calls a word function that returns 0 or -1 and errno: 0 or -errno. */
-    private static int status(Downcall d, Arena arena, long a, long b, long c, long e, long f) throws Throwable {
-        MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-        int rc = (int) d.callWords(state, a, b, c, e, f);
-        return rc == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 }

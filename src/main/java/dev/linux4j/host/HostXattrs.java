@@ -1,7 +1,7 @@
 package dev.linux4j.host;
 
-import static dev.linux4j.host.HostFiles.errno;
-import static dev.linux4j.host.HostFiles.state;
+import static dev.linux4j.host.Downcall.errno;
+import static dev.linux4j.host.Downcall.errnoState;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
@@ -57,23 +57,36 @@ public final class HostXattrs {
         }
     }
 
-    private static void check(Downcall d) {
+    /** One host call's body, given a confined arena and the errno state in it. */
+    private interface Call<T> {
+        T run(Arena arena, MemorySegment state) throws Throwable;
+    }
+
+    /**
+     * Runs {@code body} for downcall {@code d}: EOPNOTSUPP where the host lacks it, the host's
+     * errno as thrown by the body, EIO if the call itself failed.
+     */
+    private static <T> T call(Downcall d, Call<T> body) {
         if (!d.available()) {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return body.run(arena, errnoState(arena));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw ErrnoException.of(Errno.EIO);
         }
     }
 
     private static ErrnoException failure(MemorySegment state) {
-        Errno e = Errno.of(errno(state));
-        return ErrnoException.of(e == null ? Errno.EIO : e);
+        return ErrnoException.ofNumber(errno(state));
     }
 
     /** getxattr: the whole value (asked for its size first, again if it grew meanwhile). */
     public static byte[] get(Target t, String name) {
         Downcall d = t.byFd() ? FGET : LGET;
-        check(d);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+        return call(d, (arena, state) -> {
             long target = t.word(arena);
             long cname = arena.allocateFrom(name).address();
             for (int attempt = 0; ; attempt++) {
@@ -90,66 +103,44 @@ public final class HostXattrs {
                     throw failure(state);
                 }
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw ErrnoException.of(Errno.EIO);
-        }
+        });
     }
 
     /** setxattr with XATTR_CREATE (1) or XATTR_REPLACE (2). */
     public static void set(Target t, String name, byte[] value, int flags) {
         Downcall d = t.byFd() ? FSET : LSET;
-        check(d);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+        call(d, (arena, state) -> {
             MemorySegment buf = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
-            int rc = (int) d.callWords(state, t.word(arena), arena.allocateFrom(name).address(), buf.address(),
-                    value.length, flags);
-            if (rc != 0) {
+            if (d.callStatus(state, t.word(arena), arena.allocateFrom(name).address(), buf.address(), value.length,
+                    flags) != 0) {
                 throw failure(state);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw ErrnoException.of(Errno.EIO);
-        }
+            return null;
+        });
     }
 
     /** listxattr: the names, each followed by a NUL, as the host lists them. */
     public static byte[] list(Target t) {
         Downcall d = t.byFd() ? FLIST : LLIST;
-        check(d);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
+        return call(d, (arena, state) -> {
             MemorySegment buf = arena.allocate(MAX);
             long n = d.callWords(state, t.word(arena), buf.address(), MAX, 0, 0);
             if (n < 0) {
                 throw failure(state);
             }
             return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw ErrnoException.of(Errno.EIO);
-        }
+        });
     }
 
     /** removexattr. */
     public static void remove(Target t, String name) {
         Downcall d = t.byFd() ? FREMOVE : LREMOVE;
-        check(d);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int rc = (int) d.callWords(state, t.word(arena), arena.allocateFrom(name).address(), 0, 0, 0);
-            if (rc != 0) {
+        call(d, (arena, state) -> {
+            if (d.callStatus(state, t.word(arena), arena.allocateFrom(name).address(), 0, 0, 0) != 0) {
                 throw failure(state);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw ErrnoException.of(Errno.EIO);
-        }
+            return null;
+        });
     }
 }
