@@ -78,23 +78,17 @@ final class SseOps {
 
     /** ADDSD/ADDPD element (SDM Vol. 2A, ADDSD), else {@link #SLOW}. */
     static long add(Cpu c, long a, long b) {
-        double x = Double.longBitsToDouble(a);
-        double y = Double.longBitsToDouble(b);
-        long rb = Double.doubleToRawLongBits(x + y);
-        int m = c.mxcsr;
-        if (fast(m) && normal(a) && normal(b) && normal(rb)) {
-            if ((m & PE) == 0) {
-                inexactSum(c, x, y);
-            }
-            return rb;
-        }
-        return sumRare(c, a, b, y, rb);
+        return sum(c, a, b, Double.longBitsToDouble(b));
     }
 
     /** SUBSD/SUBPD element: the sum with the negated second operand, as SseFloat.sub64. */
     static long sub(Cpu c, long a, long b) {
+        return sum(c, a, b, -Double.longBitsToDouble(b));
+    }
+
+    /** a + y, where y is b or its negation. */
+    private static long sum(Cpu c, long a, long b, double y) {
         double x = Double.longBitsToDouble(a);
-        double y = -Double.longBitsToDouble(b);
         long rb = Double.doubleToRawLongBits(x + y);
         int m = c.mxcsr;
         if (fast(m) && normal(a) && normal(b) && normal(rb)) {
