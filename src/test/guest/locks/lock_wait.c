@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "region.h"
+
 static char path[] = "/tmp/lock_waitXXXXXX";
 
 static const char *ename(int e) {
@@ -28,12 +30,7 @@ static const char *ename(int e) {
 }
 
 static int lk(int fd, int cmd, int type, long start, long len) {
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = start;
-    fl.l_len = len;
+    struct flock fl = region(type, SEEK_SET, start, len, 0);
     return fcntl(fd, cmd, &fl) < 0 ? errno : 0;
 }
 

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "region.h"
+
 #ifndef F_OFD_GETLK
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
@@ -56,26 +58,14 @@ static const char *cname(int cmd) {
 }
 
 static void set(const char *label, int fd, int cmd, int type, long start, long len, int pid) {
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = start;
-    fl.l_len = len;
-    fl.l_pid = pid;
+    struct flock fl = region(type, SEEK_SET, start, len, pid);
     int r = fcntl(fd, cmd, &fl);
     printf("%s: %s %s %ld %ld pid %d -> %s\n", label, cname(cmd), tname(type), start, len, pid,
            r < 0 ? ename(errno) : "OK");
 }
 
 static void get(const char *label, int fd, int cmd, int type, long start, long len, int pid) {
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = start;
-    fl.l_len = len;
-    fl.l_pid = pid;
+    struct flock fl = region(type, SEEK_SET, start, len, pid);
     int r = fcntl(fd, cmd, &fl);
     if (r < 0) {
         printf("%s: %s %s %ld %ld -> %s\n", label, cname(cmd), tname(type), start, len, ename(errno));

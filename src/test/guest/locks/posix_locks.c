@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "region.h"
+
 static char path[] = "/tmp/posix_locksXXXXXX";
 static pid_t server_pid, self_pid;
 
@@ -42,12 +44,7 @@ static const char *who(pid_t p) {
 }
 
 static int lk(int fd, int cmd, int type, int whence, long start, long len) {
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = whence;
-    fl.l_start = start;
-    fl.l_len = len;
+    struct flock fl = region(type, whence, start, len, 0);
     errno = 0;
     int r = fcntl(fd, cmd, &fl);
     return r < 0 ? errno : 0;
@@ -55,13 +52,7 @@ static int lk(int fd, int cmd, int type, int whence, long start, long len) {
 
 /* F_GETLK and print what it found. */
 static void getlk(const char *label, int fd, int type, long start, long len) {
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = start;
-    fl.l_len = len;
-    fl.l_pid = 12345;
+    struct flock fl = region(type, SEEK_SET, start, len, 12345);
     int r = fcntl(fd, F_GETLK, &fl);
     if (r < 0) {
         printf("%s: getlk %s %ld %ld -> %s\n", label, tname(type), start, len, ename(errno));
