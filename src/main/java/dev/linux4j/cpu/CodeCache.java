@@ -26,11 +26,36 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     private final AddressSpace space;
     private final Decoder decoder;
     private final Map<Long, Block> blocks = new HashMap<>();
-    private final Map<Long, List<Block>> byPage = new HashMap<>();
-    /** Pages whose bytes matched a shared page copy, and that copy (until the page changes). */
-    private final Map<Long, SharedDecodes.PageCode> validated = new HashMap<>();
+    /** What this cache knows of each code page it decoded from, by page number. */
+    private final Map<Long, Page> pages = new HashMap<>();
     private volatile BlockCompiler compiler;
     private volatile int compileThreshold = Integer.MAX_VALUE;
+
+    /**
+     * One page decoded from: its change count (a decode that saw it change starts over), the
+     * shared copy its bytes matched (until the page changes) and the blocks decoded from it.
+     * Guarded by the cache. A decode holds the records of its pages, so checking them for a
+     * change needs no lookup.
+     */
+    private static final class Page {
+        long changes;
+        SharedDecodes.PageCode validated;
+        List<Block> blocks;
+    }
+
+    /** Two pages a decode marked (null when unused) and their change counts when marked. */
+    private static final class Marks {
+        Page first;
+        Page second;
+        long firstPage = -1;
+        long secondPage = -1;
+        long firstChanges;
+        long secondChanges;
+
+        boolean changed() {
+            return first != null && first.changes != firstChanges || second != null && second.changes != secondChanges;
+        }
+    }
 
     public CodeCache(AddressSpace space, Decoder decoder) {
         this.space = space;
@@ -40,8 +65,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     /** Bumped by {@link #clear}; guarded by {@code this}. */
     private long epoch;
-    /** Invalidations per page number: a decode that saw one of its pages change starts over. Guarded by {@code this}. */
-    private final Map<Long, Long> pageChanges = new HashMap<>();
 
     /**
      * The block starting at {@code pc}, decoding it if needed. Safe when several threads run the
@@ -60,7 +83,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 }
                 seen = epoch;
             }
-            long[] marked = {-1, -1, 0, 0}; // two pages, and their change counts when marked
+            Marks marked = new Marks();
             long page = pc >>> PAGE_SHIFT;
             mark(pc, marked);
             SharedDecodes.PageCode code = pageCode(page, marked);
@@ -84,7 +107,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             SharedDecodes.PageCode next = fresh && code != null && lastPage != page ? pageCode(lastPage, marked) : null;
             Block b;
             synchronized (this) {
-                if (epoch != seen || changedSince(marked, 0) || changedSince(marked, 1)) {
+                if (epoch != seen || marked.changed()) {
                     continue; // our code changed while we decoded: the bytes may be stale
                 }
                 b = blocks.get(pc);
@@ -94,7 +117,11 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 b = new Block(pc, insns);
                 blocks.put(pc, b);
                 for (long p = page; p <= lastPage; p++) {
-                    byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(b);
+                    Page info = p == marked.firstPage ? marked.first : p == marked.secondPage ? marked.second : page(p);
+                    if (info.blocks == null) {
+                        info.blocks = new ArrayList<>(4);
+                    }
+                    info.blocks.add(b);
                 }
             }
             if (fresh && code != null && (lastPage == page || next != null)) {
@@ -104,24 +131,37 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         }
     }
 
+    /** The record of page {@code p}, made on first use. Caller holds the lock. */
+    private Page page(long p) {
+        Page info = pages.get(p);
+        if (info == null) {
+            info = new Page();
+            pages.put(p, info);
+        }
+        return info;
+    }
+
     /**
      * The shared code of page {@code page}, matched against this address space's bytes once
      * and remembered until the page changes; null if the page cannot be executed. The page
      * must be marked already.
      */
-    private SharedDecodes.PageCode pageCode(long page, long[] marked) {
+    private SharedDecodes.PageCode pageCode(long page, Marks marked) {
+        Page info = page == marked.firstPage ? marked.first : page == marked.secondPage ? marked.second : null;
+        if (info == null) {
+            return SharedDecodes.page(space, page); // not marked: used, not remembered
+        }
         synchronized (this) {
-            SharedDecodes.PageCode c = validated.get(page);
-            if (c != null) {
-                return c;
+            if (info.validated != null) {
+                return info.validated;
             }
         }
         SharedDecodes.PageCode c = SharedDecodes.page(space, page);
         if (c != null) {
             synchronized (this) {
-                int k = marked[0] == page ? 0 : 1;
-                if (marked[k] == page && pageChanges.getOrDefault(page, 0L) == marked[k + 2]) {
-                    validated.put(page, c); // unchanged since marked, so since compared
+                long changes = info == marked.first ? marked.firstChanges : marked.secondChanges;
+                if (info.changes == changes && pages.get(page) == info) {
+                    info.validated = c; // unchanged since marked, so since compared
                 }
             }
         }
@@ -132,20 +172,27 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      * Marks the page of {@code addr} as code, once per page per decode, remembering its change
      * count: a write after this point counts as a change and the decode is redone.
      */
-    private void mark(long addr, long[] marked) {
+    private void mark(long addr, Marks marked) {
         long page = addr >>> PAGE_SHIFT;
-        if (page != marked[0] && page != marked[1]) {
+        if (page != marked.firstPage && page != marked.secondPage) {
             space.markCode(page << PAGE_SHIFT);
-            int k = marked[0] == -1 ? 0 : 1;
-            marked[k] = page;
             synchronized (this) {
-                marked[k + 2] = pageChanges.getOrDefault(page, 0L);
+                Page info = page(page);
+                if (marked.first == null) {
+                    marked.first = info;
+                    marked.firstPage = page;
+                    marked.firstChanges = info.changes;
+                } else {
+                    marked.second = info;
+                    marked.secondPage = page;
+                    marked.secondChanges = info.changes;
+                }
             }
         }
     }
 
     /** Decodes the block at {@code pc}: up to the first instruction that ends a block. */
-    private List<Insn> decode(long pc, long[] marked) {
+    private List<Insn> decode(long pc, Marks marked) {
         long[] page = {-1, 0}; // the page being fetched from and its frame
         Decoder.Fetch markingFetch = addr -> {
             long p = addr >>> PAGE_SHIFT;
@@ -175,10 +222,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             }
         }
         return insns;
-    }
-
-    private boolean changedSince(long[] marked, int k) {
-        return marked[k] != -1 && pageChanges.getOrDefault(marked[k], 0L) != marked[k + 2];
     }
 
     /** Turns on the JIT: blocks executed {@code threshold} times are translated. */
@@ -229,12 +272,14 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     @Override
     public synchronized void codeChanged(long pageAddress) {
-        pageChanges.merge(pageAddress >>> PAGE_SHIFT, 1L, Long::sum);
-        validated.remove(pageAddress >>> PAGE_SHIFT);
-        List<Block> doomed = byPage.remove(pageAddress >>> PAGE_SHIFT);
+        Page info = page(pageAddress >>> PAGE_SHIFT);
+        info.changes++;
+        info.validated = null;
+        List<Block> doomed = info.blocks;
         if (doomed == null) {
             return;
         }
+        info.blocks = null;
         for (Block b : doomed) {
             b.valid = false;
             blocks.remove(b.start, b);
@@ -248,7 +293,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             b.valid = false;
         }
         blocks.clear();
-        byPage.clear();
-        validated.clear();
+        pages.clear(); // a decode holding an old record sees the epoch change
     }
 }
