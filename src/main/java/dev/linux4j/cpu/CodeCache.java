@@ -43,17 +43,31 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         List<Block> blocks;
     }
 
-    /** Two pages a decode marked (null when unused) and their change counts when marked. */
+    /** The pages a decode marked (at most two: a block is far shorter than a page) and their change counts then. */
     private static final class Marks {
-        Page first;
-        Page second;
-        long firstPage = -1;
-        long secondPage = -1;
-        long firstChanges;
-        long secondChanges;
+        private final long[] pageNumbers = {-1, -1};
+        private final Page[] records = new Page[2];
+        private final long[] changes = new long[2];
+
+        void add(long page, Page record) {
+            int k = records[0] == null ? 0 : 1;
+            pageNumbers[k] = page;
+            records[k] = record;
+            changes[k] = record.changes;
+        }
+
+        /** The record of a marked page, else null. */
+        Page of(long page) {
+            return page == pageNumbers[0] ? records[0] : page == pageNumbers[1] ? records[1] : null;
+        }
+
+        /** Whether {@code record} (a marked page's) changed since it was marked. */
+        boolean changed(Page record) {
+            return record.changes != (record == records[0] ? changes[0] : changes[1]);
+        }
 
         boolean changed() {
-            return first != null && first.changes != firstChanges || second != null && second.changes != secondChanges;
+            return records[0] != null && changed(records[0]) || records[1] != null && changed(records[1]);
         }
     }
 
@@ -117,7 +131,10 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                 b = new Block(pc, insns);
                 blocks.put(pc, b);
                 for (long p = page; p <= lastPage; p++) {
-                    Page info = p == marked.firstPage ? marked.first : p == marked.secondPage ? marked.second : page(p);
+                    Page info = marked.of(p);
+                    if (info == null) {
+                        info = page(p); // every page of a block is marked; this is a safety net
+                    }
                     if (info.blocks == null) {
                         info.blocks = new ArrayList<>(4);
                     }
@@ -147,7 +164,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      * must be marked already.
      */
     private SharedDecodes.PageCode pageCode(long page, Marks marked) {
-        Page info = page == marked.firstPage ? marked.first : page == marked.secondPage ? marked.second : null;
+        Page info = marked.of(page);
         if (info == null) {
             return SharedDecodes.page(space, page); // not marked: used, not remembered
         }
@@ -159,8 +176,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         SharedDecodes.PageCode c = SharedDecodes.page(space, page);
         if (c != null) {
             synchronized (this) {
-                long changes = info == marked.first ? marked.firstChanges : marked.secondChanges;
-                if (info.changes == changes && pages.get(page) == info) {
+                if (!marked.changed(info)) {
                     info.validated = c; // unchanged since marked, so since compared
                 }
             }
@@ -174,19 +190,10 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      */
     private void mark(long addr, Marks marked) {
         long page = addr >>> PAGE_SHIFT;
-        if (page != marked.firstPage && page != marked.secondPage) {
+        if (marked.of(page) == null) {
             space.markCode(page << PAGE_SHIFT);
             synchronized (this) {
-                Page info = page(page);
-                if (marked.first == null) {
-                    marked.first = info;
-                    marked.firstPage = page;
-                    marked.firstChanges = info.changes;
-                } else {
-                    marked.second = info;
-                    marked.secondPage = page;
-                    marked.secondChanges = info.changes;
-                }
+                marked.add(page, page(page));
             }
         }
     }
