@@ -107,6 +107,13 @@ final class Gen {
     /** XMM halves whose local differs from {@code cpu.xmm}. */
     int xdirty;
     int flagKind = F_CPU;
+    /**
+     * Whether no instruction can observe the status flags the instruction being emitted writes:
+     * a later one in its block overwrites all of them first, and nothing in between reads them
+     * or may fault (see {@link InsnEmitter#flagEffect}). A partial writer (ROL/ROR, INC/DEC)
+     * then skips its flag update, which would otherwise have to materialise the flags before it.
+     */
+    boolean flagsDead;
     int flagSize;
     final List<Object> data;
     private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();

@@ -181,6 +181,63 @@ final class InsnEmitter {
                 || (b >= 0xd0 && b <= 0xef && b != 0xd7) || (b >= 0xf0 && b <= 0xfe && b != 0xf7);
     }
 
+    /** {@link #flagEffect}: reads or writes no status flag, cannot fault. */
+    static final int FLAGS_NONE = 0;
+    /** {@link #flagEffect}: sets all six status flags from its operands alone, cannot fault. */
+    static final int FLAGS_KILL = 1;
+    /** {@link #flagEffect}: sets some status flags and keeps the others, cannot fault. */
+    static final int FLAGS_PARTIAL = 2;
+    /** {@link #flagEffect}: may read the flags, fault, or leave inline emission (conservative). */
+    static final int FLAGS_USE = 3;
+
+    /**
+     * How {@code i}, as emitted here, treats the status flags; mirrors {@link #inline}. A form
+     * that may fault counts as a use, as its fault handler writes back the flags from before it
+     * (the guest's signal handler sees them). Anything not classified is a use.
+     */
+    static int flagEffect(Insn i) {
+        if ((i.prefixes & (Insn.P_LOCK | Insn.P_VEX)) != 0) {
+            return FLAGS_USE;
+        }
+        int op = i.opcode;
+        if (op == 0x8d || (op == 0x90 && i.reg == Cpu.RAX && (i.prefixes & Insn.P_REP) == 0)
+                || (op >= 0x118 && op <= 0x11f) || op == 0x10d) {
+            return FLAGS_NONE; // LEA, NOP, hint NOPs: no access
+        }
+        if (i.modrm >= 0 && i.rm < 0) {
+            return FLAGS_USE; // a memory operand may fault
+        }
+        if (op >= 0 && op < 0x40 && (op & 7) <= 5) {
+            int alu = (op >> 3) & 7;
+            return alu == ADC || alu == SBB ? FLAGS_USE : FLAGS_KILL;
+        }
+        if (op >= 0xb0 && op <= 0xbf) {
+            return FLAGS_NONE;
+        }
+        return switch (op) {
+            case 0x80, 0x81, 0x83 -> i.digit() == ADC || i.digit() == SBB ? FLAGS_USE : FLAGS_KILL;
+            case 0x84, 0x85, 0xa8, 0xa9 -> FLAGS_KILL;
+            case 0xf6, 0xf7 -> switch (i.digit()) {
+                case 0, 1, 3 -> FLAGS_KILL; // TEST, NEG
+                case 2 -> FLAGS_NONE; // NOT
+                default -> FLAGS_USE;
+            };
+            case 0xfe, 0xff -> i.digit() <= 1 ? FLAGS_PARTIAL : FLAGS_USE;
+            case 0x88, 0x89, 0x8a, 0x8b, 0x1b6, 0x1b7, 0x1be, 0x1bf, 0x63 -> FLAGS_NONE;
+            case 0xc6, 0xc7 -> i.digit() == 0 ? FLAGS_NONE : FLAGS_USE;
+            case 0xc0, 0xc1, 0xd0, 0xd1 -> {
+                int count = (int) (op == 0xd0 || op == 0xd1 ? 1 : i.imm) & (i.opsize == 8 ? 63 : 31);
+                int digit = i.digit();
+                if (digit == 2 || digit == 3) {
+                    yield FLAGS_USE; // RCL/RCR read CF
+                }
+                yield count == 0 ? FLAGS_NONE : digit <= 1 ? FLAGS_PARTIAL : FLAGS_KILL;
+            }
+            case 0x1af, 0x69, 0x6b -> i.opsize < 4 ? FLAGS_USE : FLAGS_KILL;
+            default -> FLAGS_USE;
+        };
+    }
+
     /** Emits {@code i} inline; NONE (nothing emitted) if the form is not handled here. */
     private static int inline(Gen g, Insn i) {
         int op = i.opcode;
@@ -494,6 +551,9 @@ final class InsnEmitter {
             code.aload(MMU).lload(Gen.T4).lload(T3);
             g.writeAt(size);
         }
+        if (g.flagsDead) {
+            return i.rm < 0 ? FAULTS : SAFE;
+        }
         // aux = carry | of | af, with the carry of the flags before the instruction
         g.cf();
         code.i2l();
@@ -711,12 +771,22 @@ final class InsnEmitter {
         if (bits == 64) {
             code.lload(T1).bipush(r).invokestatic(ClassDesc.of("java.lang.Long"), left ? "rotateLeft" : "rotateRight",
                     MethodTypeDesc.of(CD_long, CD_long, CD_int));
+        } else if (bits == 32) {
+            // Integer.rotateXxx is a C2 intrinsic: one 32-bit rotate instead of two 64-bit shifts
+            code.lload(T1).l2i().bipush(r).invokestatic(ClassDesc.of("java.lang.Integer"),
+                    left ? "rotateLeft" : "rotateRight", MethodTypeDesc.of(CD_int, CD_int, CD_int))
+                    .i2l().loadConstant(0xffffffffL).land();
         } else {
             int first = left ? r : bits - r;
             code.lload(T1).bipush(first).lshl().lload(T1).bipush(bits - first).lushr().lor()
                     .loadConstant(Gen.mask(size)).land();
         }
         code.lstore(T3);
+        if (g.flagsDead) {
+            code.lload(T3);
+            g.storeReg(n, size);
+            return SAFE;
+        }
         // the new bits: CF, and OF for a count of 1
         code.lload(T3);
         if (!left) {

@@ -434,9 +434,12 @@ final class RegionCompiler {
 
         private void emitBlock(int k, Block b) {
             int n = b.size();
+            boolean[] dead = deadFlags(b);
             for (int j = 0; j < n - 1; j++) {
+                g.flagsDead = dead[j];
                 InsnEmitter.emit(g, b.insn(j));
             }
+            g.flagsDead = false;
             Insn last = b.insn(n - 1);
             if (isJcc(last)) {
                 g.cond(last.opcode & 0xf);
@@ -475,6 +478,27 @@ final class RegionCompiler {
                 code.aload(CPU).getfield(CD_CPU, "rip", CD_long);
                 g.chainAndReturn();
             }
+        }
+
+        /**
+         * For each instruction of {@code b} but the last, whether the flags it writes are dead
+         * (backwards from the block's end, where they are taken as live): a later instruction
+         * sets all six before anything reads them or may fault.
+         */
+        private static boolean[] deadFlags(Block b) {
+            int n = b.size();
+            boolean[] dead = new boolean[n];
+            boolean live = true;
+            for (int j = n - 2; j >= 0; j--) {
+                dead[j] = !live;
+                switch (InsnEmitter.flagEffect(b.insn(j))) {
+                    case InsnEmitter.FLAGS_NONE -> { }
+                    case InsnEmitter.FLAGS_KILL -> live = false;
+                    case InsnEmitter.FLAGS_PARTIAL -> { } // dead stays dead (skipped); live needs the flags before
+                    default -> live = true;
+                }
+            }
+            return dead;
         }
 
         /** Control goes to {@code to}: a jump inside the region, or an exit to the dispatcher. */
