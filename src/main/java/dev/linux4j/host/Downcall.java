@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -47,7 +48,7 @@ final class Downcall {
             .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     /** Room in {@code arena} for the errno a call captures. */
-    static MemorySegment errnoState(Arena arena) {
+    static MemorySegment errnoState(SegmentAllocator arena) {
         return arena.allocate(Linker.Option.captureStateLayout());
     }
 

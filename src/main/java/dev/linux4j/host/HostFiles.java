@@ -3,7 +3,6 @@ package dev.linux4j.host;
 import static dev.linux4j.host.Downcall.errno;
 import static dev.linux4j.host.Downcall.errnoState;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -68,7 +67,7 @@ public final class HostFiles {
 
     /** open(2) of a host path: the descriptor or -errno. O_CLOEXEC is always added. */
     public static int open(String path, int flags, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment cpath = arena.allocateFrom(path);
             while (true) {
@@ -89,7 +88,7 @@ public final class HostFiles {
 
     /** pread(2) into {@code buf[off, off+len)}: bytes read, or -errno. */
     public static long pread(int fd, byte[] buf, int off, int len, long position) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
             while (true) {
@@ -105,7 +104,7 @@ public final class HostFiles {
 
     /** pwrite(2) of {@code buf[off, off+len)}: bytes written, or -errno. */
     public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
             while (true) {
@@ -121,7 +120,7 @@ public final class HostFiles {
 
     /** close(2). */
     public static void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             CLOSE.callWords(errnoState(arena), fd, 0, 0, 0, 0);
         } catch (Throwable t) {
             // nothing to report: the descriptor is gone either way
@@ -130,7 +129,7 @@ public final class HostFiles {
 
     /** fstat by descriptor into a 256-byte struct statx (statx with AT_EMPTY_PATH): 0 or -errno. */
     public static int fstatx(int fd, byte[] out) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(256, 8);
             int rc = (int) STATX.callWords(state, fd, arena.allocateFrom("").address(), AT_EMPTY_PATH, 0x00000fff,
@@ -156,7 +155,7 @@ public final class HostFiles {
         if (!d.available()) {
             return 0;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return d.callStatus(errnoState(arena), fd, 0, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
@@ -168,7 +167,7 @@ public final class HostFiles {
         if (!FALLOCATE.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return FALLOCATE.callStatus(errnoState(arena), fd, mode, offset, len, 0);
         } catch (Throwable t) {
             return -5;
@@ -180,7 +179,7 @@ public final class HostFiles {
         if (!LSEEK.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             long r = LSEEK.callWords(state, fd, offset, whence, 0, 0);
             return r >= 0 ? r : -errno(state);
@@ -195,7 +194,7 @@ public final class HostFiles {
      * unlinked file that was not O_TMPFILE, or one opened with O_EXCL (ENOENT). 0 or -errno.
      */
     public static int linkDescriptor(int fd, String newPath) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return LINKAT.callStatus(errnoState(arena), AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd).address(),
                     AT_FDCWD, arena.allocateFrom(newPath).address(), AT_SYMLINK_FOLLOW);
         } catch (Throwable t) {
@@ -204,7 +203,7 @@ public final class HostFiles {
     }
 
     private static int intCall(Downcall d, int fd, long arg) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return d.callStatus(errnoState(arena), fd, arg, 0, 0, 0);
         } catch (Throwable t) {
             return -5;

@@ -3,7 +3,6 @@ package dev.linux4j.host;
 import static dev.linux4j.host.Downcall.errno;
 import static dev.linux4j.host.Downcall.errnoState;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -44,7 +43,7 @@ public final class HostNative {
         if (!POLL.available()) {
             return -1;
         }
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
             pfd.set(ValueLayout.JAVA_INT, 0, fd);
             pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
@@ -60,7 +59,7 @@ public final class HostNative {
         if (!ISATTY.available()) {
             return fd < 3 && System.console() != null && System.console().isTerminal();
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return (int) ISATTY.callWords(errnoState(arena), fd, 0, 0, 0, 0) == 1;
         } catch (Throwable t) {
             return false;
@@ -79,7 +78,7 @@ public final class HostNative {
         if (!STATX.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment cpath = arena.allocateFrom(path);
             MemorySegment buf = arena.allocate(256, 8);
             MemorySegment state = errnoState(arena);
@@ -101,7 +100,7 @@ public final class HostNative {
         if (!FCHMODAT.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return FCHMODAT.callStatus(errnoState(arena), -100, arena.allocateFrom(path).address(), mode & 07777, 0, 0);
         } catch (Throwable t) {
             return -5;
@@ -123,7 +122,7 @@ public final class HostNative {
         if (!IOCTL.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment mem = arena.allocate(Math.max(buf.length, 1), 8);
             MemorySegment.copy(buf, 0, mem, ValueLayout.JAVA_BYTE, 0, buf.length);
@@ -144,7 +143,7 @@ public final class HostNative {
         if (!SYMLINK.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment t = arena.allocate(target.length + 1L);
             MemorySegment.copy(target, 0, t, ValueLayout.JAVA_BYTE, 0, target.length);
             return SYMLINK.callStatus(errnoState(arena), t.address(), arena.allocateFrom(linkPath).address(), 0, 0, 0);
@@ -159,7 +158,7 @@ public final class HostNative {
             errno[0] = 38;
             return null;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(4096);
             long n = READLINK.callWords(state, arena.allocateFrom(path).address(), buf.address(), 4096L, 0, 0);
@@ -192,7 +191,7 @@ public final class HostNative {
             errno[0] = 38;
             return null;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             long dir = OPENDIR.callWords(state, arena.allocateFrom(path).address(), 0, 0, 0, 0);
             if (dir == 0) {
@@ -230,7 +229,7 @@ public final class HostNative {
         if (!STATFS.available() || out.length < 120) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment buf = arena.allocate(120, 8);
             int rc = (int) STATFS.callWords(state, arena.allocateFrom(path).address(), buf.address(), 0, 0, 0);
@@ -335,7 +334,7 @@ public final class HostNative {
         if (!MKNODAT.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return MKNODAT.callStatus(errnoState(arena), -100, arena.allocateFrom(path).address(), mode, dev, 0);
         } catch (Throwable t) {
             return -5;
@@ -347,7 +346,7 @@ public final class HostNative {
         if (!TRUNCATE.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return TRUNCATE.callStatus(errnoState(arena), arena.allocateFrom(path).address(), length, 0, 0, 0);
         } catch (Throwable t) {
             return -5;
@@ -403,7 +402,7 @@ public final class HostNative {
         if (!UTIMENSAT.available()) {
             return -38;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment times = arena.allocate(32, 8);
             long utimeOmit = (1L << 30) - 2;
             Long[] t = {atimeNanos, mtimeNanos};

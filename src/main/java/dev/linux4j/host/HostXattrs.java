@@ -5,7 +5,6 @@ import static dev.linux4j.host.Downcall.errnoState;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -52,14 +51,14 @@ public final class HostXattrs {
         }
 
         /** The first argument of the call: the descriptor, or the path as a C string in {@code arena}. */
-        private long word(Arena arena) {
+        private long word(Scratch arena) {
             return byFd() ? fd : arena.allocateFrom(path).address();
         }
     }
 
     /** One host call's body, given a confined arena and the errno state in it. */
     private interface Call<T> {
-        T run(Arena arena, MemorySegment state) throws Throwable;
+        T run(Scratch arena, MemorySegment state) throws Throwable;
     }
 
     /**
@@ -70,7 +69,7 @@ public final class HostXattrs {
         if (!d.available()) {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return body.run(arena, errnoState(arena));
         } catch (ErrnoException e) {
             throw e;

@@ -187,7 +187,7 @@ public final class AddressSpace {
                 shared = PTE_SHARED;
             } else {
                 frame = pool.allocate();
-                SharedFilePages.fillPrivate(v.file(), frame, offset);
+                SharedFilePages.fillPrivate(v.file(), frame, offset, size);
             }
         }
         setPte(vpn, frame | (pte & PTE_FLAGS) | shared);

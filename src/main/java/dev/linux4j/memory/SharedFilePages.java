@@ -120,7 +120,11 @@ public final class SharedFilePages {
 
     /** Reads the file page at {@code offset} into a zeroed frame (the tail past EOF stays zero). */
     static void fill(MappedFile file, long frame, long offset) {
-        long size = file.size();
+        fill(file, frame, offset, file.size());
+    }
+
+    /** {@link #fill} with the file's size already known (one fstat less per page fault). */
+    private static void fill(MappedFile file, long frame, long offset, long size) {
         if (offset >= size) {
             return;
         }
@@ -138,9 +142,10 @@ public final class SharedFilePages {
 
     /**
      * Fills a private copy of the file page at {@code offset}: from the shared cached page when a
-     * MAP_SHARED mapping holds it (its stores are the file's current contents), else from the file.
+     * MAP_SHARED mapping holds it (its stores are the file's current contents), else from the file,
+     * whose size the caller has just read.
      */
-    static void fillPrivate(MappedFile file, long frame, long offset) {
+    static void fillPrivate(MappedFile file, long frame, long offset, long size) {
         Cache cache = CACHES.get(file.identity());
         if (cache != null) {
             synchronized (cache) {
@@ -151,7 +156,7 @@ public final class SharedFilePages {
                 }
             }
         }
-        fill(file, frame, offset);
+        fill(file, frame, offset, size);
     }
 
     /** Writes the part of a cached page below EOF back to the file (never extends the file). */
