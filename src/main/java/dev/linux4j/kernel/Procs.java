@@ -136,6 +136,11 @@ final class Procs implements ProcessDirectory {
     }
 
     @Override
+    public int count() {
+        return groups.size();
+    }
+
+    @Override
     public int lastPid() {
         return lastPid;
     }

@@ -18,6 +18,11 @@ public interface ProcessDirectory {
     /** Pids of the live processes, ascending. */
     int[] pids();
 
+    /** How many processes are live (/proc's link count, at every path walk through it). */
+    default int count() {
+        return pids().length;
+    }
+
     /** The pid given to the most recently created process or thread (loadavg's last field). */
     int lastPid();
 

@@ -74,7 +74,7 @@ public final class ProcFileSystem implements FileSystem {
     /** The root directory: machine-wide entries (in proc_match order), self, thread-self, pids. */
     private ProcNode root() {
         return new ProcNode.Dir(rootAttr(0555), this::rootNames, this::rootChild,
-                () -> fixedRootSubdirectories() + processes.pids().length);
+                () -> fixedRootSubdirectories() + processes.count());
     }
 
     /** Subdirectories of /proc other than the pids' (proc_root.nlink - 2): fixed, counted once. */
