@@ -45,6 +45,13 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         long changes;
         SharedDecodes.PageCode validated;
         List<Block> blocks;
+
+        void add(Block b) {
+            if (blocks == null) {
+                blocks = new ArrayList<>(4);
+            }
+            blocks.add(b);
+        }
     }
 
     /** The pages a decode marked (at most two: a block is far shorter than a page) and their change counts then. */
@@ -143,10 +150,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
                     if (info == null) {
                         info = page(p); // every page of a block is marked; this is a safety net
                     }
-                    if (info.blocks == null) {
-                        info.blocks = new ArrayList<>(4);
-                    }
-                    info.blocks.add(b);
+                    info.add(b);
                 }
             }
             if (fresh && code != null && (lastPage == page || next != null)) {
@@ -172,10 +176,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         }
         Block b = new Block(pc, d.insns());
         blocks.put(pc, b);
-        if (info.blocks == null) {
-            info.blocks = new ArrayList<>(4);
-        }
-        info.blocks.add(b);
+        info.add(b);
         return b;
     }
 

@@ -56,7 +56,7 @@ public final class HostXattrs {
         }
     }
 
-    /** One host call's body, given a confined arena and the errno state in it. */
+    /** One host call's body, given the thread's scratch memory and the errno state in it. */
     private interface Call<T> {
         T run(Scratch arena, MemorySegment state) throws Throwable;
     }
