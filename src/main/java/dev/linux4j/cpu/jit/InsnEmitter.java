@@ -15,6 +15,7 @@ import static dev.linux4j.cpu.jit.Gen.MMU;
 import static dev.linux4j.cpu.jit.Gen.T1;
 import static dev.linux4j.cpu.jit.Gen.T2;
 import static dev.linux4j.cpu.jit.Gen.T3;
+import static dev.linux4j.cpu.jit.Gen.T4;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 
@@ -262,9 +263,11 @@ final class InsnEmitter {
                 return test(g, i, size, false);
             }
             case 0xa8, 0xa9 -> {
-                g.loadReg(Cpu.RAX, 8);
-                g.code.loadConstant(i.imm).land().lstore(FRES);
-                g.setFlags(F_LOGIC, size);
+                if (!g.flagsDead) {
+                    g.loadReg(Cpu.RAX, 8);
+                    g.code.loadConstant(i.imm).land().lstore(FRES);
+                    g.setFlags(F_LOGIC, size);
+                }
                 return SAFE;
             }
             case 0xf6, 0xf7 -> {
@@ -388,6 +391,9 @@ final class InsnEmitter {
     /** Records the flags of {@code alu} from T1, T2, T3 (IntegerAlu.setFlags). */
     private static void aluFlags(Gen g, int alu, int size) {
         CodeBuilder code = g.code;
+        if (g.flagsDead) {
+            return;
+        }
         switch (alu) {
             case ADD, SUB, CMP -> {
                 code.lload(T1).lstore(FA).lload(T2).lstore(FB).lload(T3).lstore(FRES);
@@ -475,6 +481,9 @@ final class InsnEmitter {
 
     /** TEST E,G (84/85) or TEST E,imm (F6/F7 /0 /1): flagsLogic(E & other). */
     private static int test(Gen g, Insn i, int size, boolean imm) {
+        if (g.flagsDead && i.rm >= 0) {
+            return SAFE;
+        }
         g.readE(i, size);
         if (imm) {
             g.code.loadConstant(i.imm);
@@ -516,7 +525,7 @@ final class InsnEmitter {
             code.aload(MMU).lload(Gen.T4).lload(T3);
             g.writeAt(size);
         }
-        if (neg) {
+        if (neg && !g.flagsDead) {
             code.lconst_0().lstore(FA).lload(T1).lstore(FB).lload(T3).lstore(FRES);
             g.setFlags(F_SUB, size);
         }
@@ -717,6 +726,19 @@ final class InsnEmitter {
             g.storeReg(n, size);
             return SAFE;
         }
+        if (g.flagsDead) {
+            code.lload(T1);
+            switch (digit) {
+                case 4, 6 -> code.bipush(count).lshl();
+                case 5 -> code.bipush(count).lushr();
+                default -> {
+                    g.signExtend(size);
+                    code.bipush(count).lshr();
+                }
+            }
+            g.storeReg(n, size);
+            return SAFE;
+        }
         switch (digit) {
             case 4, 6 -> {
                 code.lload(T1).bipush(count).lshl().lstore(T3);
@@ -822,25 +844,35 @@ final class InsnEmitter {
         return SAFE;
     }
 
-    /** Two/three-operand IMUL of T1 and T2 (IntegerAluMulDiv.imulTruncated and mulFlags). */
+    /**
+     * Two/three-operand IMUL of T1 and T2 (IntegerAluMulDiv.imulTruncated and mulFlags). CF = OF
+     * = whether the full product differs from the truncated one, computed without a branch: a
+     * data-dependent branch here is often one-sided, and the uncommon trap C2 puts on its rare
+     * side would keep the comparison alive even where the flags are dead.
+     */
     private static void imul(Gen g, Insn i, int size) {
         CodeBuilder code = g.code;
-        Label noOverflow = code.newLabel();
-        Label done = code.newLabel();
         if (size == 8) {
             code.lload(T1).lload(T2).lmul().lstore(T3);
-            code.lload(T1).lload(T2).invokestatic(ClassDesc.of("java.lang.Math"), "multiplyHigh",
-                    MethodTypeDesc.of(CD_long, CD_long, CD_long));
-            code.lload(T3).bipush(63).lshr().lcmp();
         } else {
             code.lload(T1).l2i().i2l().lload(T2).l2i().i2l().lmul().lstore(T3);
-            code.lload(T3).lload(T3).l2i().i2l().lcmp();
         }
-        code.ifeq(noOverflow);
-        code.loadConstant(Cpu.CF | Cpu.OF).goto_(done);
-        code.labelBinding(noOverflow);
-        code.lconst_0();
-        code.labelBinding(done);
+        if (g.flagsDead) {
+            code.lload(T3);
+            g.storeReg(i.reg, size);
+            return;
+        }
+        // d = (high part) ^ (sign of the truncated product), zero iff no overflow
+        if (size == 8) {
+            code.lload(T1).lload(T2).invokestatic(ClassDesc.of("java.lang.Math"), "multiplyHigh",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            code.lload(T3).bipush(63).lshr().lxor();
+        } else {
+            code.lload(T3).lload(T3).l2i().i2l().lxor();
+        }
+        code.lstore(T4);
+        // (d | -d) >>> 63 is 1 iff d != 0; times CF | OF
+        code.lload(T4).lload(T4).lneg().lor().bipush(63).lushr().loadConstant(Cpu.CF | Cpu.OF).lmul();
         // | SF | PF
         code.lload(T3).bipush(size * 8 - 1).lushr().lconst_1().land().bipush(7).lshl().lor();
         code.lload(T3).l2i().sipush(0xff).iand();
