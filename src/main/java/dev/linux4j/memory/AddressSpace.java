@@ -156,7 +156,7 @@ public final class AddressSpace {
                 pte = pte(vpn);
                 frame = pte & FRAME_MASK;
                 if (frame == 0 && (pte & PTE_MAPPED) != 0) {
-                    frame = populate(addr, pte, access == PROT_WRITE);
+                    frame = populate(addr, pte, access);
                 }
             }
         }
@@ -168,29 +168,36 @@ public final class AddressSpace {
      * private file mapping a frame filled from the file (the tail past EOF zeroed), for a shared
      * one the file's cached page. A page wholly past EOF is SIGBUS (filemap_fault's VM_FAULT_SIGBUS).
      */
-    private long populate(long addr, long pte, boolean write) {
+    private long populate(long addr, long pte, int access) {
+        boolean write = access == PROT_WRITE;
         long vpn = addr >>> PAGE_SHIFT;
         Map.Entry<Long, Vma> e = vmas.floorEntry(vpn << PAGE_SHIFT);
         Vma v = e == null || e.getValue().end() <= addr ? null : e.getValue();
         long frame;
-        long shared = 0;
+        long extraFlags = 0;
         if (v == null || v.file() == null) {
             frame = pool.allocate();
         } else {
             long offset = v.offset() + ((vpn << PAGE_SHIFT) - v.start());
-            long size = v.file().size();
+            MappedFile.Stamp stamp = v.file().stamp();
+            long size = stamp.size();
             if (Long.compareUnsigned(offset, (size + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1)) >= 0) {
                 throw new GuestFault(addr, GuestFault.Kind.BEYOND_EOF, write);
             }
             if (v.sharedFile()) {
                 frame = SharedFilePages.acquire(v.file(), offset >>> PAGE_SHIFT);
-                shared = PTE_SHARED;
+                extraFlags = PTE_SHARED;
+            } else if ((access == PROT_READ || access == PROT_EXEC) && stamp.known()
+                    && !SharedFilePages.holds(v.file().identity())) {
+                // the file's clean page, shared until the first write copies it (do_read_fault)
+                frame = FilePageCache.acquire(v.file(), stamp, offset >>> PAGE_SHIFT, pool);
+                extraFlags = PTE_COW;
             } else {
                 frame = pool.allocate();
                 SharedFilePages.fillPrivate(v.file(), frame, offset, size);
             }
         }
-        setPte(vpn, frame | (pte & PTE_FLAGS) | shared);
+        setPte(vpn, frame | (pte & PTE_FLAGS) | extraFlags);
         return frame;
     }
 

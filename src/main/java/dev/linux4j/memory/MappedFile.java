@@ -13,6 +13,25 @@ public interface MappedFile {
     long size();
 
     /**
+     * The file's size and change times now, from one stat: what a page fault checks the file
+     * against ({@link FilePageCache}). By default the times are unknown, and its pages never cached.
+     */
+    default Stamp stamp() {
+        return new Stamp(size(), -1, -1);
+    }
+
+    /**
+     * A file's state as a page fault sees it: the size, and st_mtime and st_ctime in nanoseconds
+     * (-1 when unknown). Two equal stamps with known times name the same contents.
+     */
+    record Stamp(long size, long mtimeNanos, long ctimeNanos) {
+        /** Whether the times are known, so that a change to the file changes the stamp. */
+        public boolean known() {
+            return ctimeNanos >= 0;
+        }
+    }
+
+    /**
      * Reads up to {@code len} bytes at {@code offset}.
      *
      * @return the bytes read; fewer only at end of file

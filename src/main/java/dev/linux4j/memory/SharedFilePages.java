@@ -42,6 +42,11 @@ public final class SharedFilePages {
         return CACHES.isEmpty();
     }
 
+    /** Whether some MAP_SHARED mapping holds pages of the file {@code identity} names. */
+    static boolean holds(Object identity) {
+        return CACHES.containsKey(identity);
+    }
+
     /** One file's cached pages: frame and number of page-table entries mapping it. */
     static final class Cache {
         private final Object identity;
@@ -124,7 +129,7 @@ public final class SharedFilePages {
     }
 
     /** {@link #fill} with the file's size already known (one fstat less per page fault). */
-    private static void fill(MappedFile file, long frame, long offset, long size) {
+    static void fill(MappedFile file, long frame, long offset, long size) {
         if (offset >= size) {
             return;
         }

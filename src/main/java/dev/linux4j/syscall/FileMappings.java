@@ -1,5 +1,6 @@
 package dev.linux4j.syscall;
 
+import dev.linux4j.memory.FilePageCache;
 import dev.linux4j.memory.SharedFilePages;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileMapping;
@@ -19,10 +20,18 @@ final class FileMappings {
         }
     }
 
-    /** After write(2) of {@code n} bytes at {@code pos}: shared mappings see the new contents. */
+    /**
+     * After write(2) of {@code n} bytes at {@code pos}: shared mappings see the new contents, and
+     * later private mappings do not get the old clean pages.
+     */
     static void afterWrite(FileDescription file, long pos, long n) {
-        if (!SharedFilePages.isEmpty() && n > 0) {
-            SharedFilePages.refresh(FileMapping.keyOf(file), pos, n);
+        if (n > 0) {
+            if (!SharedFilePages.isEmpty()) {
+                SharedFilePages.refresh(FileMapping.keyOf(file), pos, n);
+            }
+            if (!FilePageCache.isEmpty()) {
+                FilePageCache.forget(FileMapping.keyOf(file));
+            }
         }
     }
 
@@ -30,6 +39,9 @@ final class FileMappings {
     static void afterTruncate(FileDescription file) {
         if (!SharedFilePages.isEmpty()) {
             SharedFilePages.refresh(FileMapping.keyOf(file), 0, Long.MAX_VALUE);
+        }
+        if (!FilePageCache.isEmpty()) {
+            FilePageCache.forget(FileMapping.keyOf(file));
         }
     }
 }

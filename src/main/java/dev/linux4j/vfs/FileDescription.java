@@ -15,6 +15,8 @@ public final class FileDescription {
     private int flags;
     private long position;
     private int references = 1;
+    /** The inode as (st_dev, st_ino), once {@link FileMapping#keyOf} has asked: it never changes. */
+    private volatile FileMapping.Key key;
 
     public FileDescription(FileOps ops, int flags, String path, Location location) {
         this.ops = ops;
@@ -25,6 +27,14 @@ public final class FileDescription {
 
     public FileOps ops() {
         return ops;
+    }
+
+    FileMapping.Key key() {
+        return key;
+    }
+
+    void setKey(FileMapping.Key key) {
+        this.key = key;
     }
 
     /** The guest path it was opened by (for /proc/self/fd and strace), or a pseudo name like "pipe:[3]". */

@@ -14,8 +14,13 @@ public final class FileMapping {
     public record Key(long dev, long ino) {}
 
     public static Key keyOf(FileDescription file) {
-        StatBuf st = file.ops().stat(file);
-        return new Key(st.dev(), st.ino());
+        Key key = file.key();
+        if (key == null) {
+            StatBuf st = file.ops().stat(file);
+            key = new Key(st.dev(), st.ino());
+            file.setKey(key);
+        }
+        return key;
     }
 
     /**
@@ -28,6 +33,13 @@ public final class FileMapping {
             @Override
             public long size() {
                 return file.ops().size(file);
+            }
+
+            @Override
+            public Stamp stamp() {
+                StatBuf st = file.ops().stat(file);
+                return new Stamp(st.size(), st.mtimeSec() * 1_000_000_000L + st.mtimeNsec(),
+                        st.ctimeSec() * 1_000_000_000L + st.ctimeNsec());
             }
 
             @Override

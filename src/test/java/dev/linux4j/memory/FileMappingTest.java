@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class FileMappingTest {
     /** An in-memory file standing in for an open file description. */
-    static final class MemFile implements MappedFile {
+    static class MemFile implements MappedFile {
         final Object id = new Object();
         byte[] data;
         final boolean writable;

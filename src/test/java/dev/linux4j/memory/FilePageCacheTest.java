@@ -1,0 +1,96 @@
+package dev.linux4j.memory;
+
+import static dev.linux4j.abi.Mman.MAP_PRIVATE;
+import static dev.linux4j.abi.Mman.PAGE_SIZE;
+import static dev.linux4j.abi.Mman.PROT_READ;
+import static dev.linux4j.abi.Mman.PROT_WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The clean pages of private file mappings: read once from the file for all address spaces,
+ * copied at the first write, read again when the file's stamp changes or write(2) forgets them,
+ * and every frame given back once no mapping and no cache entry holds it.
+ */
+class FilePageCacheTest {
+    /** A file with a known stamp that counts its reads. */
+    static final class StampedFile extends FileMappingTest.MemFile {
+        long ctime = 1;
+        int reads;
+
+        StampedFile(int size) {
+            super(size, false);
+        }
+
+        @Override
+        public Stamp stamp() {
+            return new Stamp(size(), ctime, ctime);
+        }
+
+        @Override
+        public int read(long offset, byte[] dst, int off, int len) {
+            reads++;
+            return super.read(offset, dst, off, len);
+        }
+    }
+
+    private static int readByte(AddressSpace space, long addr) {
+        return new Mmu(space).read8(addr) & 0xff;
+    }
+
+    @Test
+    void pagesAreReadOnceSharedUntilWrittenAndReadAgainWhenTheFileChanges() {
+        long before = PagePool.shared().framesInUse();
+        StampedFile f = new StampedFile(2 * PAGE_SIZE);
+        int first = f.data[5] & 0xff;
+
+        AddressSpace a = new AddressSpace();
+        long pa = a.map(0, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        AddressSpace b = new AddressSpace();
+        long pb = b.map(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(a, pa + 5)).isEqualTo(first);
+        assertThat(readByte(b, pb + 5)).isEqualTo(first);
+        assertThat(readByte(b, pb + PAGE_SIZE)).isEqualTo(f.data[PAGE_SIZE] & 0xff);
+        assertThat(f.reads).as("file reads for two pages in two address spaces").isEqualTo(2);
+
+        // b's store copies the page: a and the file keep the old byte
+        new Mmu(b).write8(pb + 5, first ^ 0xff);
+        assertThat(readByte(b, pb + 5)).isEqualTo(first ^ 0xff);
+        assertThat(readByte(a, pa + 5)).isEqualTo(first);
+        assertThat(f.data[5] & 0xff).isEqualTo(first);
+
+        // the file changes under a new stamp: a new mapping reads it again
+        f.data[5] = (byte) (first + 1);
+        f.ctime++;
+        AddressSpace c = new AddressSpace();
+        long pc = c.map(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(c, pc + 5)).isEqualTo((first + 1) & 0xff);
+        assertThat(f.reads).isEqualTo(3);
+
+        // same stamp, but write(2) forgot the pages: read again
+        f.data[5] = (byte) (first + 2);
+        FilePageCache.forget(f.identity());
+        AddressSpace d = new AddressSpace();
+        long pd = d.map(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(d, pd + 5)).isEqualTo((first + 2) & 0xff);
+        assertThat(f.reads).isEqualTo(4);
+
+        for (AddressSpace s : new AddressSpace[] {a, b, c, d}) {
+            s.destroy();
+        }
+        FilePageCache.forget(f.identity());
+        assertThat(PagePool.shared().framesInUse()).isEqualTo(before);
+    }
+
+    @Test
+    void aFileWithoutKnownTimesIsNeverCached() {
+        FileMappingTest.MemFile f = new FileMappingTest.MemFile(PAGE_SIZE, false);
+        int cached = FilePageCache.pages();
+        AddressSpace a = new AddressSpace();
+        long pa = a.map(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(a, pa)).isEqualTo(f.data[0] & 0xff);
+        assertThat(FilePageCache.pages()).isEqualTo(cached);
+        a.destroy();
+    }
+}
