@@ -11,7 +11,18 @@ public final class FileMapping {
     private FileMapping() {}
 
     /** A file's identity: the inode, as (st_dev, st_ino). */
-    public record Key(long dev, long ino) {}
+    public record Key(long dev, long ino) {
+        // Written out, as MappedFile.Stamp's are: every page fault of a file mapping looks one up.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.dev == dev && k.ino == ino;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(dev * 31 + ino);
+        }
+    }
 
     public static Key keyOf(FileDescription file) {
         Key key = file.key();
