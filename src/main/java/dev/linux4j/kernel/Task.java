@@ -217,22 +217,22 @@ public final class Task {
         while (!group.exiting() && !exitRequested) {
             CpuExit exit = cpu.run();
             long nr = -1;
-            switch (exit) {
-                case CpuExit.Syscall s -> {
-                    nr = cpu.r[Cpu.RAX];
-                    kernel.gate().syscall(this);
-                    if (nr == dev.linux4j.abi.Sysno.NR_rt_sigreturn) {
-                        nr = -1; // restore_sigcontext sets orig_ax = -1: no restart
-                    } else if (cpu.r[Cpu.RAX] == dev.linux4j.abi.Errno.EPIPE.negated() && writes(nr)) {
-                        SignalCalls.sendSelf(this, dev.linux4j.abi.Signal.SIGPIPE); // pipe_write's send_sig
-                    }
+            // An instanceof chain, not a pattern switch: that bootstraps a class at the first
+            // exit of every run (SwitchBootstraps.typeSwitch; the AOT cache does not keep it).
+            if (exit instanceof CpuExit.Syscall) {
+                nr = cpu.r[Cpu.RAX];
+                kernel.gate().syscall(this);
+                if (nr == dev.linux4j.abi.Sysno.NR_rt_sigreturn) {
+                    nr = -1; // restore_sigcontext sets orig_ax = -1: no restart
+                } else if (cpu.r[Cpu.RAX] == dev.linux4j.abi.Errno.EPIPE.negated() && writes(nr)) {
+                    SignalCalls.sendSelf(this, dev.linux4j.abi.Signal.SIGPIPE); // pipe_write's send_sig
                 }
-                case CpuExit.Fault f -> fault(f);
-                case CpuExit.Halt h -> Signals.force(this, Traps.halt(this));
-                case CpuExit.Interrupt i -> {
-                    // a signal, or the exit of the thread group: delivery below, the loop checks
-                }
+            } else if (exit instanceof CpuExit.Fault f) {
+                fault(f);
+            } else if (exit instanceof CpuExit.Halt) {
+                Signals.force(this, Traps.halt(this));
             }
+            // else an Interrupt: a signal, or the exit of the thread group: delivery below, the loop checks
             if (exitRequested) {
                 break;
             }

@@ -183,13 +183,13 @@ public final class ProcFileSystem implements FileSystem {
         int type;
         long nlink = 1;
         long size = a.size();
-        switch (node) {
-            case ProcNode.Dir d -> {
-                type = S_IFDIR;
-                nlink = 2 + (d.subdirs() != null ? d.subdirs().getAsLong() : subdirectories(d));
-            }
-            case ProcNode.File f -> type = S_IFREG;
-            case ProcNode.Link l -> type = S_IFLNK;
+        // instanceof, not pattern switches, in this class: each of those bootstraps a class at
+        // its first use (SwitchBootstraps.typeSwitch), a cost the AOT cache does not remove
+        if (node instanceof ProcNode.Dir d) {
+            type = S_IFDIR;
+            nlink = 2 + (d.subdirs() != null ? d.subdirs().getAsLong() : subdirectories(d));
+        } else {
+            type = node instanceof ProcNode.File ? S_IFREG : S_IFLNK;
         }
         long ino = path.isEmpty() ? 1 : inodeOf(path);
         return new StatBuf(DEV, ino, type | a.perm(), nlink, a.uid(), a.gid(), 0, size, 1024, 0, a.timeSec(), 0,
@@ -218,11 +218,7 @@ public final class ProcFileSystem implements FileSystem {
     }
 
     private static int dtype(ProcNode node) {
-        return switch (node) {
-            case ProcNode.Dir d -> Stat.DT_DIR;
-            case ProcNode.File f -> Stat.DT_REG;
-            case ProcNode.Link l -> Stat.DT_LNK;
-        };
+        return node instanceof ProcNode.Dir ? Stat.DT_DIR : node instanceof ProcNode.File ? Stat.DT_REG : Stat.DT_LNK;
     }
 
     // ---------------------------------------------------------------- FileSystem
@@ -267,11 +263,10 @@ public final class ProcFileSystem implements FileSystem {
     public FileOps open(String path, int flags, int mode) {
         ProcNode node = lookup(path);
         StatBuf st = statOf(path, node);
-        return switch (node) {
-            case ProcNode.File f -> new ProcFile(f.content(), st);
-            case ProcNode.Dir d -> new ProcDirectory(this, path, st);
-            case ProcNode.Link l -> new ProcDirectory(this, path, st); // O_PATH of the link itself
-        };
+        if (node instanceof ProcNode.File f) {
+            return new ProcFile(f.content(), st);
+        }
+        return new ProcDirectory(this, path, st); // a directory, or O_PATH of a link itself
     }
 
     @Override
