@@ -22,6 +22,7 @@ import java.util.Arrays;
  * {@code -Dlinux4j.tsoFences=false} removes them, for measurement only. Locked
  * read-modify-writes are atomic VarHandle operations; a misaligned one takes a global lock.
  */
+@SuppressWarnings("removal") // sun.misc.Unsafe's memory access, used only when allowed (see UNSAFE)
 public final class Mmu {
     private static final boolean TSO_FENCES =
             Boolean.parseBoolean(System.getProperty("linux4j.tsoFences", "true"));
@@ -41,7 +42,6 @@ public final class Mmu {
      */
     private static final sun.misc.Unsafe UNSAFE = unsafeIfAllowed();
 
-    @SuppressWarnings("removal")
     private static sun.misc.Unsafe unsafeIfAllowed() {
         if (!"allow".equals(System.getProperty("sun.misc.unsafe.memory.access"))) {
             return null; // the default would print a warning at the first access
