@@ -27,7 +27,7 @@ public final class Mmu {
     private static final boolean TSO_FENCES =
             Boolean.parseBoolean(System.getProperty("linux4j.tsoFences", "true"));
     private static final int TLB_BITS = 9;
-    private static final int TLB_SIZE = 1 << TLB_BITS;
+    public static final int TLB_SIZE = 1 << TLB_BITS;
     private static final int TLB_MASK = TLB_SIZE - 1;
     private static final int PAGE_MASK = 0xfff;
 
@@ -139,6 +139,80 @@ public final class Mmu {
 
     private long hostForWrite(long addr) {
         return writeFrame(addr) + (addr & PAGE_MASK);
+    }
+
+    // ---------------------------------------------------------------- for compiled code
+
+    /**
+     * The TLB's arrays, for compiled regions that inline the hit path of a translation (entry
+     * {@code vpn & 511}: a tag equal to {@code vpn} means the host page is in the matching host
+     * array) and call the full access only on a miss. The arrays never change identity.
+     */
+    public long[] readTags() {
+        return readTag;
+    }
+
+    public long[] readHosts() {
+        return readHost;
+    }
+
+    public long[] writeTags() {
+        return writeTag;
+    }
+
+    public long[] writeHosts() {
+        return writeHost;
+    }
+
+    /** A load at a host address a TLB hit gave, as the reads below make it. */
+    public static long load(long host, int size) {
+        long v = switch (size) {
+            case 1 -> (UNSAFE != null ? UNSAFE.getByte(host) : RAW.get(ValueLayout.JAVA_BYTE, host)) & 0xffL;
+            case 2 -> (UNSAFE != null ? UNSAFE.getShort(host) : RAW.get(SHORT, host)) & 0xffffL;
+            case 4 -> (UNSAFE != null ? UNSAFE.getInt(host) : RAW.get(INT, host)) & 0xffffffffL;
+            default -> UNSAFE != null ? UNSAFE.getLong(host) : RAW.get(LONG, host);
+        };
+        if (TSO_FENCES) {
+            VarHandle.acquireFence();
+        }
+        return v;
+    }
+
+    /** A store at a host address a write-TLB hit gave, as the writes below make it. */
+    public static void store(long host, long value, int size) {
+        if (TSO_FENCES) {
+            VarHandle.releaseFence();
+        }
+        switch (size) {
+            case 1 -> {
+                if (UNSAFE != null) {
+                    UNSAFE.putByte(host, (byte) value);
+                } else {
+                    RAW.set(ValueLayout.JAVA_BYTE, host, (byte) value);
+                }
+            }
+            case 2 -> {
+                if (UNSAFE != null) {
+                    UNSAFE.putShort(host, (short) value);
+                } else {
+                    RAW.set(SHORT, host, (short) value);
+                }
+            }
+            case 4 -> {
+                if (UNSAFE != null) {
+                    UNSAFE.putInt(host, (int) value);
+                } else {
+                    RAW.set(INT, host, (int) value);
+                }
+            }
+            default -> {
+                if (UNSAFE != null) {
+                    UNSAFE.putLong(host, value);
+                } else {
+                    RAW.set(LONG, host, value);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- loads

@@ -72,6 +72,17 @@ final class Gen {
     static final int POLL = 55;
     /** int: a spill block's index of the RIP to set (and of the faulting instruction). */
     static final int STATE = 121;
+    /** The Mmu's TLB arrays (read tags, read hosts, write tags, write hosts), loaded at entry. */
+    static final int RTAGS = 122;
+    static final int RHOSTS = 123;
+    static final int WTAGS = 124;
+    static final int WHOSTS = 125;
+    /** long: the guest address of the access being emitted. */
+    static final int TADDR = 126;
+    /** long: the value of the store being emitted. */
+    static final int TVAL = 128;
+    /** int: the TLB entry of the access being emitted. */
+    static final int TENTRY = 130;
     /** {@code cpu.xmm}. */
     static final int XMMS = 56;
     /** First of the 32 longs holding the XMM halves (XMMn low is half 2n, high 2n + 1). */
@@ -296,6 +307,14 @@ final class Gen {
 
     /** Stack: long address → long value (zero-extended); {@code mmu} must be below the address. */
     void readAt(int size) {
+        Label slow = code.newLabel();
+        Label done = code.newLabel();
+        code.lstore(TADDR).pop();
+        tlbHit(size, RTAGS, RHOSTS, slow);
+        code.loadConstant(size).invokestatic(CD_MMU, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+        code.goto_(done);
+        code.labelBinding(slow);
+        code.aload(MMU).lload(TADDR);
         switch (size) {
             case 1 -> code.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long)).i2l();
             case 2 -> code.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long)).i2l();
@@ -303,6 +322,22 @@ final class Gen {
                     .loadConstant(0xffffffffL).land();
             default -> code.invokevirtual(CD_MMU, "read64", MethodTypeDesc.of(CD_long, CD_long));
         }
+        code.labelBinding(done);
+    }
+
+    /**
+     * The TLB's hit path, inline (qemu's softmmu does the same): with the address in TADDR,
+     * pushes the host address, or jumps to {@code slow} when the access crosses a page or misses
+     * the TLB. Each access site then has its own branch profile, so C2 sees how rare a miss is
+     * at that site (the Mmu's methods share one profile with the interpreter and every region).
+     */
+    private void tlbHit(int size, int tags, int hosts, Label slow) {
+        if (size > 1) {
+            code.lload(TADDR).loadConstant(0xfffL).land().loadConstant((long) (4096 - size)).lcmp().ifgt(slow);
+        }
+        code.lload(TADDR).bipush(12).lushr().l2i().sipush(Mmu.TLB_SIZE - 1).iand().istore(TENTRY);
+        code.aload(tags).iload(TENTRY).laload().lload(TADDR).bipush(12).lushr().lcmp().ifne(slow);
+        code.aload(hosts).iload(TENTRY).laload().lload(TADDR).loadConstant(0xfffL).land().ladd();
     }
 
     /** Pushes the memory operand's value at {@code size}. */
@@ -314,12 +349,22 @@ final class Gen {
 
     /** Stack: mmu, long address, long value → (stored). */
     void writeAt(int size) {
+        Label slow = code.newLabel();
+        Label done = code.newLabel();
+        code.lstore(TVAL).lstore(TADDR).pop();
+        tlbHit(size, WTAGS, WHOSTS, slow);
+        code.lload(TVAL).loadConstant(size).invokestatic(CD_MMU, "store",
+                MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int));
+        code.goto_(done);
+        code.labelBinding(slow);
+        code.aload(MMU).lload(TADDR).lload(TVAL);
         switch (size) {
             case 1 -> code.l2i().invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
             case 2 -> code.l2i().invokevirtual(CD_MMU, "write16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
             case 4 -> code.l2i().invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
             default -> code.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
         }
+        code.labelBinding(done);
     }
 
     /** Pushes the r/m operand at {@code size} (register rm/rmB, or memory), as {@link Cpu#readE}. */
