@@ -110,7 +110,15 @@ int main(int argc, char **argv) {
     printf("child status %d\n", WEXITSTATUS(status));
     stop = 1;
     for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
-    printf("tasks after join %d\n", count_tasks());
+    /* pthread_join returns when the exiting thread clears its tid (mm_release), which is
+     * before the kernel removes it from /proc/self/task (release_task): natively a joined
+     * thread may still be listed for a moment, so wait for the count to settle. */
+    int after = count_tasks();
+    for (int k = 0; k < 2000 && after != 1; k++) {
+        usleep(1000);
+        after = count_tasks();
+    }
+    printf("tasks after join %d\n", after);
 
     pid = fork();
     if (pid == 0) {
