@@ -95,11 +95,16 @@ public final class FilePageCache {
     private static void drop(Object identity, PagePool pool) {
         Entry e = FILES.remove(identity);
         if (e != null) {
-            for (long frame : e.frames().values()) {
-                pool.release(frame);
-            }
-            pages -= e.frames().size();
+            release(e, pool);
         }
+    }
+
+    /** Gives up the cache's share of an entry's frames (the entry is out of the map). */
+    private static void release(Entry e, PagePool pool) {
+        for (long frame : e.frames().values()) {
+            pool.release(frame);
+        }
+        pages -= e.frames().size();
     }
 
     /** Drops the least recently used files' pages while over the bound, never {@code keep}'s. */
@@ -111,10 +116,7 @@ public final class FilePageCache {
                 continue;
             }
             it.remove();
-            for (long frame : old.getValue().frames().values()) {
-                pool.release(frame);
-            }
-            pages -= old.getValue().frames().size();
+            release(old.getValue(), pool);
         }
     }
 }

@@ -164,7 +164,10 @@ public final class Mmu {
         return writeHost;
     }
 
-    /** A load at a host address a TLB hit gave, as the reads below make it. */
+    /**
+     * The load at a host address a TLB hit gave, zero-extended: what the reads below and
+     * compiled regions' inline accesses make.
+     */
     public static long load(long host, int size) {
         long v = switch (size) {
             case 1 -> (UNSAFE != null ? UNSAFE.getByte(host) : RAW.get(ValueLayout.JAVA_BYTE, host)) & 0xffL;
@@ -178,7 +181,7 @@ public final class Mmu {
         return v;
     }
 
-    /** A store at a host address a write-TLB hit gave, as the writes below make it. */
+    /** The store at a host address a write-TLB hit gave: what the writes below and compiled regions make. */
     public static void store(long host, long value, int size) {
         if (TSO_FENCES) {
             VarHandle.releaseFence();
@@ -221,11 +224,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
-        int v = (UNSAFE != null ? UNSAFE.getByte(host) : RAW.get(ValueLayout.JAVA_BYTE, host)) & 0xff;
-        if (TSO_FENCES) {
-            VarHandle.acquireFence();
-        }
-        return v;
+        return (int) load(host, 1);
     }
 
     public int read16(long addr) {
@@ -235,11 +234,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
-        int v = (UNSAFE != null ? UNSAFE.getShort(host) : RAW.get(SHORT, host)) & 0xffff;
-        if (TSO_FENCES) {
-            VarHandle.acquireFence();
-        }
-        return v;
+        return (int) load(host, 2);
     }
 
     public int read32(long addr) {
@@ -249,11 +244,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
-        int v = UNSAFE != null ? UNSAFE.getInt(host) : RAW.get(INT, host);
-        if (TSO_FENCES) {
-            VarHandle.acquireFence();
-        }
-        return v;
+        return (int) load(host, 4);
     }
 
     public long read64(long addr) {
@@ -263,11 +254,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
-        long v = UNSAFE != null ? UNSAFE.getLong(host) : RAW.get(LONG, host);
-        if (TSO_FENCES) {
-            VarHandle.acquireFence();
-        }
-        return v;
+        return load(host, 8);
     }
 
     /** Reads {@code size} (1, 2, 4 or 8) bytes zero-extended. */
@@ -297,14 +284,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
-        if (TSO_FENCES) {
-            VarHandle.releaseFence();
-        }
-        if (UNSAFE != null) {
-            UNSAFE.putByte(host, (byte) value);
-        } else {
-            RAW.set(ValueLayout.JAVA_BYTE, host, (byte) value);
-        }
+        store(host, value, 1);
     }
 
     public void write16(long addr, int value) {
@@ -315,14 +295,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
-        if (TSO_FENCES) {
-            VarHandle.releaseFence();
-        }
-        if (UNSAFE != null) {
-            UNSAFE.putShort(host, (short) value);
-        } else {
-            RAW.set(SHORT, host, (short) value);
-        }
+        store(host, value, 2);
     }
 
     public void write32(long addr, int value) {
@@ -333,14 +306,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
-        if (TSO_FENCES) {
-            VarHandle.releaseFence();
-        }
-        if (UNSAFE != null) {
-            UNSAFE.putInt(host, value);
-        } else {
-            RAW.set(INT, host, value);
-        }
+        store(host, value, 4);
     }
 
     public void write64(long addr, long value) {
@@ -351,14 +317,7 @@ public final class Mmu {
         long vpn = addr >>> PAGE_SHIFT;
         int i = (int) vpn & TLB_MASK;
         long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
-        if (TSO_FENCES) {
-            VarHandle.releaseFence();
-        }
-        if (UNSAFE != null) {
-            UNSAFE.putLong(host, value);
-        } else {
-            RAW.set(LONG, host, value);
-        }
+        store(host, value, 8);
     }
 
     /** Writes the low {@code size} (1, 2, 4 or 8) bytes of value. */
