@@ -121,8 +121,9 @@ final class Gen {
     /**
      * Whether no instruction can observe the status flags the instruction being emitted writes:
      * a later one in its block overwrites all of them first, and nothing in between reads them
-     * or may fault (see {@link InsnEmitter#flagEffect}). A partial writer (ROL/ROR, INC/DEC)
-     * then skips its flag update, which would otherwise have to materialise the flags before it.
+     * or may fault (see {@link InsnEmitter#flagEffect}). The instruction then emits no flag
+     * update and leaves the flag state as it was (nothing can see it before the overwrite); for a
+     * partial writer (ROL/ROR, INC/DEC) that also saves materialising the flags before it.
      */
     boolean flagsDead;
     int flagSize;

@@ -726,22 +726,25 @@ final class InsnEmitter {
             g.storeReg(n, size);
             return SAFE;
         }
-        if (g.flagsDead) {
-            code.lload(T1);
-            switch (digit) {
-                case 4, 6 -> code.bipush(count).lshl();
-                case 5 -> code.bipush(count).lushr();
-                default -> {
-                    g.signExtend(size);
-                    code.bipush(count).lshr();
-                }
+        // the result into T3 (SAR's sign-extended operand into T2)
+        switch (digit) {
+            case 4, 6 -> code.lload(T1).bipush(count).lshl().lstore(T3);
+            case 5 -> code.lload(T1).bipush(count).lushr().lstore(T3);
+            default -> {
+                code.lload(T1);
+                g.signExtend(size);
+                code.lstore(T2);
+                code.lload(T2).bipush(count).lshr().lstore(T3);
             }
+        }
+        if (g.flagsDead) {
+            code.lload(T3);
             g.storeReg(n, size);
             return SAFE;
         }
+        // CF (the last bit shifted out) | OF (for SHL and SHR)
         switch (digit) {
             case 4, 6 -> {
-                code.lload(T1).bipush(count).lshl().lstore(T3);
                 if (count <= bits) {
                     code.lload(T1).bipush(bits - count).lushr().lconst_1().land();
                 } else {
@@ -751,17 +754,10 @@ final class InsnEmitter {
                         .bipush(11).lshl().lor();
             }
             case 5 -> {
-                code.lload(T1).bipush(count).lushr().lstore(T3);
                 code.lload(T1).bipush(count - 1).lushr().lconst_1().land();
                 code.lload(T1).bipush(bits - 1).lushr().lconst_1().land().bipush(11).lshl().lor();
             }
-            default -> {
-                code.lload(T1);
-                g.signExtend(size);
-                code.lstore(T2);
-                code.lload(T2).bipush(count).lshr().lstore(T3);
-                code.lload(T2).bipush(count - 1).lshr().lconst_1().land();
-            }
+            default -> code.lload(T2).bipush(count - 1).lshr().lconst_1().land();
         }
         code.lstore(FAUX);
         code.lload(T3);
