@@ -144,10 +144,10 @@ public final class Cpu {
             } catch (CpuTrap t) {
                 Insn insn = block.executingAt(rip);
                 if (t.kind() == CpuExit.FaultKind.BREAKPOINT) {
-                    return new CpuExit.Fault(t.kind(), rip, 0, false, insn.bytes);
+                    return new CpuExit.Fault(t.kind(), rip, 0, false, bytesOf(insn));
                 }
                 rip = insn.addr;
-                return new CpuExit.Fault(t.kind(), insn.addr, 0, false, insn.bytes);
+                return new CpuExit.Fault(t.kind(), insn.addr, 0, false, bytesOf(insn));
             } catch (HaltException h) {
                 rip = block.executingAt(rip).addr;
                 return new CpuExit.Halt(rip);
@@ -159,6 +159,25 @@ public final class Cpu {
                 return exit;
             }
         }
+    }
+
+    /**
+     * The bytes of a trapping instruction, for the report of an unimplemented one: those the
+     * decoder kept, else read back from guest memory (as many as are readable).
+     */
+    private byte[] bytesOf(Insn insn) {
+        if (insn.undecoded != null) {
+            return insn.undecoded;
+        }
+        byte[] bytes = new byte[insn.length];
+        for (int k = 0; k < bytes.length; k++) {
+            try {
+                bytes[k] = (byte) mmu.read8(insn.addr + k);
+            } catch (GuestFault f) {
+                return java.util.Arrays.copyOf(bytes, k);
+            }
+        }
+        return bytes;
     }
 
     private static CpuExit pageFault(long rip, GuestFault f) {

@@ -162,17 +162,20 @@ public final class Decoder {
                 entry = table.lookup(map, opcode, PFX_F2);
                 if (entry != null) {
                     lastRepPrefix = 0;
+                    prefixes |= Insn.P_MANDATORY_F2;
                 }
             } else if (lastRepPrefix == 0xf3) {
                 entry = table.lookup(map, opcode, PFX_F3);
                 if (entry != null) {
                     lastRepPrefix = 0;
+                    prefixes |= Insn.P_MANDATORY_F3;
                 }
             }
             if (entry == null && has66) {
                 entry = table.lookup(map, opcode, PFX_66);
                 if (entry != null) {
                     has66 = false;
+                    prefixes |= Insn.P_MANDATORY_66;
                 }
             }
         }
@@ -264,7 +267,7 @@ public final class Decoder {
         }
 
         long imm = 0;
-        long imm2 = 0;
+        int imm2 = 0;
         switch (form & IMM_MASK) {
             case IB -> imm = c.s8();
             case IW -> imm = c.u16();
@@ -299,8 +302,7 @@ public final class Decoder {
         int regB = (rex == 0 && reg >= 4 && reg <= 7) ? reg + 12 : reg;
         int rmB = (rex == 0 && rm >= 4 && rm <= 7) ? rm + 12 : rm;
         return new Insn(addr, length, entry.exec, entry.mnemonic, opsize, prefixes, (map << 8) | opcode, modrm,
-                reg, regB, rm, rmB, base, index, scale, disp, seg, imm, imm2, bytes(c, length),
-                (form & ENDS_BLOCK) != 0);
+                reg, regB, rm, rmB, base, index, scale, disp, seg, imm, imm2, null, (form & ENDS_BLOCK) != 0);
     }
 
     private static boolean isLegacyPrefix(int b) {
@@ -308,14 +310,6 @@ public final class Decoder {
             case 0xf0, 0xf2, 0xf3, 0x66, 0x67, 0x64, 0x65, 0x26, 0x2e, 0x36, 0x3e -> true;
             default -> false;
         };
-    }
-
-    private static byte[] bytes(Cursor c, int length) {
-        byte[] out = new byte[length];
-        for (int k = 0; k < length; k++) {
-            out[k] = (byte) c.fetch.fetch(c.start + k);
-        }
-        return out;
     }
 
     /** An instruction that raises #UD (or #GP) when executed, holding the bytes seen so far. */

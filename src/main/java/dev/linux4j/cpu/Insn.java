@@ -26,62 +26,77 @@ public final class Insn {
     public static final int SEG_FS = 1;
     public static final int SEG_GS = 2;
 
+    /**
+     * Mandatory-prefix bits: which of 66, F2 and F3 the decoder consumed to choose a 0F-map form
+     * (they select the instruction, so they are not in P_OPSIZE, P_REP or P_REPNE).
+     */
+    public static final int P_MANDATORY_66 = 1024;
+    public static final int P_MANDATORY_F2 = 2048;
+    public static final int P_MANDATORY_F3 = 4096;
+
+    // The fields are as narrow as their values allow. Every executed instruction touches its Insn,
+    // and a large program's (cc1's) decoded instructions outgrow the CPU caches: a 120-byte Insn
+    // with its 24-byte array of raw bytes beside it made the interpreter wait on memory.
     public final long addr;
-    public final int length;
     public final long next;
-    public final Exec exec;
-    public final String mnemonic;
-    /** Operand size in bytes: 1, 2, 4 or 8 (for SSE forms, what the entry's size rule gave). */
-    public final int opsize;
-    public final int prefixes;
-    /** (map << 8) | last opcode byte; map 0 one-byte, 1 0F, 2 0F38, 3 0F3A. */
-    public final int opcode;
-    /** The ModRM byte, or -1. */
-    public final int modrm;
-    /** ModRM.reg with REX.R (or the register in the opcode's low bits, with REX.B). */
-    public final int reg;
-    public final int regB;
-    /** The register operand when ModRM.mod == 3 (with REX.B), else -1. */
-    public final int rm;
-    public final int rmB;
-    /** Memory operand: base register or -1 (RIP-relative has base -1 and the target in disp). */
-    public final int base;
-    public final int index;
-    public final int scale;
     public final long disp;
-    public final int seg;
     public final long imm;
-    /** Second immediate (ENTER's level, far forms). */
-    public final long imm2;
-    /** The raw bytes, for diagnostics. */
-    public final byte[] bytes;
+    /** Second immediate (ENTER's nesting level). */
+    public final int imm2;
+    public final short prefixes;
+    /** (map << 8) | last opcode byte; map 0 one-byte, 1 0F, 2 0F38, 3 0F3A; -1 for an undecodable instruction. */
+    public final short opcode;
+    /** The ModRM byte, or -1. */
+    public final short modrm;
+    public final byte length;
+    /** Operand size in bytes: 1, 2, 4 or 8 (for SSE forms, what the entry's size rule gave). */
+    public final byte opsize;
+    /** ModRM.reg with REX.R (or the register in the opcode's low bits, with REX.B). */
+    public final byte reg;
+    public final byte regB;
+    /** The register operand when ModRM.mod == 3 (with REX.B), else -1. */
+    public final byte rm;
+    public final byte rmB;
+    /** Memory operand: base register or -1 (RIP-relative has base -1 and the target in disp). */
+    public final byte base;
+    public final byte index;
+    public final byte scale;
+    public final byte seg;
     /** Control may leave the straight line after this instruction. */
     public final boolean endsBlock;
+    public final Exec exec;
+    public final String mnemonic;
+    /**
+     * The bytes of an instruction the decoder could not decode (for the report), possibly more
+     * or fewer than {@link #length}; null for every decoded instruction, whose bytes are in guest
+     * memory at {@link #addr}.
+     */
+    public final byte[] undecoded;
 
     Insn(long addr, int length, Exec exec, String mnemonic, int opsize, int prefixes, int opcode, int modrm,
             int reg, int regB, int rm, int rmB, int base, int index, int scale, long disp, int seg, long imm,
-            long imm2, byte[] bytes, boolean endsBlock) {
+            int imm2, byte[] undecoded, boolean endsBlock) {
         this.addr = addr;
-        this.length = length;
+        this.length = (byte) length;
         this.next = addr + length;
         this.exec = exec;
         this.mnemonic = mnemonic;
-        this.opsize = opsize;
-        this.prefixes = prefixes;
-        this.opcode = opcode;
-        this.modrm = modrm;
-        this.reg = reg;
-        this.regB = regB;
-        this.rm = rm;
-        this.rmB = rmB;
-        this.base = base;
-        this.index = index;
-        this.scale = scale;
+        this.opsize = (byte) opsize;
+        this.prefixes = (short) prefixes;
+        this.opcode = (short) opcode;
+        this.modrm = (short) modrm;
+        this.reg = (byte) reg;
+        this.regB = (byte) regB;
+        this.rm = (byte) rm;
+        this.rmB = (byte) rmB;
+        this.base = (byte) base;
+        this.index = (byte) index;
+        this.scale = (byte) scale;
         this.disp = disp;
-        this.seg = seg;
+        this.seg = (byte) seg;
         this.imm = imm;
         this.imm2 = imm2;
-        this.bytes = bytes;
+        this.undecoded = undecoded;
         this.endsBlock = endsBlock;
     }
 
@@ -106,10 +121,6 @@ public final class Insn {
 
     @Override
     public String toString() {
-        StringBuilder hex = new StringBuilder();
-        for (byte b : bytes) {
-            hex.append(String.format("%02x", b & 0xff));
-        }
-        return String.format("%x: %s [%s]", addr, mnemonic, hex);
+        return String.format("%x: %s (%d bytes)", addr, mnemonic, (int) length);
     }
 }

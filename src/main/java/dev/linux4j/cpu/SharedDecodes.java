@@ -96,7 +96,7 @@ final class SharedDecodes {
     /** An undefined or cut-off instruction's report depends on more bytes than it has: not shared. */
     private static boolean shareable(Insn[] insns) {
         for (Insn i : insns) {
-            if (i.opcode == -1 || i.bytes.length < i.length) {
+            if (i.undecoded != null) {
                 return false;
             }
         }

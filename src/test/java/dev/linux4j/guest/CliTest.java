@@ -244,6 +244,30 @@ class CliTest {
         assertAtMostOneLinux4jLine(r);
     }
 
+    /**
+     * An instruction linux4j does not implement (AVX's VZEROUPPER: CPUID does not offer AVX) is
+     * SIGILL, as on a CPU without it, and the one line names its bytes and address.
+     */
+    @Test
+    void unimplementedInstructionIsSigillNamingItsBytes() throws Exception {
+        Path bin = compile("vzeroupper", """
+                #include <stdio.h>
+                __attribute__((noinline)) void avx(void) { __asm__ volatile(".byte 0xc5, 0xf8, 0x77"); }
+                int main(void) {
+                    printf("%lx\\n", (unsigned long) avx);
+                    fflush(stdout);
+                    avx();
+                    return 0;
+                }
+                """);
+        Result r = launch(bin.toString());
+        assertThat(r.status()).as("%s", r).isEqualTo(128 + 4);
+        long avx = Long.parseLong(r.stdout().strip(), 16);
+        assertThat(r.stderr()).as("%s", r).matches("linux4j: unimplemented instruction c5f877[0-9a-f]* at 0x[0-9a-f]+\n");
+        long at = Long.parseLong(r.stderr().replaceAll("(?s).* at 0x([0-9a-f]+)\n", "$1"), 16);
+        assertThat(at - avx).as("%s", r).isBetween(0L, 16L);
+    }
+
     /** A shell would say "Segmentation fault"; linux4j may say one line of its own, nothing more. */
     private static void assertAtMostOneLinux4jLine(Result r) {
         assertNoStackTrace(r);

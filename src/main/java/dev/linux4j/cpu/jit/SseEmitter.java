@@ -51,30 +51,10 @@ final class SseEmitter {
     private static final MethodTypeDesc MTD_PACKED = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN, CD_long, CD_long,
             CD_long, CD_long);
 
-    /**
-     * The mandatory-prefix column the decoder chose for a 0F-map form: the last F2/F3 or a 66
-     * that does not show in {@code prefixes} was consumed as the mandatory prefix.
-     */
+    /** The mandatory-prefix column the decoder chose for a 0F-map form (its P_MANDATORY bit). */
     static int column(Insn i) {
-        boolean has66 = false;
-        int rep = 0;
-        for (byte raw : i.bytes) {
-            int b = raw & 0xff;
-            if (b == 0x66) {
-                has66 = true;
-            } else if (b == 0xf2 || b == 0xf3) {
-                rep = b;
-            } else if (b == 0x0f) {
-                break;
-            }
-        }
-        if (rep == 0xf2 && (i.prefixes & Insn.P_REPNE) == 0) {
-            return COL_F2;
-        }
-        if (rep == 0xf3 && (i.prefixes & Insn.P_REP) == 0) {
-            return COL_F3;
-        }
-        return has66 && (i.prefixes & Insn.P_OPSIZE) == 0 ? COL_66 : COL_NONE;
+        return i.hasPrefix(Insn.P_MANDATORY_F2) ? COL_F2 : i.hasPrefix(Insn.P_MANDATORY_F3) ? COL_F3
+                : i.hasPrefix(Insn.P_MANDATORY_66) ? COL_66 : COL_NONE;
     }
 
     /**
