@@ -79,6 +79,25 @@ int main(void) {
     memcpy(h + 5, &big, 4);
     printf("across pages, patched: %ld\n", run((fn)h, 3000));
 
+    /* a function whose first block (on one page) jumps to its second (alone on the next page):
+     * patching the second must reach the next call although the first is untouched */
+    unsigned char *pair = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pair == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    unsigned char first[] = {0x48, 0x89, 0xf8, 0xeb, 0x00}; /* mov rax, rdi; jmp to the next page */
+    memcpy(pair + PAGE - sizeof first, first, sizeof first);
+    unsigned char second[] = {0x48, 0x05, 5, 0, 0, 0, 0xc3}; /* add rax, 5; ret */
+    memcpy(pair + PAGE, second, sizeof second);
+    fn split = (fn)(pair + PAGE - sizeof first);
+    printf("jump to the next page: %ld\n", run(split, 3000));
+    int32_t k2 = 1000;
+    memcpy(pair + PAGE + 2, &k2, 4);
+    printf("jump to the next page, its block patched: %ld\n", run(split, 3000));
+    munmap(pair, 2 * PAGE);
+
     /* unmapped and replaced by other code at the same address */
     munmap(code, PAGE);
     unsigned char *again = mmap(code, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,

@@ -12,6 +12,11 @@ public final class Block {
     int executions;
     /** The JIT's translation once the block is hot, else null. */
     volatile CompiledBlock compiled;
+    /**
+     * Entries of translated regions that contain this block: they die with it (see
+     * {@link CodeCache#tie}). Guarded by the code cache.
+     */
+    java.util.List<Block> dependents;
 
     Block(long start, Insn[] insns) {
         this.start = start;

@@ -320,9 +320,43 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         }
         info.blocks = null;
         for (Block b : doomed) {
-            b.valid = false;
-            blocks.remove(b.start, b);
+            invalidate(b);
+            if (b.dependents != null) {
+                b.dependents.forEach(this::invalidate);
+                b.dependents = null;
+            }
         }
+    }
+
+    /** Caller holds the lock. */
+    private void invalidate(Block b) {
+        b.valid = false;
+        blocks.remove(b.start, b);
+    }
+
+    /**
+     * Ties a translated region's entry block to the other blocks the region contains: when one of
+     * them is invalidated, so is the entry, and the region is never entered again. (Inside the
+     * region a member is checked only after this thread's own stores to code; a change made
+     * before the region is entered must stop it at the entry.) If a member is invalid already,
+     * the entry is invalidated now and false returned: the translation must not be used.
+     */
+    public synchronized boolean tie(Block entry, List<Block> members) {
+        for (Block b : members) {
+            if (!b.valid) {
+                invalidate(entry);
+                return false;
+            }
+        }
+        for (Block b : members) {
+            if (b != entry) {
+                if (b.dependents == null) {
+                    b.dependents = new ArrayList<>(2);
+                }
+                b.dependents.add(entry);
+            }
+        }
+        return entry.valid;
     }
 
     /** Drops every block (execve replaced the image). */

@@ -81,10 +81,23 @@ final class RegionCompiler {
 
     /** Compiles the region at {@code entry}; null if it cannot (the caller falls back to tier 1). */
     CompiledBlock compile(Block entry, CodeCache cache) {
+        if (!DEBUG) {
+            return translate(entry, cache);
+        }
+        long started = System.nanoTime();
+        try {
+            return translate(entry, cache);
+        } finally {
+            Debug.translated(System.nanoTime() - started);
+        }
+    }
+
+    private CompiledBlock translate(Block entry, CodeCache cache) {
         List<Block> blocks = cache == null ? List.of(entry) : discover(entry, cache);
         byte[] bytes = build(blocks);
         if (bytes == null && blocks.size() > 1) {
-            bytes = build(List.of(entry));
+            blocks = List.of(entry);
+            bytes = build(blocks);
         }
         if (bytes == null) {
             return null;
@@ -100,6 +113,9 @@ final class RegionCompiler {
                 }
             }
             region.setInsns(all.toArray(new Insn[0]));
+            if (cache != null && !cache.tie(entry, blocks)) {
+                return null; // code changed while it was translated
+            }
             CompiledRegion.register(entry, region);
             return region;
         } catch (Throwable e) {
@@ -185,19 +201,48 @@ final class RegionCompiler {
     /**
      * {@code -Dlinux4j.jit.debug=true}: prints each region built (blocks, method size) on stderr,
      * writes its class file to {@code $TMPDIR/linux4j-jit/}, and at exit the most frequent
-     * region exits (the places where a larger region or chaining would pay).
+     * region exits (the places where a larger region or chaining would pay) and how long the
+     * guest threads spent translating (the stalls translation causes).
      */
     private static final boolean DEBUG = Boolean.getBoolean("linux4j.jit.debug");
 
     /** The debug output. */
     public static final class Debug {
         private static final Map<Long, long[]> EXITS = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Nanoseconds each translation took, in order. */
+        private static final List<Long> TRANSLATIONS = java.util.Collections.synchronizedList(new ArrayList<>());
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> EXITS.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(20)
-                    .forEach(e -> System.err.println("linux4j jit: exits to " + Long.toHexString(e.getKey()) + ": "
-                            + e.getValue()[0]))));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                EXITS.entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(20)
+                        .forEach(e -> System.err.println("linux4j jit: exits to " + Long.toHexString(e.getKey())
+                                + ": " + e.getValue()[0]));
+                long[] t;
+                synchronized (TRANSLATIONS) {
+                    t = TRANSLATIONS.stream().mapToLong(Long::longValue).sorted().toArray();
+                }
+                if (t.length > 0) {
+                    System.err.printf("linux4j jit: %d translations, %.1f ms in all; median %.3f ms, 99th"
+                            + " percentile %.3f ms, longest %.3f ms%n", t.length, java.util.Arrays.stream(t).sum() / 1e6,
+                            t[t.length / 2] / 1e6, t[(int) (t.length * 0.99)] / 1e6, t[t.length - 1] / 1e6);
+                }
+            }));
+        }
+
+        /** The regions the current thread's translation built, reported when it is timed. */
+        private static final ThreadLocal<List<Runnable>> PENDING = ThreadLocal.withInitial(ArrayList::new);
+
+        static void translated(long nanos) {
+            TRANSLATIONS.add(nanos);
+            List<Runnable> pending = PENDING.get();
+            pending.forEach(Runnable::run);
+            pending.clear();
+        }
+
+        /** Reports a region built, once its translation is timed (the report writes a file). */
+        static void built(List<Block> region, byte[] bytes, int size) {
+            PENDING.get().add(() -> region(region, bytes, size));
         }
 
         private Debug() {}
@@ -319,7 +364,7 @@ final class RegionCompiler {
             if (!flow.changed && touched[0] == used && touched[1] == usedXmm) {
                 int size = methodBytes(bytes);
                 if (DEBUG) {
-                    Debug.region(region, bytes, size);
+                    Debug.built(region, bytes, size);
                 }
                 if (size > MAX_METHOD_BYTES) {
                     return null;
@@ -537,7 +582,8 @@ final class RegionCompiler {
                     code.labelBinding(noPoll);
                 }
                 // This thread can only have invalidated a block with a store that missed the
-                // write TLB: until one did, the target needs no check.
+                // write TLB: until one did, the target needs no check. (A change made before the
+                // region was entered invalidated its entry block: CodeCache.tie.)
                 Label valid = code.newLabel();
                 code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).iload(Gen.WMISS).if_icmpeq(valid);
                 g.constant(Gen.CD_BLOCK, order.get(t));
