@@ -17,6 +17,12 @@ public final class Block {
      * {@link CodeCache#tie}). Guarded by the code cache.
      */
     java.util.List<Block> dependents;
+    /**
+     * Set when a translated region took this block in (not as its entry): execution that reaches
+     * the region's entry runs this block inside it, so a translation of its own queued meanwhile
+     * is not made (see {@link CodeCache#compile}).
+     */
+    volatile boolean covered;
 
     Block(long start, Insn[] insns) {
         this.start = start;

@@ -281,20 +281,64 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      */
     private static final int THRESHOLD_DOUBLING = Integer.getInteger("linux4j.jit.doubling", 32);
     private int baseThreshold = 1;
-    /** Regions translated so far (racy between threads: it only steers the threshold). */
+    /** Regions translated so far (racy between guest threads: it only steers the threshold). */
     private int translated;
 
     int compileThreshold() {
         return compileThreshold;
     }
 
-    /** Translates a hot block (once); a block that cannot be translated stays interpreted. */
+    /**
+     * Whether hot blocks are translated by the {@link Translator}'s thread (the default) rather
+     * than by the guest thread that found them hot, which waits for it. A threshold of 1
+     * (--jit=always, the JIT's tests) translates every block before it first runs, in the guest
+     * thread.
+     */
+    private static final boolean IN_BACKGROUND = !Boolean.getBoolean("linux4j.jit.synchronous");
+
+    /**
+     * Translates a hot block (once); a block that cannot be translated stays interpreted. Null
+     * while its translation is being made in the background.
+     */
     CompiledBlock compile(Block block) {
         BlockCompiler c = compiler;
         if (c == null) {
             return null;
         }
-        CompiledBlock compiled = c.compile(block, this);
+        if (baseThreshold > 1 && IN_BACKGROUND) {
+            block.executions = Integer.MIN_VALUE; // queued: counted no more
+            if (!Translator.submit(() -> translateQueued(c, block))) {
+                block.executions = 0; // the queue is full: offered again when hot again
+            }
+            return null;
+        }
+        return install(block, translate(c, block));
+    }
+
+    /**
+     * A queued translation. The blocks of a loop become hot together, and while the first one's
+     * region is translated the others are queued too; a region translated meanwhile that took
+     * this block in runs it now, so the block goes back to counting (measured: python3's loop
+     * made 182 translations instead of 84, strsort 125 instead of 67, and ran 5-15% slower).
+     */
+    private void translateQueued(BlockCompiler c, Block block) {
+        if (block.covered) {
+            block.covered = false;
+            block.executions = 0; // if it is still hot in the interpreter, it is translated next time
+            return;
+        }
+        install(block, translate(c, block));
+    }
+
+    private CompiledBlock translate(BlockCompiler c, Block block) {
+        try {
+            return c.compile(block, this);
+        } catch (RuntimeException | LinkageError e) {
+            return null; // a translator bug must not take the program down: it stays interpreted
+        }
+    }
+
+    private CompiledBlock install(Block block, CompiledBlock compiled) {
         if (compiled == null) {
             block.executions = Integer.MIN_VALUE; // never try again
         } else if (baseThreshold > 1) {
@@ -350,6 +394,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         }
         for (Block b : members) {
             if (b != entry) {
+                b.covered = true;
                 if (b.dependents == null) {
                     b.dependents = new ArrayList<>(2);
                 }
