@@ -88,6 +88,10 @@ int main(void) {
     fill(fd, 2, 4);
     unsigned char *f = map(fd, PROT_READ, 4);
     printf("after pwrite: f %08x\n", sum(f, 4));
+    /* ...and so do the pages earlier mappings only read (Linux maps the page cache's own page
+     * until a write copies it); the pages they wrote keep their private copies. */
+    printf("after pwrite: a %08x b %08x b[5] %d e %08x e[9] %d\n", sum(a, 4), sum(b + 2 * page, 2), b[5],
+           sum(e + page, 3), e[9]);
 
     /* ftruncate shortens it: the page past the end is SIGBUS, the rest reads as the file. */
     ftruncate(fd, 2 * page);

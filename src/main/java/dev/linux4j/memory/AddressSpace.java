@@ -190,7 +190,7 @@ public final class AddressSpace {
             } else if ((access == PROT_READ || access == PROT_EXEC) && stamp.known()
                     && !SharedFilePages.holds(v.file().identity())) {
                 // the file's clean page, shared until the first write copies it (do_read_fault)
-                frame = FilePageCache.acquire(v.file(), stamp, offset >>> PAGE_SHIFT, pool);
+                frame = FilePageCache.acquire(v.file(), stamp, offset >>> PAGE_SHIFT, (v.prot() & PROT_EXEC) != 0, pool);
                 extraFlags = PTE_COW;
             } else {
                 frame = pool.allocate();

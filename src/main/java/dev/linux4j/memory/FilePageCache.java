@@ -18,10 +18,14 @@ import java.util.Map;
  * modification and change times, from the stat the fault makes anyway). A write to the file, by a
  * guest or by a host process, changes its change time (Linux's multigrain timestamps make every
  * change after a stat visible in the next one), so the next fault finds a new stamp and starts a
- * new entry; write(2) and truncate through linux4j also drop the file's entry at once
- * ({@link #forget}). A page already mapped keeps the contents it had, as a private page that was
- * read before the change keeps them here without the cache. Files that some MAP_SHARED mapping
- * holds are not cached: their pages may hold stores the file does not have yet.
+ * new entry. write(2) through linux4j updates the cached pages it wrote in place
+ * ({@link #written}), so private mappings that only read them see the new bytes, as on Linux
+ * (where they map the page-cache page itself until they write); a file some executable mapping
+ * took pages from is dropped instead (its pages may be decoded code, which in-place bytes would
+ * not reach). Truncation through linux4j drops the file's entry ({@link #forget}); a change by
+ * a host process reaches the next fault only, a page already mapped keeping the contents it
+ * had. Files that some MAP_SHARED mapping holds are not cached: their pages may hold stores the
+ * file does not have yet.
  *
  * <p>The cache owns one reference to each frame it holds ({@link PagePool#share}); at most
  * {@link #MAX_PAGES} pages are kept, the least recently faulted file's entry going first.
@@ -33,8 +37,11 @@ public final class FilePageCache {
     /** 64 MiB of file pages. */
     static final int MAX_PAGES = 16384;
 
-    /** One file's pages as of one stamp. */
-    private record Entry(MappedFile.Stamp stamp, Map<Long, Long> frames) {}
+    /**
+     * One file's pages as of one stamp; {@code executable} once an executable mapping took one.
+     * (A record's accessors only: its equals and hashCode are never used.)
+     */
+    private record Entry(MappedFile.Stamp stamp, Map<Long, Long> frames, boolean executable) {}
 
     // Guarded by the class lock; in access order, the least recently used first.
     private static final LinkedHashMap<Object, Entry> FILES = new LinkedHashMap<>(64, 0.75f, true);
@@ -46,7 +53,7 @@ public final class FilePageCache {
      * The frame of page {@code pageIndex} of {@code file} as {@code stamp} describes the file,
      * with one more owner (the caller's page-table entry, which must map it copy-on-write).
      */
-    static long acquire(MappedFile file, MappedFile.Stamp stamp, long pageIndex, PagePool pool) {
+    static long acquire(MappedFile file, MappedFile.Stamp stamp, long pageIndex, boolean executable, PagePool pool) {
         Object identity = file.identity();
         synchronized (FilePageCache.class) {
             Entry e = FILES.get(identity);
@@ -54,7 +61,10 @@ public final class FilePageCache {
                 if (e != null) {
                     drop(identity, pool);
                 }
-                e = new Entry(stamp, new HashMap<>());
+                e = new Entry(stamp, new HashMap<>(), executable);
+                FILES.put(identity, e);
+            } else if (executable && !e.executable()) {
+                e = new Entry(stamp, e.frames(), true);
                 FILES.put(identity, e);
             }
             Long cached = e.frames().get(pageIndex);
@@ -73,11 +83,56 @@ public final class FilePageCache {
         }
     }
 
-    /** Drops the pages of the file {@code identity} names (it was written or truncated). */
+    /** Drops the pages of the file {@code identity} names (it was truncated, or changed otherwise). */
     public static void forget(Object identity) {
         synchronized (FilePageCache.class) {
             if (!FILES.isEmpty()) {
                 drop(identity, PagePool.shared());
+            }
+        }
+    }
+
+    /** Whether pages of the file {@code identity} names are cached. */
+    public static boolean holds(Object identity) {
+        synchronized (FilePageCache.class) {
+            return FILES.containsKey(identity);
+        }
+    }
+
+    /**
+     * After write(2) of {@code n} bytes at {@code pos} through linux4j, to a file whose stamp was
+     * {@code before} just before the write: the cached pages the write touched are read again
+     * from the file, in place, and the entry takes the file's stamp now. The entry is dropped
+     * instead when it was not as of {@code before} (the file changed otherwise too) or when an
+     * executable mapping took pages from it.
+     */
+    public static void written(MappedFile file, MappedFile.Stamp before, long pos, long n) {
+        Object identity = file.identity();
+        synchronized (FilePageCache.class) {
+            Entry e = FILES.get(identity);
+            if (e == null) {
+                return;
+            }
+            MappedFile.Stamp after = file.stamp();
+            if (e.executable() || !e.stamp().equals(before) || !after.known()) {
+                drop(identity, PagePool.shared());
+                return;
+            }
+            for (long p = pos >>> PAGE_SHIFT; p <= (pos + n - 1) >>> PAGE_SHIFT; p++) {
+                Long frame = e.frames().get(p);
+                if (frame != null) {
+                    SharedFilePages.fill(file, frame, p << PAGE_SHIFT, after.size());
+                }
+            }
+            FILES.put(identity, new Entry(after, e.frames(), false));
+        }
+    }
+
+    /** Drops every file's pages (for tests: nothing of other files is evicted meanwhile). */
+    static void clear() {
+        synchronized (FilePageCache.class) {
+            while (!FILES.isEmpty()) {
+                drop(FILES.keySet().iterator().next(), PagePool.shared());
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.linux4j.syscall;
 
 import dev.linux4j.memory.FilePageCache;
+import dev.linux4j.memory.MappedFile;
 import dev.linux4j.memory.SharedFilePages;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileMapping;
@@ -21,16 +22,31 @@ final class FileMappings {
     }
 
     /**
-     * After write(2) of {@code n} bytes at {@code pos}: shared mappings see the new contents, and
-     * later private mappings do not get the old clean pages.
+     * Before write(2) of a regular file: {@link #beforeAccess}, and the file's stamp when the
+     * clean page cache holds pages of it (else null), for {@link #afterWrite}.
      */
-    static void afterWrite(FileDescription file, long pos, long n) {
+    static MappedFile.Stamp beforeWrite(FileDescription file) {
+        beforeAccess(file);
+        if (FilePageCache.isEmpty() || !FilePageCache.holds(FileMapping.keyOf(file))) {
+            return null;
+        }
+        return FileMapping.stampOf(file);
+    }
+
+    /**
+     * After write(2) of {@code n} bytes at {@code pos}: shared mappings see the new contents, and
+     * so do private mappings that only read the pages written (the clean page cache is updated
+     * in place; {@code before} is what {@link #beforeWrite} returned).
+     */
+    static void afterWrite(FileDescription file, long pos, long n, MappedFile.Stamp before) {
         if (n > 0) {
             if (!SharedFilePages.isEmpty()) {
                 SharedFilePages.refresh(FileMapping.keyOf(file), pos, n);
             }
-            if (!FilePageCache.isEmpty()) {
-                FilePageCache.forget(FileMapping.keyOf(file));
+            if (before != null) {
+                FilePageCache.written(FileMapping.of(file), before, pos, n);
+            } else if (!FilePageCache.isEmpty()) {
+                FilePageCache.forget(FileMapping.keyOf(file)); // cached since beforeWrite looked
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.memory.MappedFile;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
 
@@ -260,17 +261,17 @@ final class ReadWriteSyscalls {
         if (!ops.seekable()) {
             return ops.write(file, data, off, len, 0);
         }
-        FileMappings.beforeAccess(file);
+        MappedFile.Stamp before = FileMappings.beforeWrite(file);
         if (offset >= 0) {
             int n = ops.write(file, data, off, len, offset);
-            FileMappings.afterWrite(file, offset, n);
+            FileMappings.afterWrite(file, offset, n, before);
             return n;
         }
         synchronized (file) {
             long pos = (file.flags() & O_APPEND) != 0 ? ops.size(file) : file.position();
             int n = ops.write(file, data, off, len, pos);
             file.setPosition(pos + n);
-            FileMappings.afterWrite(file, pos, n);
+            FileMappings.afterWrite(file, pos, n, before);
             return n;
         }
     }

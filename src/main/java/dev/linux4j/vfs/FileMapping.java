@@ -24,6 +24,13 @@ public final class FileMapping {
         }
     }
 
+    /** The file's size and change times now, from one stat (see {@link MappedFile#stamp()}). */
+    public static MappedFile.Stamp stampOf(FileDescription file) {
+        StatBuf st = file.ops().stat(file);
+        return new MappedFile.Stamp(st.size(), st.mtimeSec() * 1_000_000_000L + st.mtimeNsec(),
+                st.ctimeSec() * 1_000_000_000L + st.ctimeNsec());
+    }
+
     public static Key keyOf(FileDescription file) {
         Key key = file.key();
         if (key == null) {
@@ -37,6 +44,8 @@ public final class FileMapping {
     /**
      * A mapping's view of {@code file}. It takes over one reference to the description, and each
      * VMA naming it later holds one ({@link MappedFile#retain()}, {@link MappedFile#release()}).
+     * A view that only reads for a while (write(2) updating cached pages) takes none and never
+     * calls {@code release}.
      */
     public static MappedFile of(FileDescription file) {
         Key key = keyOf(file);
@@ -48,9 +57,7 @@ public final class FileMapping {
 
             @Override
             public Stamp stamp() {
-                StatBuf st = file.ops().stat(file);
-                return new Stamp(st.size(), st.mtimeSec() * 1_000_000_000L + st.mtimeNsec(),
-                        st.ctimeSec() * 1_000_000_000L + st.ctimeNsec());
+                return stampOf(file);
             }
 
             @Override

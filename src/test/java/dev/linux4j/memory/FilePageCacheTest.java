@@ -41,6 +41,9 @@ class FilePageCacheTest {
 
     @Test
     void pagesAreReadOnceSharedUntilWrittenAndReadAgainWhenTheFileChanges() {
+        // Other tests' programs filled the cache: a fault here could evict their pages, whose
+        // frames would then leave the count.
+        FilePageCache.clear();
         long before = PagePool.shared().framesInUse();
         StampedFile f = new StampedFile(2 * PAGE_SIZE);
         int first = f.data[5] & 0xff;
@@ -77,6 +80,70 @@ class FilePageCacheTest {
         assertThat(f.reads).isEqualTo(4);
 
         for (AddressSpace s : new AddressSpace[] {a, b, c, d}) {
+            s.destroy();
+        }
+        FilePageCache.forget(f.identity());
+        assertThat(PagePool.shared().framesInUse()).isEqualTo(before);
+    }
+
+    /**
+     * write(2) through linux4j updates the cached pages it wrote in place: a mapping that only
+     * read them sees the new bytes (as Linux's, which map the page cache's page), one that wrote
+     * its copy does not; a file an executable mapping took pages from is dropped instead.
+     */
+    @Test
+    void writeUpdatesCachedPagesInPlaceUnlessExecutableOrChangedOtherwise() {
+        // Other tests' programs filled the cache: a fault here could evict their pages, whose
+        // frames would then leave the count.
+        FilePageCache.clear();
+        long before = PagePool.shared().framesInUse();
+        StampedFile f = new StampedFile(2 * PAGE_SIZE);
+        int first = f.data[5] & 0xff;
+        AddressSpace a = new AddressSpace();
+        long pa = a.map(0, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        AddressSpace b = new AddressSpace();
+        long pb = b.map(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(a, pa + 5)).isEqualTo(first);
+        new Mmu(b).write8(pb + 6, 0); // b's own copy of page 0
+        assertThat(readByte(a, pa + PAGE_SIZE)).isEqualTo(f.data[PAGE_SIZE] & 0xff);
+
+        // write(2) of byte 5: stamp before, the file's bytes, a new stamp after
+        MappedFile.Stamp stamp = f.stamp();
+        f.data[5] = (byte) (first + 1);
+        f.ctime++;
+        FilePageCache.written(f, stamp, 5, 1);
+        assertThat(readByte(a, pa + 5)).as("a page a only read").isEqualTo((first + 1) & 0xff);
+        assertThat(readByte(b, pb + 5)).as("b's copy").isEqualTo(first);
+        int reads = f.reads;
+        AddressSpace c = new AddressSpace();
+        long pc = c.map(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(c, pc + 5)).as("a new mapping").isEqualTo((first + 1) & 0xff);
+        assertThat(f.reads).as("the entry kept, under the new stamp").isEqualTo(reads);
+
+        // the file changed behind our back before this write: the entry is dropped, a keeps its page
+        f.ctime++; // a host process's write
+        MappedFile.Stamp beforeOurs = f.stamp();
+        f.data[5] = (byte) (first + 2);
+        f.ctime++;
+        FilePageCache.written(f, beforeOurs, 5, 1);
+        assertThat(readByte(a, pa + 5)).isEqualTo((first + 1) & 0xff);
+        AddressSpace d = new AddressSpace();
+        long pd = d.map(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(d, pd + 5)).isEqualTo((first + 2) & 0xff);
+        assertThat(f.reads).isEqualTo(reads + 1);
+
+        // an executable mapping's pages may be decoded code: dropped, not written in place
+        AddressSpace x = new AddressSpace();
+        long px = x.map(0, PAGE_SIZE, PROT_READ | dev.linux4j.abi.Mman.PROT_EXEC, MAP_PRIVATE, "/f", 0, f);
+        assertThat(readByte(x, px + 5)).isEqualTo((first + 2) & 0xff);
+        MappedFile.Stamp beforeX = f.stamp();
+        f.data[5] = (byte) (first + 3);
+        f.ctime++;
+        FilePageCache.written(f, beforeX, 5, 1);
+        assertThat(readByte(x, px + 5)).isEqualTo((first + 2) & 0xff);
+        assertThat(FilePageCache.holds(f.identity())).isFalse();
+
+        for (AddressSpace s : new AddressSpace[] {a, b, c, d, x}) {
             s.destroy();
         }
         FilePageCache.forget(f.identity());
