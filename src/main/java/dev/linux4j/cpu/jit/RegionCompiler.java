@@ -201,8 +201,9 @@ final class RegionCompiler {
     /**
      * {@code -Dlinux4j.jit.debug=true}: prints each region built (blocks, method size) on stderr,
      * writes its class file to {@code $TMPDIR/linux4j-jit/}, and at exit the most frequent
-     * region exits (the places where a larger region or chaining would pay) and how long the
-     * guest threads spent translating (the stalls translation causes).
+     * region exits (the places where a larger region or chaining would pay) and how long
+     * translations took (on the translator's thread; in the guest thread, which waits for them,
+     * with --jit=always or -Dlinux4j.jit.synchronous=true).
      */
     private static final boolean DEBUG = Boolean.getBoolean("linux4j.jit.debug");
 
