@@ -31,6 +31,11 @@ final class Translator {
         return QUEUED.offer(translation);
     }
 
+    /** Translations queued and not yet started (for tests). */
+    static int queued() {
+        return QUEUED.size();
+    }
+
     private static void work() {
         while (true) {
             Runnable next;
