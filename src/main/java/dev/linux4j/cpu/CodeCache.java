@@ -281,7 +281,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      */
     private static final int THRESHOLD_DOUBLING = Integer.getInteger("linux4j.jit.doubling", 32);
     private int baseThreshold = 1;
-    /** Regions translated so far (racy between guest threads: it only steers the threshold). */
+    /** Regions translated so far (racy between the threads that translate: it only steers the threshold). */
     private int translated;
 
     int compileThreshold() {

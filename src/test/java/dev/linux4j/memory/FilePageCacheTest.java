@@ -2,10 +2,12 @@ package dev.linux4j.memory;
 
 import static dev.linux4j.abi.Mman.MAP_PRIVATE;
 import static dev.linux4j.abi.Mman.PAGE_SIZE;
+import static dev.linux4j.abi.Mman.PROT_EXEC;
 import static dev.linux4j.abi.Mman.PROT_READ;
 import static dev.linux4j.abi.Mman.PROT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,16 +37,32 @@ class FilePageCacheTest {
         }
     }
 
+    /** Frames in use before the test, with the cache emptied. */
+    private long framesBefore;
+
+    @BeforeEach
+    void emptyCache() {
+        // Other tests' programs filled the cache: a fault here could evict their pages, whose
+        // frames would then leave the count.
+        FilePageCache.clear();
+        framesBefore = PagePool.shared().framesInUse();
+    }
+
+    /** Destroys {@code spaces}, drops {@code f}'s pages, and checks every frame came back. */
+    private void assertFramesReturned(StampedFile f, AddressSpace... spaces) {
+        for (AddressSpace s : spaces) {
+            s.destroy();
+        }
+        FilePageCache.forget(f.identity());
+        assertThat(PagePool.shared().framesInUse()).isEqualTo(framesBefore);
+    }
+
     private static int readByte(AddressSpace space, long addr) {
         return new Mmu(space).read8(addr) & 0xff;
     }
 
     @Test
     void pagesAreReadOnceSharedUntilWrittenAndReadAgainWhenTheFileChanges() {
-        // Other tests' programs filled the cache: a fault here could evict their pages, whose
-        // frames would then leave the count.
-        FilePageCache.clear();
-        long before = PagePool.shared().framesInUse();
         StampedFile f = new StampedFile(2 * PAGE_SIZE);
         int first = f.data[5] & 0xff;
 
@@ -79,11 +97,7 @@ class FilePageCacheTest {
         assertThat(readByte(d, pd + 5)).isEqualTo((first + 2) & 0xff);
         assertThat(f.reads).isEqualTo(4);
 
-        for (AddressSpace s : new AddressSpace[] {a, b, c, d}) {
-            s.destroy();
-        }
-        FilePageCache.forget(f.identity());
-        assertThat(PagePool.shared().framesInUse()).isEqualTo(before);
+        assertFramesReturned(f, a, b, c, d);
     }
 
     /**
@@ -93,10 +107,6 @@ class FilePageCacheTest {
      */
     @Test
     void writeUpdatesCachedPagesInPlaceUnlessExecutableOrChangedOtherwise() {
-        // Other tests' programs filled the cache: a fault here could evict their pages, whose
-        // frames would then leave the count.
-        FilePageCache.clear();
-        long before = PagePool.shared().framesInUse();
         StampedFile f = new StampedFile(2 * PAGE_SIZE);
         int first = f.data[5] & 0xff;
         AddressSpace a = new AddressSpace();
@@ -134,7 +144,7 @@ class FilePageCacheTest {
 
         // an executable mapping's pages may be decoded code: dropped, not written in place
         AddressSpace x = new AddressSpace();
-        long px = x.map(0, PAGE_SIZE, PROT_READ | dev.linux4j.abi.Mman.PROT_EXEC, MAP_PRIVATE, "/f", 0, f);
+        long px = x.map(0, PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE, "/f", 0, f);
         assertThat(readByte(x, px + 5)).isEqualTo((first + 2) & 0xff);
         MappedFile.Stamp beforeX = f.stamp();
         f.data[5] = (byte) (first + 3);
@@ -143,11 +153,7 @@ class FilePageCacheTest {
         assertThat(readByte(x, px + 5)).isEqualTo((first + 2) & 0xff);
         assertThat(FilePageCache.holds(f.identity())).isFalse();
 
-        for (AddressSpace s : new AddressSpace[] {a, b, c, d, x}) {
-            s.destroy();
-        }
-        FilePageCache.forget(f.identity());
-        assertThat(PagePool.shared().framesInUse()).isEqualTo(before);
+        assertFramesReturned(f, a, b, c, d, x);
     }
 
     @Test
