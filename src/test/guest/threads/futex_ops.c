@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 
 /* include/uapi/linux/futex.h (musl has no kernel headers) */
 #define FUTEX_WAIT 0
@@ -118,8 +119,12 @@ int main(void) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    ualarm(20000, 0);
+    /* A repeating timer: a first signal that comes before the wait starts (a slow translation
+       of the code in between, say) must not leave it waiting for ever. */
+    struct itimerval every = {{0, 20000}, {0, 20000}}, off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &every, NULL);
     show("WAIT interrupted by a signal", futex(&word, FUTEX_WAIT, 1, NULL, NULL, 0));
+    setitimer(ITIMER_REAL, &off, NULL);
 
     /* WAKE wakes exactly as many as asked. */
     pthread_t t[4];
