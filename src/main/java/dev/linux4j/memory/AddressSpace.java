@@ -37,15 +37,25 @@ public final class AddressSpace {
     static final long PTE_FLAGS = 0xfff;
     static final long FRAME_MASK = ~0xfffL;
 
-    private static final int L3_BITS = 12;
-    private static final int L2_BITS = 12;
-    private static final int L1_BITS = 11;
+    /**
+     * Page-table levels, as x86-64's four (the top one narrower: 35 bits of page number). Small
+     * tables, because every fork and execve builds a page table: with 32 KiB leaves and 16 KiB
+     * directories a `busybox true` spawn allocated about 170 KiB of them twice.
+     */
+    private static final int L3_BITS = 9;
+    private static final int L2_BITS = 9;
+    private static final int L1_BITS = 9;
+    private static final int L0_BITS = 8;
+    private static final int L3_SHIFT = 0;
+    private static final int L2_SHIFT = L3_BITS;
+    private static final int L1_SHIFT = L2_SHIFT + L2_BITS;
+    private static final int L0_SHIFT = L1_SHIFT + L1_BITS;
 
     /** The default mmap_base without randomisation: TASK_SIZE minus the 128 MiB minimum gap. */
     public static final long DEFAULT_MMAP_BASE = TASK_SIZE - (128L << 20);
 
     private final PagePool pool = PagePool.shared();
-    private final long[][][] pageTable = new long[1 << L1_BITS][][];
+    private final long[][][][] pageTable = new long[1 << L0_BITS][][][];
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private volatile int generation;
     /** Mmus (threads) ever attached: with one, a copy-on-write fault need not flush anyone. */
@@ -71,36 +81,64 @@ public final class AddressSpace {
 
     // ---------------------------------------------------------------- page table
 
+    private static int index(long vpn, int shift, int bits) {
+        return (int) (vpn >>> shift) & ((1 << bits) - 1);
+    }
+
     long pte(long vpn) {
-        long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
-        if (l2 == null) {
-            return 0;
-        }
-        long[] l3 = l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
-        return l3 == null ? 0 : l3[(int) vpn & ((1 << L3_BITS) - 1)];
+        long[] l3 = leaf(vpn);
+        return l3 == null ? 0 : l3[index(vpn, L3_SHIFT, L3_BITS)];
     }
 
     /** The page-table leaf holding {@code vpn}'s entry, null if there is none yet. */
     private long[] leaf(long vpn) {
-        long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
-        return l2 == null ? null : l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
+        long[][][] l1 = pageTable[index(vpn, L0_SHIFT, L0_BITS)];
+        if (l1 == null) {
+            return null;
+        }
+        long[][] l2 = l1[index(vpn, L1_SHIFT, L1_BITS)];
+        return l2 == null ? null : l2[index(vpn, L2_SHIFT, L2_BITS)];
+    }
+
+    /**
+     * The first page number from {@code vpn} on that may have a leaf: {@code vpn} itself if its
+     * leaf exists, else the start of the next table after the empty one that holds it.
+     */
+    private long populatedFrom(long vpn) {
+        long[][][] l1 = pageTable[index(vpn, L0_SHIFT, L0_BITS)];
+        if (l1 == null) {
+            return ((vpn >>> L0_SHIFT) + 1) << L0_SHIFT;
+        }
+        long[][] l2 = l1[index(vpn, L1_SHIFT, L1_BITS)];
+        if (l2 == null) {
+            return ((vpn >>> L1_SHIFT) + 1) << L1_SHIFT;
+        }
+        if (l2[index(vpn, L2_SHIFT, L2_BITS)] == null) {
+            return ((vpn >>> L2_SHIFT) + 1) << L2_SHIFT;
+        }
+        return vpn;
     }
 
     /** Page-table entries holding a frame; guarded by this, as every {@link #setPte} is. */
     private long resident;
 
     private void setPte(long vpn, long value) {
-        int i1 = (int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1);
-        long[][] l2 = pageTable[i1];
-        if (l2 == null) {
-            l2 = pageTable[i1] = new long[1 << L2_BITS][];
+        int i0 = index(vpn, L0_SHIFT, L0_BITS);
+        long[][][] l1 = pageTable[i0];
+        if (l1 == null) {
+            l1 = pageTable[i0] = new long[1 << L1_BITS][][];
         }
-        int i2 = (int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1);
+        int i1 = index(vpn, L1_SHIFT, L1_BITS);
+        long[][] l2 = l1[i1];
+        if (l2 == null) {
+            l2 = l1[i1] = new long[1 << L2_BITS][];
+        }
+        int i2 = index(vpn, L2_SHIFT, L2_BITS);
         long[] l3 = l2[i2];
         if (l3 == null) {
             l3 = l2[i2] = new long[1 << L3_BITS];
         }
-        int i3 = (int) vpn & ((1 << L3_BITS) - 1);
+        int i3 = index(vpn, L3_SHIFT, L3_BITS);
         resident += ((value & FRAME_MASK) != 0 ? 1 : 0) - ((l3[i3] & FRAME_MASK) != 0 ? 1 : 0);
         l3[i3] = value;
     }
@@ -398,10 +436,11 @@ public final class AddressSpace {
             boolean writeBack = v.sharedFile() && (v.prot() & PROT_WRITE) != 0;
             for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
                 long vpn = p >>> PAGE_SHIFT;
-                if (leaf(vpn) == null) {
-                    // no page-table leaf: nothing mapped up to its end (an 8 MiB stack reservation
-                    // or a large mmap is mostly that), so skip it rather than allocate one for zeros
-                    p = Math.min(v.end(), ((vpn >>> L3_BITS) + 1) << (L3_BITS + PAGE_SHIFT)) - PAGE_SIZE;
+                long next = populatedFrom(vpn);
+                if (next != vpn) {
+                    // no page-table leaf: nothing mapped up to the end of the empty table (an 8 MiB
+                    // stack reservation or a large mmap is mostly that), so skip it
+                    p = Math.min(v.end(), next << PAGE_SHIFT) - PAGE_SIZE;
                     continue;
                 }
                 long pte = pte(vpn);
@@ -657,17 +696,12 @@ public final class AddressSpace {
         long count = 0;
         long last = (end + PAGE_SIZE - 1) >>> PAGE_SHIFT;
         for (long vpn = start >>> PAGE_SHIFT; vpn < last; ) {
-            long[][] l2 = pageTable[(int) (vpn >>> (L2_BITS + L3_BITS)) & ((1 << L1_BITS) - 1)];
-            if (l2 == null) {
-                vpn = ((vpn >>> (L2_BITS + L3_BITS)) + 1) << (L2_BITS + L3_BITS); // skip an empty L2 table
+            long next = populatedFrom(vpn);
+            if (next != vpn) {
+                vpn = next; // skip an empty table
                 continue;
             }
-            long[] l3 = l2[(int) (vpn >>> L3_BITS) & ((1 << L2_BITS) - 1)];
-            if (l3 == null) {
-                vpn = ((vpn >>> L3_BITS) + 1) << L3_BITS; // skip an empty L3 table
-                continue;
-            }
-            if ((l3[(int) vpn & ((1 << L3_BITS) - 1)] & FRAME_MASK) != 0) {
+            if ((pte(vpn) & FRAME_MASK) != 0) {
                 count++;
             }
             vpn++;
