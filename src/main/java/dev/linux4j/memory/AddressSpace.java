@@ -102,10 +102,10 @@ public final class AddressSpace {
     }
 
     /**
-     * The first page number from {@code vpn} on that may have a leaf: {@code vpn} itself if its
-     * leaf exists, else the start of the next table after the empty one that holds it.
+     * For a page number whose leaf does not exist: the start of the next table after the
+     * highest empty one on its path, the first page number after it that may have a leaf.
      */
-    private long populatedFrom(long vpn) {
+    private long afterEmptyTable(long vpn) {
         long[][][] l1 = pageTable[index(vpn, L0_SHIFT, L0_BITS)];
         if (l1 == null) {
             return ((vpn >>> L0_SHIFT) + 1) << L0_SHIFT;
@@ -114,10 +114,7 @@ public final class AddressSpace {
         if (l2 == null) {
             return ((vpn >>> L1_SHIFT) + 1) << L1_SHIFT;
         }
-        if (l2[index(vpn, L2_SHIFT, L2_BITS)] == null) {
-            return ((vpn >>> L2_SHIFT) + 1) << L2_SHIFT;
-        }
-        return vpn;
+        return ((vpn >>> L2_SHIFT) + 1) << L2_SHIFT;
     }
 
     /** Page-table entries holding a frame; guarded by this, as every {@link #setPte} is. */
@@ -437,14 +434,14 @@ public final class AddressSpace {
             boolean writeBack = v.sharedFile() && (v.prot() & PROT_WRITE) != 0;
             for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
                 long vpn = p >>> PAGE_SHIFT;
-                long next = populatedFrom(vpn);
-                if (next != vpn) {
+                long[] l3 = leaf(vpn);
+                if (l3 == null) {
                     // no page-table leaf: nothing mapped up to the end of the empty table (an 8 MiB
                     // stack reservation or a large mmap is mostly that), so skip it
-                    p = Math.min(v.end(), next << PAGE_SHIFT) - PAGE_SIZE;
+                    p = Math.min(v.end(), afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
                     continue;
                 }
-                long pte = pte(vpn);
+                long pte = l3[index(vpn, L3_SHIFT, L3_BITS)];
                 if (pte == 0) {
                     continue;
                 }
@@ -697,12 +694,12 @@ public final class AddressSpace {
         long count = 0;
         long last = (end + PAGE_SIZE - 1) >>> PAGE_SHIFT;
         for (long vpn = start >>> PAGE_SHIFT; vpn < last; ) {
-            long next = populatedFrom(vpn);
-            if (next != vpn) {
-                vpn = next; // skip an empty table
+            long[] l3 = leaf(vpn);
+            if (l3 == null) {
+                vpn = afterEmptyTable(vpn); // skip the empty table
                 continue;
             }
-            if ((pte(vpn) & FRAME_MASK) != 0) {
+            if ((l3[index(vpn, L3_SHIFT, L3_BITS)] & FRAME_MASK) != 0) {
                 count++;
             }
             vpn++;
