@@ -17,6 +17,8 @@ import org.junit.jupiter.api.TestFactory;
  * Every C program under src/test/guest/ (instruction tests in insn/, syscall tests in syscall/,
  * whole programs in programs/), built with each toolchain variant, run natively and under
  * linux4j in every execution mode: stdout, stderr and exit status must be identical.
+ * {@code -Dlinux4j.guestFilter=TEXT} keeps only the programs whose path under src/test/guest/
+ * contains TEXT (for working on a few; the suite runs them all).
  */
 class GuestProgramTest {
     static final Path GUEST = Path.of("src/test/guest");
@@ -25,7 +27,10 @@ class GuestProgramTest {
     Stream<DynamicNode> guestPrograms() throws IOException {
         List<Path> sources;
         try (Stream<Path> s = Files.walk(GUEST)) {
-            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+            String only = System.getProperty("linux4j.guestFilter", "");
+            sources = s.filter(p -> p.toString().endsWith(".c"))
+                    .filter(p -> GUEST.relativize(p).toString().contains(only))
+                    .sorted().toList();
         }
         List<DynamicNode> nodes = new ArrayList<>();
         for (Path src : sources) {
