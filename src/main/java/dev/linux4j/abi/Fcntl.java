@@ -72,6 +72,29 @@ public final class Fcntl {
     public static final int F_OWNER_PID = 1;
     public static final int F_OWNER_PGRP = 2;
     public static final int FD_CLOEXEC = 1;
+    /** F_ADD_SEALS/F_GET_SEALS seals, include/uapi/linux/fcntl.h. */
+    public static final int F_SEAL_SEAL = 0x0001;
+    public static final int F_SEAL_SHRINK = 0x0002;
+    public static final int F_SEAL_GROW = 0x0004;
+    public static final int F_SEAL_WRITE = 0x0008;
+    public static final int F_SEAL_FUTURE_WRITE = 0x0010;
+    public static final int F_SEAL_EXEC = 0x0020;
+
+    /** close_range(2) flags, include/uapi/linux/close_range.h. */
+    public static final int CLOSE_RANGE_UNSHARE = 1 << 1;
+    public static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
+
+    /** memfd_create(2) flags, include/uapi/linux/memfd.h. */
+    public static final int MFD_CLOEXEC = 0x0001;
+    public static final int MFD_ALLOW_SEALING = 0x0002;
+    public static final int MFD_HUGETLB = 0x0004;
+    public static final int MFD_NOEXEC_SEAL = 0x0008;
+    public static final int MFD_EXEC = 0x0010;
+
+    /** sync_file_range(2) flags, include/uapi/linux/fs.h. */
+    public static final int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+    public static final int SYNC_FILE_RANGE_WRITE = 2;
+    public static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
 
     // access(2) modes
     public static final int F_OK = 0;

@@ -22,4 +22,12 @@ public final class Resource {
     public static final int RLIMIT_RTTIME = 15;
     public static final int RLIM_NLIMITS = 16;
     public static final long RLIM_INFINITY = -1L;
+
+    /** getpriority(2)/setpriority(2) targets, include/uapi/linux/resource.h. */
+    public static final int PRIO_PROCESS = 0;
+    public static final int PRIO_PGRP = 1;
+    public static final int PRIO_USER = 2;
+    /** Nice values run from MIN_NICE to MAX_NICE (include/linux/sched/prio.h). */
+    public static final int MIN_NICE = -20;
+    public static final int MAX_NICE = 19;
 }

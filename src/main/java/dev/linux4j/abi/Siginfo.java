@@ -52,6 +52,15 @@ public final class Siginfo {
         return new Siginfo(b.array());
     }
 
+    /** A POSIX timer's expiry (SI_TIMER): {@code si_tid} (the timer id), {@code si_overrun}, {@code si_value}. */
+    public static Siginfo timer(int signo, int timerId, int overrun, long value) {
+        ByteBuffer b = header(signo, SI_TIMER);
+        b.putInt(16, timerId);
+        b.putInt(20, overrun);
+        b.putLong(24, value);
+        return new Siginfo(b.array());
+    }
+
     /** A fault: {@code si_addr}. */
     public static Siginfo fault(int signo, int code, long addr) {
         ByteBuffer b = header(signo, code);

@@ -90,6 +90,38 @@ public final class FdTable {
         filpClose(old);
     }
 
+    /**
+     * close_range(2)'s closing: every open descriptor from {@code first} to {@code last}
+     * (inclusive, both non-negative; {@code last} may lie past the table) is closed as close(2)
+     * would close it (__range_close).
+     */
+    public void closeRange(int first, int last) {
+        java.util.List<FileDescription> doomed = new java.util.ArrayList<>();
+        synchronized (this) {
+            int end = Math.min(last, files.length - 1);
+            for (int fd = first; fd <= end; fd++) {
+                if (files[fd] != null) {
+                    doomed.add(files[fd]);
+                    files[fd] = null;
+                    cloexec[fd] = false;
+                }
+            }
+        }
+        for (FileDescription f : doomed) {
+            filpClose(f);
+        }
+    }
+
+    /** close_range(2) with CLOSE_RANGE_CLOEXEC: the open descriptors in the range become close-on-exec. */
+    public synchronized void setCloseOnExecRange(int first, int last) {
+        int end = Math.min(last, files.length - 1);
+        for (int fd = first; fd <= end; fd++) {
+            if (files[fd] != null) {
+                cloexec[fd] = true;
+            }
+        }
+    }
+
     public synchronized boolean closeOnExec(int fd) {
         get(fd);
         return cloexec[fd];

@@ -238,6 +238,7 @@ public final class Kernel {
         Threads.deThread(task);
         group.files().closeOnExec();
         group.signalActions().resetHandled();
+        group.deletePosixTimers();
         SignalFrame.setAltStack(task, 0, dev.linux4j.abi.Sigcontext.SS_DISABLE, 0, 0);
         group.replaceImage(space);
         group.releaseVfork();

@@ -430,6 +430,16 @@ final class Procs implements ProcessDirectory {
         }
 
         @Override
+        public int nice(int tid) {
+            for (Task t : group.tasks()) {
+                if (t.tid() == tid) {
+                    return t.nice();
+                }
+            }
+            return 0;
+        }
+
+        @Override
         public long[] cpuTimes(int tid) {
             long[] children = group.cputime().children();
             long[] self = null;

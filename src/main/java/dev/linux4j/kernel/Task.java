@@ -42,6 +42,13 @@ public final class Task {
     volatile int exitCode;
     /** sched_setaffinity's mask (bit n: CPU n); -1 until set: every CPU the guest has. */
     volatile long affinity = -1;
+    /**
+     * The nice value (task_struct's static_prio less 120), per thread as on Linux; a new task
+     * takes its creator's. {@link #HOST_NICE} until set: the first process starts at the nice
+     * value linux4j itself was started with, as a native program would.
+     */
+    private volatile int nice = HOST_NICE;
+    private static final int HOST_NICE = Integer.MIN_VALUE;
 
     Task(Kernel kernel, ThreadGroup group, int tid) {
         this.kernel = kernel;
@@ -81,6 +88,33 @@ public final class Task {
 
     public FdTable files() {
         return group.files();
+    }
+
+    /** The thread's nice value, -20..19 (task_nice). */
+    public int nice() {
+        int n = nice;
+        return n == HOST_NICE ? HostNice.VALUE : n;
+    }
+
+    /** set_user_nice: the caller has clamped {@code value} to -20..19 and checked permissions. */
+    public void setNice(int value) {
+        nice = value;
+    }
+
+    /** The nice value of the JVM's process, from the host's /proc/self/stat (field 19); 0 if unreadable. */
+    private static final class HostNice {
+        static final int VALUE = read();
+
+        private static int read() {
+            try {
+                String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                int n = Integer.parseInt(f[16]); // fields from 3 (state) on: nice is field 19
+                return Math.max(-20, Math.min(19, n));
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
+        }
     }
 
     public long signalMask() {

@@ -40,6 +40,8 @@ public final class ThreadGroup {
     boolean stopped;
     int stopSignal;
     final IntervalTimer realTimer = new IntervalTimer(this);
+    /** timer_create's timers, made on first use. Guarded by {@code this}. */
+    private PosixTimers posixTimers;
     /** CPU time, children's time, peak RSS and the CPU interval timers (signal_struct's share). */
     private final ProcessCputime cputime = new ProcessCputime(this);
 
@@ -99,6 +101,25 @@ public final class ThreadGroup {
 
     public FdTable files() {
         return files;
+    }
+
+    /** The process's POSIX timers (made at the first timer_create). */
+    public synchronized PosixTimers posixTimers() {
+        if (posixTimers == null) {
+            posixTimers = new PosixTimers(this);
+        }
+        return posixTimers;
+    }
+
+    /** exit_itimers: the POSIX timers end (execve, exit). */
+    void deletePosixTimers() {
+        PosixTimers timers;
+        synchronized (this) {
+            timers = posixTimers;
+        }
+        if (timers != null) {
+            timers.deleteAll();
+        }
     }
 
     public SignalActions signalActions() {
@@ -305,6 +326,7 @@ public final class ThreadGroup {
             }
         }
         realTimer.set(0, 0);
+        deletePosixTimers();
     }
 
     /** Kills the group with a signal's default "terminate" or "core" action. */

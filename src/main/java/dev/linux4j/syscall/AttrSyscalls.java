@@ -123,6 +123,14 @@ final class AttrSyscalls {
         int fd = args.int32(0);
         int mode = args.int32(1);
         FileDescription file = FdSyscalls.fdget(task, fd);
+        if (file.ops() instanceof dev.linux4j.fs.memfd.MemfdFile memfd) {
+            var cred = task.group().credentials();
+            if (cred.fsuid() != 0 && cred.fsuid() != memfd.stat(file).uid()) {
+                throw ErrnoException.of(Errno.EPERM); // inode_owner_or_capable
+            }
+            memfd.chmod(mode);
+            return 0;
+        }
         if (file.location() == null) {
             return 0; // a pipe or stdio stream: its inode lives only in the host kernel
         }
@@ -247,19 +255,31 @@ final class AttrSyscalls {
 
     /** utimes(2): {@code int utimes(const char *filename, const struct timeval times[2])}. */
     static long utimes(Task task, SyscallArgs args) {
-        long pathPtr = args.pointer(0);
-        long timesPtr = args.pointer(1);
-        long[] times = null;
-        if (timesPtr != 0) {
-            AddressSpace mem = task.memory();
-            long[] tv = {mem.read64(timesPtr), mem.read64(timesPtr + 8), mem.read64(timesPtr + 16),
-                mem.read64(timesPtr + 24)};
-            if (tv[1] < 0 || tv[1] >= 1_000_000 || tv[3] < 0 || tv[3] >= 1_000_000) {
-                throw ErrnoException.of(Errno.EINVAL);
-            }
-            times = new long[] {tv[0], tv[1] * 1000, tv[2], tv[3] * 1000};
+        return utimesAt(task, AT_FDCWD, args.pointer(0), timevals(task, args.pointer(1)), 0);
+    }
+
+    /**
+     * futimesat(2): {@code int futimesat(int dirfd, const char *pathname, const struct timeval
+     * times[2])}: utimes relative to a directory descriptor (do_futimesat). EINVAL for
+     * microseconds outside [0, 999999] before the path is looked at; a NULL pathname with a
+     * dirfd other than AT_FDCWD sets the times of the dirfd's own file, as futimes(3) does.
+     */
+    static long futimesat(Task task, SyscallArgs args) {
+        return utimesAt(task, args.int32(0), args.pointer(1), timevals(task, args.pointer(2)), 0);
+    }
+
+    /** Two struct timevals as {sec, nsec} pairs (null for a NULL pointer); EINVAL for bad microseconds. */
+    private static long[] timevals(Task task, long timesPtr) {
+        if (timesPtr == 0) {
+            return null;
         }
-        return utimesAt(task, AT_FDCWD, pathPtr, times, 0);
+        AddressSpace mem = task.memory();
+        long[] tv = {mem.read64(timesPtr), mem.read64(timesPtr + 8), mem.read64(timesPtr + 16),
+            mem.read64(timesPtr + 24)};
+        if (tv[1] < 0 || tv[1] >= 1_000_000 || tv[3] < 0 || tv[3] >= 1_000_000) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return new long[] {tv[0], tv[1] * 1000, tv[2], tv[3] * 1000};
     }
 
     /** utime(2): {@code int utime(const char *filename, const struct utimbuf *times)}: whole seconds. */

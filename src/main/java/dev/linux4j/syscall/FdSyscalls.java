@@ -8,10 +8,14 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Flock;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
+import dev.linux4j.fs.memfd.MemfdFile;
 import dev.linux4j.kernel.FdTable;
 import dev.linux4j.kernel.Task;
+import dev.linux4j.kernel.ThreadGroup;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.memory.Vma;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileMapping;
 import dev.linux4j.vfs.FileOps;
 
 /**
@@ -97,7 +101,8 @@ final class FdSyscalls {
     /**
      * fcntl(2): {@code int fcntl(int fd, int cmd, ... /* arg *&#47;)}. F_DUPFD, F_DUPFD_CLOEXEC,
      * F_GETFD, F_SETFD, F_GETFL, F_SETFL; record locks and OFD locks ({@link LockSyscalls});
-     * F_GETOWN/F_GETSIG report 0 and F_SETOWN/F_SETSIG are accepted without effect.
+     * F_GETOWN/F_GETSIG report 0 and F_SETOWN/F_SETSIG are accepted without effect; F_ADD_SEALS
+     * and F_GET_SEALS on a memfd.
      */
     static long fcntl(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -150,6 +155,8 @@ final class FdSyscalls {
             case F_GETLEASE -> Flock.F_UNLCK;
             case F_GETPIPE_SZ -> pipeEnd(file).pipeSize();
             case F_SETPIPE_SZ -> pipeEnd(file).setPipeSize(arg);
+            case F_ADD_SEALS -> addSeals(task, file, (int) arg);
+            case F_GET_SEALS -> memfd(file).seals();
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
     }
@@ -235,11 +242,86 @@ final class FdSyscalls {
         return fsync(task, args);
     }
 
+    /** F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC. */
+    private static final int F_ALL_SEALS = 0x3f;
+
+    /**
+     * fcntl F_ADD_SEALS (memfd_add_seals): EPERM for a descriptor not open for writing, EINVAL
+     * for unknown seals and for a file that is not a memfd, then the file's own checks: EPERM
+     * once sealed with F_SEAL_SEAL, EBUSY for F_SEAL_WRITE while a shared mapping that may
+     * write (VM_SHARED with VM_MAYWRITE) exists in any process.
+     */
+    private static long addSeals(Task task, FileDescription file, int seals) {
+        if (!file.writable()) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+        if ((seals & ~F_ALL_SEALS) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        MemfdFile memfd = memfd(file);
+        FileMapping.Key key = FileMapping.keyOf(file);
+        memfd.addSeals(seals, () -> writablyMapped(task, key));
+        return 0;
+    }
+
+    /** mapping_writably_mapped: some process maps the file shared from a descriptor open for writing. */
+    private static boolean writablyMapped(Task task, FileMapping.Key key) {
+        for (ThreadGroup g : task.kernel().tree().all()) {
+            AddressSpace space = g.space();
+            if (space == null) {
+                continue;
+            }
+            for (Vma v : space.vmas()) {
+                if (v.sharedFile() && v.file().writable() && key.equals(v.file().identity())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The memfd behind a descriptor, for the sealing commands; EINVAL for any other file. */
+    private static MemfdFile memfd(FileDescription file) {
+        if (file.ops() instanceof MemfdFile memfd) {
+            return memfd;
+        }
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
     /** The pipe behind a descriptor, for F_GETPIPE_SZ/F_SETPIPE_SZ; EBADF-like EINVAL otherwise, as Linux. */
     private static dev.linux4j.fs.pipe.PipeEnd pipeEnd(FileDescription file) {
         if (file.ops() instanceof dev.linux4j.fs.pipe.PipeEnd end) {
             return end;
         }
         throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /**
+     * close_range(2): {@code int close_range(unsigned int first, unsigned int last, unsigned int
+     * flags)}. Linux's order (fs/file.c): EINVAL for flags other than CLOSE_RANGE_UNSHARE and
+     * CLOSE_RANGE_CLOEXEC, then for first &gt; last; a range past the table (last up to ~0U) is
+     * cut at its end. With CLOSE_RANGE_CLOEXEC the descriptors stay open, marked close-on-exec.
+     * CLOSE_RANGE_UNSHARE first gives the caller a table of its own: here a table is only ever
+     * shared by the threads of one process, and unsharing it between them is not modelled, so
+     * the flag is accepted and the process's table used.
+     */
+    static long closeRange(Task task, SyscallArgs args) {
+        long first = args.raw(0) & 0xffff_ffffL;
+        long last = args.raw(1) & 0xffff_ffffL;
+        int flags = args.int32(2);
+        if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0 || first > last) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (first > Integer.MAX_VALUE) {
+            return 0; // past any table
+        }
+        int from = (int) first;
+        int to = (int) Math.min(last, Integer.MAX_VALUE);
+        if ((flags & CLOSE_RANGE_CLOEXEC) != 0) {
+            task.files().setCloseOnExecRange(from, to);
+        } else {
+            task.files().closeRange(from, to);
+        }
+        return 0;
     }
 }

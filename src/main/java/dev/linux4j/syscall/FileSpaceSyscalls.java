@@ -1,12 +1,19 @@
 package dev.linux4j.syscall;
 
+import static dev.linux4j.abi.Fcntl.SYNC_FILE_RANGE_WAIT_AFTER;
+import static dev.linux4j.abi.Fcntl.SYNC_FILE_RANGE_WAIT_BEFORE;
+import static dev.linux4j.abi.Fcntl.SYNC_FILE_RANGE_WRITE;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
 
-/** fallocate(2) (fs/open.c, vfs_fallocate) and fadvise64(2) (mm/fadvise.c). */
+/**
+ * fallocate(2) (fs/open.c, vfs_fallocate), fadvise64(2) (mm/fadvise.c), readahead(2)
+ * (mm/readahead.c), and sync(2), syncfs(2) and sync_file_range(2) (fs/sync.c).
+ */
 final class FileSpaceSyscalls {
     private FileSpaceSyscalls() {}
 
@@ -63,6 +70,77 @@ final class FileSpaceSyscalls {
         }
         file.ops().fallocate(file, mode, offset, len);
         FileMappings.afterTruncate(file);
+        return 0;
+    }
+
+    /**
+     * sync(2): {@code void sync(void)}. Always succeeds; the host writes its page cache back in
+     * its own time, and nothing the guest can observe depends on when.
+     */
+    static long sync(Task task, SyscallArgs args) {
+        return 0;
+    }
+
+    /**
+     * syncfs(2): {@code int syncfs(int fd)}. EBADF for a closed or O_PATH descriptor (fdget);
+     * any other file, pipes and devices included, succeeds, as for sync(2).
+     */
+    static long syncfs(Task task, SyscallArgs args) {
+        FdSyscalls.fdget(task, args.int32(0));
+        return 0;
+    }
+
+    /**
+     * sync_file_range(2): {@code int sync_file_range(int fd, off64_t offset, off64_t nbytes,
+     * unsigned int flags)}. Linux's order (fs/sync.c): EBADF for a closed or O_PATH descriptor,
+     * EINVAL for unknown flags, a negative offset or end, or an end before the offset (nbytes 0
+     * means "to the end of the file"), then ESPIPE for anything but a regular file, directory,
+     * symlink or block device. SYNC_FILE_RANGE_WAIT_AFTER on a regular file asks the host to
+     * write the file back (fsync); the rest has nothing to wait for.
+     */
+    static long syncFileRange(Task task, SyscallArgs args) {
+        FileDescription file = FdSyscalls.fdget(task, args.int32(0));
+        long offset = args.int64(1);
+        long nbytes = args.int64(2);
+        int flags = args.int32(3);
+        int valid = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+        long end = offset + nbytes;
+        if ((flags & ~valid) != 0 || offset < 0 || end < 0 || end < offset) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int type = file.ops().stat(file).mode() & Stat.S_IFMT;
+        if (type != Stat.S_IFREG && type != Stat.S_IFDIR && type != Stat.S_IFLNK && type != Stat.S_IFBLK) {
+            throw ErrnoException.of(Errno.ESPIPE);
+        }
+        if (type == Stat.S_IFREG && (flags & SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+            try {
+                file.ops().fsync(file);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e; // a write-back error; files without ->fsync (proc) have nothing to wait for
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * readahead(2): {@code ssize_t readahead(int fd, off64_t offset, size_t count)}. Linux's order
+     * (mm/readahead.c): EBADF for a closed or O_PATH descriptor or one not open for reading,
+     * EINVAL for anything but a regular file or block device, then (generic_fadvise) for a count
+     * that is negative as a loff_t. Any offset is accepted; nothing is read ahead here, which a
+     * program cannot tell.
+     */
+    static long readahead(Task task, SyscallArgs args) {
+        FileDescription file = FdSyscalls.fdget(task, args.int32(0));
+        long count = args.int64(2);
+        if (!file.readable()) {
+            throw ErrnoException.of(Errno.EBADF);
+        }
+        int type = file.ops().stat(file).mode() & Stat.S_IFMT;
+        if ((type != Stat.S_IFREG && type != Stat.S_IFBLK) || count < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
         return 0;
     }
 }

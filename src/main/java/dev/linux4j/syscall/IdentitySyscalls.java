@@ -4,6 +4,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.Task;
+import dev.linux4j.kernel.Threads;
 import java.util.Arrays;
 
 /**
@@ -228,5 +229,63 @@ final class IdentitySyscalls {
 
     private static Credentials withGids(Credentials o, int gid, int egid, int sgid) {
         return new Credentials(o.uid(), o.euid(), o.suid(), o.fsuid(), gid, egid, sgid, egid, o.groups());
+    }
+
+    // ---------------------------------------------------------------- capabilities (kernel/capability.c)
+
+    /** The header versions of capget(2): one 32-bit word per set, then two. */
+    private static final int _LINUX_CAPABILITY_VERSION_1 = 0x19980330;
+    private static final int _LINUX_CAPABILITY_VERSION_2 = 0x20071026;
+    private static final int _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+    /** CAP_LAST_CAP is 40 (CAP_CHECKPOINT_RESTORE) in Linux 6.12: the full capability set. */
+    private static final long CAP_FULL = (1L << 41) - 1;
+
+    /**
+     * capget(2): {@code int capget(cap_user_header_t hdrp, cap_user_data_t datap)}. An unknown
+     * version is answered with _LINUX_CAPABILITY_VERSION_3 in the header and EINVAL (0 when
+     * datap is NULL, the probe libcap makes); a negative pid is EINVAL, one that does not exist
+     * ESRCH. The sets follow the model above: root's effective and permitted sets are full, and
+     * every other uid's are empty; the inheritable set is empty.
+     */
+    static long capget(Task task, SyscallArgs args) {
+        long hdrp = args.pointer(0);
+        long datap = args.pointer(1);
+        int version = task.memory().read32(hdrp);
+        int words = switch (version) {
+            case _LINUX_CAPABILITY_VERSION_1 -> 1;
+            case _LINUX_CAPABILITY_VERSION_2, _LINUX_CAPABILITY_VERSION_3 -> 2;
+            default -> 0;
+        };
+        if (words == 0) {
+            task.memory().write32(hdrp, _LINUX_CAPABILITY_VERSION_3);
+            if (datap == 0) {
+                return 0;
+            }
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (datap == 0) {
+            return 0;
+        }
+        int pid = task.memory().read32(hdrp + 4);
+        if (pid < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        Credentials c = task.group().credentials();
+        if (pid != 0 && pid != task.tid()) {
+            Task target = Threads.findTask(task.kernel(), pid);
+            if (target == null) {
+                throw ErrnoException.of(Errno.ESRCH);
+            }
+            c = target.group().credentials();
+        }
+        long caps = c.euid() == 0 ? CAP_FULL : 0;
+        for (int i = 0; i < words; i++) {
+            long at = datap + 12L * i;
+            int word = (int) (caps >>> (32 * i));
+            task.memory().write32(at, word); // effective
+            task.memory().write32(at + 4, word); // permitted
+            task.memory().write32(at + 8, 0); // inheritable
+        }
+        return 0;
     }
 }

@@ -8,6 +8,7 @@ import dev.linux4j.kernel.Task;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.fs.memfd.MemfdFile;
 import dev.linux4j.memory.MappedFile;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileMapping;
@@ -76,6 +77,9 @@ final class MmapSyscalls {
         if (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0
                 && (!file.writable() || (file.flags() & dev.linux4j.abi.Fcntl.O_APPEND) != 0)) {
             throw ErrnoException.of(Errno.EACCES);
+        }
+        if (file.ops() instanceof MemfdFile memfd) {
+            memfd.checkMmap(type != MAP_PRIVATE, (prot & PROT_WRITE) != 0); // shmem_mmap_prepare: EPERM when write-sealed
         }
         if (type != MAP_PRIVATE) {
             FileMappings.beforeAccess(file); // the cache starts from what read(2) would see

@@ -6,6 +6,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
+import dev.linux4j.fs.memfd.MemfdFile;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
@@ -155,5 +156,52 @@ final class OpenUnnamed {
         public void release(FileDescription file) {
             target.release();
         }
+    }
+
+    /** MFD_NAME_MAX_LEN: NAME_MAX less the "memfd:" prefix. */
+    private static final int MFD_NAME_MAX_LEN = NAME_MAX - 6;
+    /** MFD_HUGE_MASK &lt;&lt; MFD_HUGE_SHIFT: the huge page size MFD_HUGETLB may name. */
+    private static final int MFD_HUGE_SIZE_BITS = 0x3f << 26;
+    private static final int MFD_ALL_FLAGS = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
+
+    /**
+     * memfd_create(2): {@code int memfd_create(const char *name, unsigned int flags)}. Linux's
+     * order (mm/memfd.c): EINVAL for unknown flags (a huge page size is allowed with
+     * MFD_HUGETLB) and for MFD_EXEC with MFD_NOEXEC_SEAL, then EFAULT for a bad name and EINVAL
+     * for one longer than 249 bytes. The file is a read-write regular file of mode 0777 (0666
+     * and sealed F_SEAL_EXEC with MFD_NOEXEC_SEAL), sealed F_SEAL_SEAL unless MFD_ALLOW_SEALING
+     * or MFD_NOEXEC_SEAL; vm.memfd_noexec is taken as 0, so neither flag means MFD_EXEC.
+     * MFD_HUGETLB makes an ordinary memfd: its pages are not huge.
+     */
+    static long memfdCreate(Task task, SyscallArgs args) {
+        long namePtr = args.pointer(0);
+        int flags = args.int32(1);
+        int allowed = (flags & MFD_HUGETLB) != 0 ? MFD_ALL_FLAGS | MFD_HUGE_SIZE_BITS : MFD_ALL_FLAGS;
+        if ((flags & ~allowed) != 0 || (flags & (MFD_EXEC | MFD_NOEXEC_SEAL)) == (MFD_EXEC | MFD_NOEXEC_SEAL)) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (namePtr == 0) {
+            throw ErrnoException.of(Errno.EFAULT);
+        }
+        byte[] name;
+        try {
+            name = task.memory().readCString(namePtr, MFD_NAME_MAX_LEN);
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.ENAMETOOLONG ? ErrnoException.of(Errno.EINVAL) : e;
+        }
+        int mode = 0777;
+        int seals = F_SEAL_SEAL;
+        if ((flags & MFD_NOEXEC_SEAL) != 0) {
+            mode &= ~0111;
+            seals = F_SEAL_EXEC;
+        } else if ((flags & MFD_ALLOW_SEALING) != 0) {
+            seals = 0;
+        }
+        var cred = task.group().credentials();
+        String text = new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        MemfdFile ops = MemfdFile.create(text, mode, cred.fsuid(), cred.fsgid(), seals);
+        int fileFlags = O_RDWR | O_LARGEFILE;
+        FileDescription file = new FileDescription(ops, fileFlags, "/memfd:" + text + " (deleted)", null);
+        return install(task, file, (flags & MFD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
     }
 }

@@ -7,11 +7,15 @@ import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
 import dev.linux4j.kernel.Kernel;
 import dev.linux4j.kernel.Task;
+import dev.linux4j.kernel.ThreadGroup;
+import dev.linux4j.kernel.Threads;
 import dev.linux4j.memory.AddressSpace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Process identity, exit, limits and system information: kernel/exit.c, kernel/sys.c, arch_prctl. */
 final class ProcessSyscalls {
@@ -283,5 +287,106 @@ final class ProcessSyscalls {
     static long schedYield(Task task, SyscallArgs args) {
         Thread.yield();
         return 0;
+    }
+
+    /**
+     * getpriority(2): {@code int getpriority(int which, id_t who)}, the raw call's answer: 20 less
+     * the lowest nice value among the threads named (1..40; the C library turns it back into a
+     * nice value). PRIO_PROCESS names one thread by its id, PRIO_PGRP every thread of a process
+     * group, PRIO_USER every thread whose real uid is {@code who}; 0 is the caller's own. EINVAL
+     * for another {@code which}, ESRCH when nothing matches (kernel/sys.c).
+     */
+    static long getpriority(Task task, SyscallArgs args) {
+        int which = args.int32(0);
+        int who = args.int32(1);
+        List<Task> targets = priorityTargets(task, which, who);
+        int best = -1;
+        for (Task t : targets) {
+            best = Math.max(best, 20 - t.nice());
+        }
+        if (best < 0) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        return best;
+    }
+
+    /**
+     * setpriority(2): {@code int setpriority(int which, id_t who, int prio)}, targets as for
+     * getpriority; the value is clamped to -20..19 first. Each thread is checked on its own
+     * (set_one_prio): EPERM unless the caller's effective uid is the thread's real or effective
+     * uid or the caller is root (CAP_SYS_NICE), then EACCES for lowering the value below the
+     * thread's current one unless root or the thread's RLIMIT_NICE allows it (20 - nice &lt;= the soft limit).
+     * The last failure is the answer, else 0; EINVAL for another {@code which}, ESRCH when
+     * nothing matches.
+     */
+    static long setpriority(Task task, SyscallArgs args) {
+        int which = args.int32(0);
+        int who = args.int32(1);
+        int nice = Math.max(Resource.MIN_NICE, Math.min(Resource.MAX_NICE, args.int32(2)));
+        List<Task> targets = priorityTargets(task, which, who);
+        if (targets.isEmpty()) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        Credentials cred = task.group().credentials();
+        boolean capable = cred.euid() == 0;
+        Errno error = null;
+        for (Task t : targets) {
+            Credentials target = t.group().credentials();
+            if (!capable && target.uid() != cred.euid() && target.euid() != cred.euid()) {
+                error = Errno.EPERM;
+                continue;
+            }
+            if (nice < t.nice() && !capable
+                    && Long.compareUnsigned(20 - nice, t.group().rlimit(Resource.RLIMIT_NICE)[0]) > 0) {
+                error = Errno.EACCES; // can_nice: the thread's RLIMIT_NICE
+                continue;
+            }
+            t.setNice(nice);
+        }
+        if (error != null) {
+            throw ErrnoException.of(error);
+        }
+        return 0;
+    }
+
+    /** The live threads getpriority/setpriority name; EINVAL for an unknown {@code which}. */
+    private static List<Task> priorityTargets(Task task, int which, int who) {
+        Kernel kernel = task.kernel();
+        List<Task> out = new ArrayList<>();
+        switch (which) {
+            case Resource.PRIO_PROCESS -> {
+                Task t = who == 0 ? task : who < 0 ? null : Threads.findTask(kernel, who);
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+            case Resource.PRIO_PGRP -> {
+                int pgid = who == 0 ? task.group().pgid() : who;
+                if (pgid > 0) {
+                    // Newest member first, as the pid's task list runs; setpriority's answer is the last failure.
+                    for (ThreadGroup g : kernel.tree().inGroup(pgid).reversed()) {
+                        addLive(out, g);
+                    }
+                }
+            }
+            case Resource.PRIO_USER -> {
+                int uid = who == 0 ? task.group().credentials().uid() : who;
+                for (ThreadGroup g : kernel.tree().all()) {
+                    if (g.credentials().uid() == uid) {
+                        addLive(out, g);
+                    }
+                }
+            }
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        return out;
+    }
+
+    private static void addLive(List<Task> out, ThreadGroup g) {
+        for (Task t : g.tasks()) {
+            if (!t.hasExited()) {
+                out.add(t);
+            }
+        }
     }
 }

@@ -10,8 +10,8 @@ import dev.linux4j.memory.AddressSpace;
 
 /**
  * clone3, the robust-list query and the scheduler calls (kernel/fork.c, kernel/futex/syscalls.c,
- * kernel/sched/syscalls.c). Every guest thread is an ordinary SCHED_OTHER thread at nice 0 on
- * the CPUs {@code --cpus} gives the guest.
+ * kernel/sched/syscalls.c). Every guest thread is an ordinary SCHED_OTHER thread (its nice value
+ * only reported back, see setpriority) on the CPUs {@code --cpus} gives the guest.
  */
 final class ThreadSyscalls {
     private ThreadSyscalls() {}

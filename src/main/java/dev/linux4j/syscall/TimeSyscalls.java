@@ -112,6 +112,14 @@ final class TimeSyscalls {
         return sec * 1_000_000_000L + nsec;
     }
 
+    /** Writes a {@code struct itimerspec} from {interval, value} in nanoseconds. */
+    static void writeItimerspec(Task task, long addr, long[] intervalAndValue) {
+        task.memory().write64(addr, intervalAndValue[0] / 1_000_000_000L);
+        task.memory().write64(addr + 8, intervalAndValue[0] % 1_000_000_000L);
+        task.memory().write64(addr + 16, intervalAndValue[1] / 1_000_000_000L);
+        task.memory().write64(addr + 24, intervalAndValue[1] % 1_000_000_000L);
+    }
+
     /** clock_gettime(2): {@code int clock_gettime(clockid_t clockid, struct timespec *tp)}. */
     static long clockGettime(Task task, SyscallArgs args) {
         int clock = args.int32(0);

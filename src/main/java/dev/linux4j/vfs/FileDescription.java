@@ -87,6 +87,11 @@ public final class FileDescription {
         references++;
     }
 
+    /** Whether the last reference is gone (epoll forgets such a file, as eventpoll_release does). */
+    public synchronized boolean released() {
+        return references == 0;
+    }
+
     /** Drops one reference; releases the file when it was the last. */
     public void release() {
         boolean last;

@@ -70,7 +70,7 @@ public final class FileMapping {
                 FileOps ops = file.ops();
                 int done = 0;
                 while (done < len) {
-                    int n = ops.write(file, src, off + done, len - done, offset + done);
+                    int n = ops.writeBack(file, src, off + done, len - done, offset + done);
                     if (n <= 0) {
                         break;
                     }

@@ -2,6 +2,7 @@ package dev.linux4j.vfs;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import java.util.List;
 
@@ -22,8 +23,24 @@ public interface FileOps {
         throw ErrnoException.of(Errno.EINVAL);
     }
 
+    /**
+     * A shared mapping's stores going back to the file at {@code position}. On Linux they are
+     * the page cache itself and pass none of write(2)'s checks; by default this is write.
+     */
+    default int writeBack(FileDescription file, byte[] buf, int off, int len, long position) {
+        return write(file, buf, off, len, position);
+    }
+
     /** True for files with a position (regular files, directories); false for streams (ESPIPE on lseek/pread). */
     default boolean seekable() {
+        return false;
+    }
+
+    /**
+     * Linux's noop_llseek: lseek(2) succeeds, returning the position without moving it (the
+     * anon-inode files: eventfd, epoll, timerfd), though the file has no position to read at.
+     */
+    default boolean noopLlseek() {
         return false;
     }
 
@@ -80,6 +97,26 @@ public interface FileOps {
      */
     default int poll(FileDescription file) {
         return (readReady(file) ? 0x41 : 0) | 0x104;
+    }
+
+    /**
+     * How many wake-ups the file has sent so far for any of {@code events} (poll bits): what an
+     * edge-triggered epoll item counts on, as Linux's ep_poll_callback is called with the events
+     * of each wake-up (a pipe write wakes EPOLLIN waiters, a read EPOLLOUT ones). -1 when the
+     * file does not count them; epoll then takes a change of its poll mask for an edge.
+     */
+    default long pollWakeups(FileDescription file, int events) {
+        return -1;
+    }
+
+    /**
+     * Whether the file has Linux's {@code ->poll} (file_can_poll): epoll_ctl refuses the others
+     * with EPERM. By default FIFOs and sockets do, and regular files, directories and devices
+     * do not.
+     */
+    default boolean pollable(FileDescription file) {
+        int type = stat(file).mode() & Stat.S_IFMT;
+        return type == Stat.S_IFIFO || type == Stat.S_IFSOCK;
     }
 
     /**

@@ -94,6 +94,11 @@ public interface ProcessView {
         return new long[4];
     }
 
+    /** The nice value of thread {@code tid} (task_nice), -20..19. */
+    default int nice(int tid) {
+        return 0;
+    }
+
     /**
      * An open descriptor.
      *

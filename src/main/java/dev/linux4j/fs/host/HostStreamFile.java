@@ -94,6 +94,12 @@ public final class HostStreamFile implements FileOps {
         }
     }
 
+    /** A terminal can be polled as well as a pipe or socket. */
+    @Override
+    public boolean pollable(FileDescription file) {
+        return isTerminal() || FileOps.super.pollable(file);
+    }
+
     @Override
     public StatBuf stat(FileDescription file) {
         if (hostFd >= 0 && HostNative.hasStatx()) {

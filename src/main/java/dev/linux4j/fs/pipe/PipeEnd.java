@@ -74,26 +74,50 @@ public final class PipeEnd implements FileOps {
 
     @Override
     public int read(FileDescription file, byte[] buf, int off, int len, long position) {
+        return read(file, buf, off, len, false);
+    }
+
+    /** read(2), and preadv2(2) with RWF_NOWAIT ({@code nowait}): non-blocking as O_NONBLOCK makes it. */
+    public int read(FileDescription file, byte[] buf, int off, int len, boolean nowait) {
         if (!reader) {
             throw ErrnoException.of(Errno.EBADF);
         }
-        int flags = file.flags();
-        return pipe.read(buf, off, len, (flags & Fcntl.O_NONBLOCK) != 0, (flags & Fcntl.O_DIRECT) != 0);
+        return pipe.read(buf, off, len, nowait || (file.flags() & Fcntl.O_NONBLOCK) != 0);
     }
 
     @Override
     public int write(FileDescription file, byte[] buf, int off, int len, long position) {
+        return write(file, buf, off, len, false);
+    }
+
+    /** write(2), and pwritev2(2) with RWF_NOWAIT ({@code nowait}): non-blocking as O_NONBLOCK makes it. */
+    public int write(FileDescription file, byte[] buf, int off, int len, boolean nowait) {
         if (!writer) {
             throw ErrnoException.of(Errno.EBADF);
         }
         int flags = file.flags();
-        return pipe.write(buf, off, len, (flags & Fcntl.O_NONBLOCK) != 0, (flags & Fcntl.O_DIRECT) != 0);
+        return pipe.write(buf, off, len, nowait || (flags & Fcntl.O_NONBLOCK) != 0, (flags & Fcntl.O_DIRECT) != 0);
+    }
+
+    /** The pipe itself, for splice(2), tee(2) and vmsplice(2) (get_pipe_info). */
+    public Pipe pipe() {
+        return pipe;
     }
 
     @Override
     public boolean readReady(FileDescription file) {
         boolean[] s = pipe.state();
         return s[0] || s[2];
+    }
+
+    /**
+     * Wake-ups for edge-triggered epoll: pipe_write wakes readers (EPOLLIN), pipe_read writers
+     * (EPOLLOUT), and a close both.
+     */
+    @Override
+    public long pollWakeups(FileDescription file, int events) {
+        long[] w = pipe.wakeups();
+        return ((events & POLLIN) != 0 ? w[0] : 0) + ((events & POLLOUT) != 0 ? w[1] : 0);
     }
 
     /** pipe_poll's mask for this end. */

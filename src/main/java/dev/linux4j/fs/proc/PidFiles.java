@@ -228,7 +228,8 @@ final class PidFiles {
         for (long t : v.cpuTimes(whole ? 0 : tid)) {
             b.append(' ').append(t / (1_000_000_000L / USER_HZ)); // utime stime cutime cstime
         }
-        b.append(" 20 0"); // priority nice
+        int nice = v.nice(tid);
+        b.append(' ').append(20 + nice).append(' ').append(nice); // priority (prio - MAX_RT_PRIO), nice
         b.append(' ').append(v.tids().length).append(" 0"); // num_threads itrealvalue
         b.append(' ').append(startTicks);
         b.append(' ').append(m.totalVm() << PAGE_SHIFT).append(' ').append(m.rss());
