@@ -6,15 +6,17 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.fs.anon.EventFd;
 import dev.linux4j.fs.anon.EventPoll;
+import dev.linux4j.fs.anon.Inotify;
 import dev.linux4j.fs.anon.TimerFd;
 import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.Vfs;
 import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Sleep;
 import java.util.List;
 
-/** eventfd(2), epoll(7) and timerfd(2): fs/eventfd.c, fs/eventpoll.c and fs/timerfd.c. */
+/** eventfd(2), epoll(7), timerfd(2) and inotify(7): fs/eventfd.c, fs/eventpoll.c, fs/timerfd.c and fs/notify/inotify. */
 final class EventSyscalls {
     private EventSyscalls() {}
 
@@ -247,5 +249,53 @@ final class EventSyscalls {
     /** timespec64_valid: seconds not negative, nanoseconds under a second. */
     private static boolean valid(long sec, long nsec) {
         return sec >= 0 && nsec >= 0 && nsec < 1_000_000_000L;
+    }
+
+    /** inotify_init(2): {@code int inotify_init(void)}. */
+    static long inotifyInit(Task task, SyscallArgs args) {
+        return install(task, Inotify.create(0), false);
+    }
+
+    /** inotify_init1(2): {@code int inotify_init1(int flags)}; EINVAL for a flag but IN_CLOEXEC and IN_NONBLOCK. */
+    static long inotifyInit1(Task task, SyscallArgs args) {
+        int flags = args.int32(0);
+        if ((flags & ~(dev.linux4j.abi.Fcntl.O_CLOEXEC | dev.linux4j.abi.Fcntl.O_NONBLOCK)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return install(task, Inotify.create(flags), (flags & dev.linux4j.abi.Fcntl.O_CLOEXEC) != 0);
+    }
+
+    /**
+     * inotify_add_watch(2): {@code int inotify_add_watch(int fd, const char *pathname, uint32_t
+     * mask)}, in Linux's order: EINVAL for IN_MASK_ADD with IN_MASK_CREATE or a mask with no
+     * inotify bit, EBADF, EINVAL when fd is not an inotify instance, then the path (followed
+     * unless IN_DONT_FOLLOW; ENOTDIR under IN_ONLYDIR), EACCES without read permission; then
+     * {@link Inotify#addWatch}.
+     */
+    static long inotifyAddWatch(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        long pathPtr = args.pointer(1);
+        int mask = args.int32(2);
+        if ((mask & Inotify.IN_MASK_ADD) != 0 && (mask & Inotify.IN_MASK_CREATE) != 0
+                || (mask & (Inotify.IN_ALL_EVENTS | Inotify.IN_FLAGS)) == 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        Inotify inotify = Inotify.of(FdSyscalls.fdget(task, fd));
+        String path = PathArgs.read(task, pathPtr);
+        Vfs.Resolved r = PathArgs.resolve(task, dev.linux4j.abi.Fcntl.AT_FDCWD, path,
+                (mask & Inotify.IN_DONT_FOLLOW) != 0 ? 0 : Vfs.FOLLOW, false);
+        if ((mask & Inotify.IN_ONLYDIR) != 0 && !dev.linux4j.abi.Stat.isDir(r.stat().mode())) {
+            throw ErrnoException.of(Errno.ENOTDIR);
+        }
+        if (!r.location().fs().access(r.location().fsPath(), dev.linux4j.abi.Fcntl.R_OK)) {
+            throw ErrnoException.of(Errno.EACCES);
+        }
+        return inotify.addWatch(r.location(), r.stat(), mask);
+    }
+
+    /** inotify_rm_watch(2): {@code int inotify_rm_watch(int fd, int wd)}: EBADF, EINVAL for a file that is not an instance or no such watch. */
+    static long inotifyRmWatch(Task task, SyscallArgs args) {
+        Inotify.of(FdSyscalls.fdget(task, args.int32(0))).removeWatch(args.int32(1));
+        return 0;
     }
 }

@@ -335,9 +335,9 @@ public final class SyscallTable {
         t.unimplemented(NR_keyctl, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_ioprio_set, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_ioprio_get, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_inotify_init, ENOSYS, "not yet: file change notification (coreutils tail -f falls back to polling)");
-        t.unimplemented(NR_inotify_add_watch, ENOSYS, "not yet: file change notification (coreutils tail -f falls back to polling)");
-        t.unimplemented(NR_inotify_rm_watch, ENOSYS, "not yet: file change notification (coreutils tail -f falls back to polling)");
+        t.supported(NR_inotify_init, EventSyscalls::inotifyInit);
+        t.partial(NR_inotify_add_watch, "changes are found by looking every 50 ms (merged between looks); IN_ACCESS, IN_OPEN and IN_CLOSE_* never come", EventSyscalls::inotifyAddWatch, FD, PATH, HEX);
+        t.supported(NR_inotify_rm_watch, EventSyscalls::inotifyRmWatch, FD, INT);
         t.unimplemented(NR_migrate_pages, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_openat, OpenSyscalls::openat, DIRFD, PATH, OPEN_FLAGS, MODE);
         t.supported(NR_mkdirat, NameiSyscalls::mkdirat, DIRFD, PATH, MODE);
@@ -376,7 +376,7 @@ public final class SyscallTable {
         t.supported(NR_epoll_create1, EventSyscalls::epollCreate1, HEX);
         t.supported(NR_dup3, FdSyscalls::dup3, FD, FD, OPEN_FLAGS);
         t.supported(NR_pipe2, PipeSyscalls::pipe2, PTR, OPEN_FLAGS);
-        t.unimplemented(NR_inotify_init1, ENOSYS, "not yet: file change notification (coreutils tail -f falls back to polling)");
+        t.supported(NR_inotify_init1, EventSyscalls::inotifyInit1, HEX);
         t.supported(NR_preadv, ReadWriteSyscalls::preadv, FD, PTR, INT, LONG);
         t.supported(NR_pwritev, ReadWriteSyscalls::pwritev, FD, PTR, INT, LONG);
         t.supported(NR_rt_tgsigqueueinfo, SignalSyscalls::rtTgsigqueueinfo, INT, INT, SIGNAL, PTR);

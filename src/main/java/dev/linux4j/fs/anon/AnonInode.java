@@ -6,8 +6,8 @@ import dev.linux4j.vfs.FileOps;
 
 /**
  * The files of fs/anon_inodes.c: eventfd, epoll and timerfd descriptors share one inode of the
- * anon_inodefs, mode 0600 without a file type, owned by root, and are named
- * "anon_inode:[NAME]" in /proc/PID/fd. Every one of them can be polled, and lseek(2) on them
+ * anon_inodefs, mode 0600 without a file type, owned by root, and are named "anon_inode:NAME"
+ * in /proc/PID/fd, NAME as each kind gives it ("[eventfd]", "inotify"). Every one of them can be polled, and lseek(2) on them
  * succeeds without moving anything (noop_llseek).
  */
 abstract class AnonInode implements FileOps {
@@ -23,7 +23,7 @@ abstract class AnonInode implements FileOps {
 
     @Override
     public final String dname(FileDescription file) {
-        return "anon_inode:[" + name + "]";
+        return "anon_inode:" + name;
     }
 
     @Override

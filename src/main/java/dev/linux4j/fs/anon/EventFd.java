@@ -29,7 +29,7 @@ public final class EventFd extends AnonInode {
     private long outWakeups;
 
     private EventFd(long initval, boolean semaphore) {
-        super("eventfd");
+        super("[eventfd]");
         this.count = initval;
         this.semaphore = semaphore;
     }

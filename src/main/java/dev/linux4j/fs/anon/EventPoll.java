@@ -64,7 +64,7 @@ public final class EventPoll extends AnonInode {
     private final ArrayDeque<Item> ready = new ArrayDeque<>();
 
     private EventPoll() {
-        super("eventpoll");
+        super("[eventpoll]");
     }
 
     /** epoll_create1's file: O_RDWR. */

@@ -44,7 +44,7 @@ public final class TimerFd extends AnonInode {
     private ScheduledFuture<?> wakeUp;
 
     private TimerFd(int clock) {
-        super("timerfd");
+        super("[timerfd]");
         this.clock = clock;
     }
 
