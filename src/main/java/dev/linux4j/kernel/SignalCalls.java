@@ -107,6 +107,7 @@ public final class SignalCalls {
                 return now;
             }
             saved = t.mask;
+            t.realBlocked = saved;
             t.mask = saved & ~set;
         }
         try {
@@ -118,6 +119,7 @@ public final class SignalCalls {
         } finally {
             synchronized (g.siglock) {
                 t.mask = saved;
+                t.realBlocked = 0;
             }
         }
         synchronized (g.siglock) {

@@ -117,13 +117,16 @@ public final class Signals {
         }
     }
 
-    /** sig_ignored: an unblocked signal whose disposition ignores it is dropped when sent. */
+    /**
+     * sig_ignored: an unblocked signal whose disposition ignores it is dropped when sent; one
+     * that a waiting rt_sigtimedwait unblocked only for the wait counts as blocked.
+     */
     private static boolean ignored(ThreadGroup g, Task target, int sig) {
         if (sig == SIGKILL || sig == SIGSTOP) {
             return false;
         }
         for (Task t : target != null ? List.of(target) : g.tasks()) {
-            if ((t.mask & bit(sig)) != 0) {
+            if (((t.mask | t.realBlocked) & bit(sig)) != 0) {
                 return false;
             }
         }

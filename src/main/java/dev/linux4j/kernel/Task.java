@@ -19,6 +19,11 @@ public final class Task {
     // Signal state (see Signals): guarded by group.siglock.
     final SigPending pending = new SigPending();
     long mask;
+    /**
+     * The mask to restore while rt_sigtimedwait (or a signalfd read) has unblocked the signals it
+     * waits for (Linux's real_blocked): a signal blocked here is not dropped as ignored.
+     */
+    long realBlocked;
     /** sigsuspend/pselect/ppoll: the mask to put back once a handler's frame holds it. */
     long savedMask;
     boolean restoreMask;
