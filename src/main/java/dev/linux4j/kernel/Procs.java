@@ -60,6 +60,11 @@ final class Procs implements ProcessDirectory {
         this.kernel = kernel;
     }
 
+    /** The task the calling Java thread runs, or null. */
+    static Task currentTask() {
+        return CURRENT.get();
+    }
+
     /** Marks the calling Java thread as running {@code task} (null when it stops). */
     static void enter(Task task) {
         if (task == null) {

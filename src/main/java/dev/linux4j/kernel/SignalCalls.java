@@ -134,6 +134,18 @@ public final class SignalCalls {
         throw ErrnoException.of(Errno.EAGAIN);
     }
 
+    /** A signalfd exists: signals sent from now on wake pollers, which may be watching one. */
+    public static void wakePollersOnSignals() {
+        Signals.wakePollers = true;
+    }
+
+    /** The signals of {@code set} pending for {@code t}, its own or its process's. */
+    public static long pendingOf(Task t, long set) {
+        synchronized (t.group().siglock) {
+            return (t.pending.set | t.group().shared.set) & set;
+        }
+    }
+
     private static Siginfo take(Task t, long set) {
         int sig = t.pending.next(set);
         if (sig != 0) {

@@ -6,6 +6,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Siginfo;
 import dev.linux4j.cpu.Cpu;
+import dev.linux4j.vfs.Sleep;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -115,7 +116,13 @@ public final class Signals {
         if (continued) {
             ProcessTree.childContinued(g);
         }
+        if (wakePollers) {
+            Sleep.wakePollers(); // signalfd_notify: pollers of a signalfd look again
+        }
     }
+
+    /** Set once a signalfd exists: from then on every signal sent wakes pollers (signalfd_notify). */
+    static volatile boolean wakePollers;
 
     /**
      * sig_ignored: an unblocked signal whose disposition ignores it is dropped when sent; one

@@ -62,6 +62,11 @@ public final class Task {
         group.addTask(this);
     }
 
+    /** The task the calling Java thread runs (null on a thread that runs none). */
+    public static Task current() {
+        return Procs.currentTask();
+    }
+
     public Kernel kernel() {
         return kernel;
     }

@@ -298,4 +298,31 @@ final class EventSyscalls {
         Inotify.of(FdSyscalls.fdget(task, args.int32(0))).removeWatch(args.int32(1));
         return 0;
     }
+
+    /** signalfd(2): {@code int signalfd(int fd, const sigset_t *mask, size_t sizemask)}, without flags. */
+    static long signalfd(Task task, SyscallArgs args) {
+        return signalfd(task, args.int32(0), args.pointer(1), args.sizeT(2), 0);
+    }
+
+    /** signalfd4: {@code int signalfd4(int fd, const sigset_t *mask, size_t sizemask, int flags)}. */
+    static long signalfd4(Task task, SyscallArgs args) {
+        return signalfd(task, args.int32(0), args.pointer(1), args.sizeT(2), args.int32(3));
+    }
+
+    /**
+     * do_signalfd4: EINVAL for a flag but SFD_CLOEXEC and SFD_NONBLOCK or a sizemask but 8, the
+     * mask read (EFAULT); fd -1 makes a new signalfd, another fd must be one (EBADF, EINVAL) and
+     * takes the new mask.
+     */
+    private static long signalfd(Task task, int fd, long maskPtr, long sizemask, int flags) {
+        if ((flags & ~(dev.linux4j.abi.Fcntl.O_CLOEXEC | dev.linux4j.abi.Fcntl.O_NONBLOCK)) != 0 || sizemask != 8) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long mask = task.memory().read64(maskPtr);
+        if (fd == -1) {
+            return install(task, SignalFd.create(mask, flags), (flags & dev.linux4j.abi.Fcntl.O_CLOEXEC) != 0);
+        }
+        SignalFd.update(FdSyscalls.fdget(task, fd), mask);
+        return fd;
+    }
 }

@@ -364,14 +364,14 @@ public final class SyscallTable {
         t.unimplemented(NR_move_pages, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_utimensat, AttrSyscalls::utimensat, DIRFD, PATH, PTR, AT_FLAGS);
         t.supported(NR_epoll_pwait, EventSyscalls::epollPwait, FD, PTR, INT, INT, PTR, ULONG);
-        t.unimplemented(NR_signalfd, ENOSYS, "not yet: signals read from a descriptor");
+        t.supported(NR_signalfd, EventSyscalls::signalfd, FD, PTR, ULONG);
         t.supported(NR_timerfd_create, EventSyscalls::timerfdCreate, CLOCK, HEX);
         t.supported(NR_eventfd, EventSyscalls::eventfd, UINT);
         t.supported(NR_fallocate, FileSpaceSyscalls::fallocate, FD, HEX, LONG, LONG);
         t.supported(NR_timerfd_settime, EventSyscalls::timerfdSettime, FD, HEX, PTR, PTR);
         t.supported(NR_timerfd_gettime, EventSyscalls::timerfdGettime, FD, PTR);
         t.unimplemented(NR_accept4, ENOSYS, "not yet: sockets of their own and the network");
-        t.unimplemented(NR_signalfd4, ENOSYS, "not yet: signals read from a descriptor");
+        t.supported(NR_signalfd4, EventSyscalls::signalfd4, FD, PTR, ULONG, HEX);
         t.supported(NR_eventfd2, EventSyscalls::eventfd2, UINT, HEX);
         t.supported(NR_epoll_create1, EventSyscalls::epollCreate1, HEX);
         t.supported(NR_dup3, FdSyscalls::dup3, FD, FD, OPEN_FLAGS);

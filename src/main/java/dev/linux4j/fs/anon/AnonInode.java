@@ -10,14 +10,14 @@ import dev.linux4j.vfs.FileOps;
  * in /proc/PID/fd, NAME as each kind gives it ("[eventfd]", "inotify"). Every one of them can be polled, and lseek(2) on them
  * succeeds without moving anything (noop_llseek).
  */
-abstract class AnonInode implements FileOps {
+public abstract class AnonInode implements FileOps {
     /** anon_inodefs's device and its one inode (numbers of our own; Linux's vary by boot). */
     private static final long ANON_INODE_DEV = 0x10;
     private static final long ANON_INODE_INO = 1;
 
     private final String name;
 
-    AnonInode(String name) {
+    protected AnonInode(String name) {
         this.name = name;
     }
 
