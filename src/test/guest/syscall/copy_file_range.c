@@ -13,29 +13,12 @@
 #include <unistd.h>
 
 #include "../errname.h"
+#include "files.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-62s -> %s\n", #call, errname(errno)); else printf("%-62s -> %ld\n", #call, r_); } while (0)
 
 #define CFR(a, ao, b, bo, n, f) syscall(SYS_copy_file_range, a, ao, b, bo, (size_t)(n), (unsigned)(f))
-
-static long pos(int fd) { return (long)lseek(fd, 0, SEEK_CUR); }
-
-static void dump(const char *path) {
-    char buf[128];
-    int fd = open(path, O_RDONLY);
-    long n = read(fd, buf, sizeof buf);
-    close(fd);
-    printf("  %s (%ld): [", path, n);
-    for (long i = 0; i < n; i++) putchar(buf[i] ? buf[i] : '0');
-    printf("]\n");
-}
-
-static void put(const char *path, const char *s) {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    write(fd, s, strlen(s));
-    close(fd);
-}
 
 static void copies(void) {
     printf("copies\n");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../errname.h"
+#include "files.h"
 
 #define T(call) do { errno = 0; long r_ = (long)(call); \
     if (r_ < 0) printf("%-60s -> %s\n", #call, errname(errno)); else printf("%-60s -> %ld\n", #call, r_); } while (0)
@@ -23,24 +24,6 @@
 
 static volatile int sigpipes;
 static void on_sigpipe(int sig) { (void)sig; sigpipes++; }
-
-static long pos(int fd) { return (long)lseek(fd, 0, SEEK_CUR); }
-
-static void dump(const char *path) {
-    char buf[128];
-    int fd = open(path, O_RDONLY);
-    long n = read(fd, buf, sizeof buf);
-    close(fd);
-    printf("  %s (%ld): [", path, n);
-    for (long i = 0; i < n; i++) putchar(buf[i] ? buf[i] : '0');
-    printf("]\n");
-}
-
-static void put(const char *path, const char *s) {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    write(fd, s, strlen(s));
-    close(fd);
-}
 
 static void pipe_read(int fd, long n) {
     char buf[128];

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../errname.h"
+#include "files.h"
 
 #ifndef RWF_HIPRI
 #define RWF_HIPRI 0x1
@@ -42,18 +43,6 @@ static void show(const char *what) {
     printf("  %s: [%.4s][%.6s]\n", what, a, b);
     memset(a, '.', sizeof a);
     memset(b, '.', sizeof b);
-}
-
-static long pos(int fd) { return (long)lseek(fd, 0, SEEK_CUR); }
-
-static void dump(const char *path) {
-    char buf[128];
-    int fd = open(path, O_RDONLY);
-    long n = read(fd, buf, sizeof buf);
-    close(fd);
-    printf("  %s (%ld): [", path, n);
-    for (long i = 0; i < n; i++) putchar(buf[i] ? buf[i] : '0');
-    printf("]\n");
 }
 
 static void reset(const char *path) {

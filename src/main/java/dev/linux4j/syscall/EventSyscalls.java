@@ -60,12 +60,7 @@ final class EventSyscalls {
     }
 
     private static long install(Task task, FileDescription file, boolean cloexec) {
-        try {
-            return task.files().install(file, cloexec);
-        } catch (ErrnoException e) {
-            file.release();
-            throw e;
-        }
+        return FdSyscalls.install(task, file, cloexec);
     }
 
     /**
@@ -106,7 +101,7 @@ final class EventSyscalls {
     /** epoll_pwait(2): epoll_wait with {@code const sigset_t *sigmask, size_t sigsetsize} in force while it waits. */
     static long epollPwait(Task task, SyscallArgs args) {
         int timeout = args.int32(3);
-        return withMask(task, args.pointer(4), args.sizeT(5), () -> epollWait(task, args.int32(0), args.pointer(1),
+        return PollSyscalls.withMask(task, args.pointer(4), args.sizeT(5), () -> epollWait(task, args.int32(0), args.pointer(1),
                 args.int32(2), timeout < 0 ? -1 : timeout * 1_000_000L));
     }
 
@@ -114,7 +109,7 @@ final class EventSyscalls {
     static long epollPwait2(Task task, SyscallArgs args) {
         long tmo = args.pointer(3);
         long nanos = tmo == 0 ? -1 : TimeSyscalls.readTimespec(task, tmo);
-        return withMask(task, args.pointer(4), args.sizeT(5),
+        return PollSyscalls.withMask(task, args.pointer(4), args.sizeT(5),
                 () -> epollWait(task, args.int32(0), args.pointer(1), args.int32(2), nanos));
     }
 
@@ -156,34 +151,6 @@ final class EventSyscalls {
     private static void putLe(byte[] b, int at, long v, int bytes) {
         for (int i = 0; i < bytes; i++) {
             b[at + i] = (byte) (v >>> (8 * i));
-        }
-    }
-
-    private interface Call {
-        long run();
-    }
-
-    /**
-     * epoll_pwait's sigmask for the call. Interrupted by a signal, the call fails with EINTR and
-     * the temporary mask stays until the signal is delivered (restore_saved_sigmask_unless).
-     */
-    private static long withMask(Task task, long sigmask, long sigsetsize, Call call) {
-        if (sigmask != 0) {
-            if (sigsetsize != 8) {
-                throw ErrnoException.of(Errno.EINVAL);
-            }
-            SignalCalls.beginTemporaryMask(task, task.memory().read64(sigmask));
-        }
-        boolean interrupted = false;
-        try {
-            return call.run();
-        } catch (ErrnoException e) {
-            interrupted = e.errno() == Errno.EINTR;
-            throw e;
-        } finally {
-            if (sigmask != 0) {
-                SignalCalls.endTemporaryMask(task, interrupted);
-            }
         }
     }
 

@@ -85,6 +85,48 @@ final class FdSyscalls {
         return newfd;
     }
 
+    /** Installs a new open file at the lowest free descriptor; it is released when that fails (EMFILE). */
+    static int install(Task task, FileDescription file, boolean cloexec) {
+        try {
+            return task.files().install(file, cloexec);
+        } catch (ErrnoException e) {
+            file.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Installs the two ends of a new pair (pipe2, socketpair) and stores their descriptors at
+     * {@code fds} (two ints); when any step fails (EMFILE, EFAULT) neither stays open.
+     */
+    static void installPair(Task task, FileDescription[] ends, boolean cloexec, long fds) {
+        FdTable files = task.files();
+        int first;
+        try {
+            first = files.install(ends[0], cloexec);
+        } catch (ErrnoException e) {
+            ends[0].release();
+            ends[1].release();
+            throw e;
+        }
+        int second;
+        try {
+            second = files.install(ends[1], cloexec);
+        } catch (ErrnoException e) {
+            files.close(first);
+            ends[1].release();
+            throw e;
+        }
+        try {
+            task.memory().write32(fds, first);
+            task.memory().write32(fds + 4, second);
+        } catch (RuntimeException e) {
+            files.close(first);
+            files.close(second);
+            throw e;
+        }
+    }
+
     /** Installs another reference to {@code file} at the lowest free descriptor >= {@code min}. */
     private static int installCopy(FdTable files, FileDescription file, boolean cloexec, int min) {
         file.retain();

@@ -101,12 +101,7 @@ final class OpenSyscalls {
         // force_o_largefile(): 64-bit Linux marks every open file O_LARGEFILE, but not O_PATH ones.
         int fileFlags = (flags & O_PATH) != 0 ? flags : flags | O_LARGEFILE;
         FileDescription file = new FileDescription(ops, fileFlags, loc.guestPath(), loc);
-        try {
-            return task.files().install(file, (flags & O_CLOEXEC) != 0);
-        } catch (ErrnoException e) {
-            file.release();
-            throw e;
-        }
+        return FdSyscalls.install(task, file, (flags & O_CLOEXEC) != 0);
     }
 
     /** may_open: access to an existing file for the requested mode. */

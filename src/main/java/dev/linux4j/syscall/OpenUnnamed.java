@@ -100,12 +100,7 @@ final class OpenUnnamed {
     }
 
     private static long install(Task task, FileDescription file, int flags) {
-        try {
-            return task.files().install(file, (flags & O_CLOEXEC) != 0);
-        } catch (ErrnoException e) {
-            file.release();
-            throw e;
-        }
+        return FdSyscalls.install(task, file, (flags & O_CLOEXEC) != 0);
     }
 
     /** An O_PATH descriptor of an open file with no path: fstat and *at(AT_EMPTY_PATH) see that file. */

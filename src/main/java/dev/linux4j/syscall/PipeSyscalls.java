@@ -4,9 +4,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
 import dev.linux4j.fs.pipe.PipeEnd;
-import dev.linux4j.kernel.FdTable;
 import dev.linux4j.kernel.Task;
-import dev.linux4j.vfs.FileDescription;
 
 /** pipe(2) and pipe2(2): fs/pipe.c. */
 final class PipeSyscalls {
@@ -29,33 +27,8 @@ final class PipeSyscalls {
 
     private static long create(Task task, long pipefd, int flags) {
         var cred = task.group().credentials();
-        FileDescription[] ends = PipeEnd.create(flags, cred.euid(), cred.egid());
-        FdTable files = task.files();
-        boolean cloexec = (flags & Fcntl.O_CLOEXEC) != 0;
-        int rfd;
-        try {
-            rfd = files.install(ends[0], cloexec);
-        } catch (ErrnoException e) {
-            ends[0].release();
-            ends[1].release();
-            throw e;
-        }
-        int wfd;
-        try {
-            wfd = files.install(ends[1], cloexec);
-        } catch (ErrnoException e) {
-            files.close(rfd);
-            ends[1].release();
-            throw e;
-        }
-        try {
-            task.memory().write32(pipefd, rfd);
-            task.memory().write32(pipefd + 4, wfd);
-        } catch (RuntimeException e) {
-            files.close(rfd);
-            files.close(wfd);
-            throw e;
-        }
+        FdSyscalls.installPair(task, PipeEnd.create(flags, cred.euid(), cred.egid()), (flags & Fcntl.O_CLOEXEC) != 0,
+                pipefd);
         return 0;
     }
 }

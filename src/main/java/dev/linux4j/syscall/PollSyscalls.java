@@ -232,12 +232,16 @@ final class PollSyscalls {
         task.memory().write64(addr + 8, timeval ? (left % 1_000_000_000L) / 1000 : left % 1_000_000_000L);
     }
 
-    private interface Call {
+    interface Call {
         long run();
     }
 
-    /** ppoll/pselect6's sigmask around the call; interrupted, they return ERESTARTNOHAND. */
-    private static long withMask(Task task, long sigmask, long sigsetsize, Call call) {
+    /**
+     * ppoll, pselect6 and epoll_pwait's sigmask for the call. Interrupted by a signal (a wait
+     * ending with ERESTARTSYS, which becomes ERESTARTNOHAND, or a call failing with EINTR), the
+     * temporary mask stays until the signal is delivered (restore_saved_sigmask_unless).
+     */
+    static long withMask(Task task, long sigmask, long sigsetsize, Call call) {
         if (sigmask != 0) {
             if (sigsetsize != 8) {
                 throw ErrnoException.of(Errno.EINVAL);
@@ -250,6 +254,9 @@ final class PollSyscalls {
         } catch (RestartSyscall r) {
             interrupted = true;
             throw RestartSyscall.ERESTARTNOHAND;
+        } catch (ErrnoException e) {
+            interrupted = e.errno() == Errno.EINTR;
+            throw e;
         } finally {
             if (sigmask != 0) {
                 SignalCalls.endTemporaryMask(task, interrupted);

@@ -8,7 +8,6 @@ import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Signal;
 import dev.linux4j.fs.socket.UnixSocket;
 import dev.linux4j.kernel.Credentials;
-import dev.linux4j.kernel.FdTable;
 import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
@@ -79,32 +78,7 @@ final class SocketSyscalls {
         }
         Credentials c = task.group().credentials();
         FileDescription[] ends = UnixSocket.pair(type, flags, new int[] {task.group().pid(), c.euid(), c.egid()});
-        FdTable files = task.files();
-        boolean cloexec = (flags & SOCK_CLOEXEC) != 0;
-        int fd0;
-        try {
-            fd0 = files.install(ends[0], cloexec);
-        } catch (ErrnoException e) {
-            ends[0].release();
-            ends[1].release();
-            throw e;
-        }
-        int fd1;
-        try {
-            fd1 = files.install(ends[1], cloexec);
-        } catch (ErrnoException e) {
-            files.close(fd0);
-            ends[1].release();
-            throw e;
-        }
-        try {
-            task.memory().write32(sv, fd0);
-            task.memory().write32(sv + 4, fd1);
-        } catch (RuntimeException e) {
-            files.close(fd0);
-            files.close(fd1);
-            throw e;
-        }
+        FdSyscalls.installPair(task, ends, (flags & SOCK_CLOEXEC) != 0, sv);
         return 0;
     }
 

@@ -168,5 +168,10 @@ public interface FileOps {
         byte[] read(long addr, int len);
 
         void write(long addr, byte[] data);
+
+        /** Stores an int (FIONREAD's answer and the like), little-endian as x86-64 has it. */
+        default void writeInt(long addr, int v) {
+            write(addr, new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)});
+        }
     }
 }

@@ -41,4 +41,11 @@ public abstract class AnonInode implements FileOps {
     public final boolean pollable(FileDescription file) {
         return true;
     }
+
+    /** Stores the 64-bit count a read of eventfd or timerfd returns, little-endian. */
+    static void putCount(byte[] buf, int off, long value) {
+        for (int i = 0; i < 8; i++) {
+            buf[off + i] = (byte) (value >>> (8 * i));
+        }
+    }
 }

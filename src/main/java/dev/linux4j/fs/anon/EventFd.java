@@ -63,9 +63,7 @@ public final class EventFd extends AnonInode {
             lock.unlock();
         }
         Sleep.wakePollers();
-        for (int i = 0; i < 8; i++) {
-            buf[off + i] = (byte) (value >>> (8 * i));
-        }
+        putCount(buf, off, value);
         return 8;
     }
 

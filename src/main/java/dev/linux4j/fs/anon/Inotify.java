@@ -425,7 +425,7 @@ public final class Inotify extends AnonInode {
             } finally {
                 lock.unlock();
             }
-            context.write(arg, new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+            context.writeInt(arg, n);
             return 0;
         }
         throw ErrnoException.of(Errno.ENOTTY);

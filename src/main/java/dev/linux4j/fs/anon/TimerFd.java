@@ -172,9 +172,7 @@ public final class TimerFd extends AnonInode {
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < 8; i++) {
-            buf[off + i] = (byte) (value >>> (8 * i));
-        }
+        putCount(buf, off, value);
         return 8;
     }
 

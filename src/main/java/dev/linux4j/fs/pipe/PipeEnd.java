@@ -140,7 +140,7 @@ public final class PipeEnd implements FileOps {
     public long ioctl(FileDescription file, int cmd, long arg, IoctlContext context) {
         if (cmd == Ioctls.FIONREAD) {
             int n = pipe.available();
-            context.write(arg, new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+            context.writeInt(arg, n);
             return 0;
         }
         throw ErrnoException.of(Errno.ENOTTY);

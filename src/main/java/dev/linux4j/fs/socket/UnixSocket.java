@@ -240,7 +240,7 @@ public final class UnixSocket implements FileOps {
     public long ioctl(FileDescription file, int cmd, long arg, IoctlContext context) {
         if (cmd == Ioctls.FIONREAD) {
             int n = queued();
-            context.write(arg, new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+            context.writeInt(arg, n);
             return 0;
         }
         throw ErrnoException.of(Errno.ENOTTY);
