@@ -19,6 +19,7 @@ public final class Sockets {
 
     public static final int MSG_OOB = 0x1;
     public static final int MSG_PEEK = 0x2;
+    public static final int MSG_CTRUNC = 0x8;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;

@@ -97,18 +97,21 @@ final class SocketSyscalls {
         int addrlen = args.int32(5);
         UnixSocket s = socket(task, fd);
         byte[] data = task.memory().read(buf, (int) len);
-        return send(task, s, data, flags, dest != 0 && addrlen != 0, nonblock(task, fd, flags));
+        return send(task, s, data, flags, dest != 0 && addrlen != 0, nonblock(task, fd, flags), null);
     }
 
-    private static long send(Task task, UnixSocket s, byte[] data, int flags, boolean named, boolean nonblock) {
-        if ((flags & MSG_OOB) != 0) {
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
-        if (named) {
-            throw ErrnoException.of(Errno.EISCONN);
+    private static long send(Task task, UnixSocket s, byte[] data, int flags, boolean named, boolean nonblock,
+            FileDescription[] files) {
+        if ((flags & MSG_OOB) != 0 || named) {
+            if (files != null) {
+                for (FileDescription f : files) {
+                    f.release();
+                }
+            }
+            throw ErrnoException.of((flags & MSG_OOB) != 0 ? Errno.EOPNOTSUPP : Errno.EISCONN);
         }
         try {
-            return s.send(data, 0, data.length, nonblock);
+            return s.send(data, 0, data.length, nonblock, files);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
                 SignalCalls.sendSelf(task, Signal.SIGPIPE);
@@ -135,18 +138,22 @@ final class SocketSyscalls {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
         byte[] data = new byte[(int) len];
-        int[] got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
+        UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
                 (flags & MSG_WAITALL) != 0);
-        task.memory().write(buf, data, 0, got[0]);
+        release(got.files()); // recvfrom has nowhere to put descriptors
+        task.memory().write(buf, data, 0, got.copied());
         if (src != 0 && addrlen != 0) {
             task.memory().write32(addrlen, 0);
         }
-        return (flags & MSG_TRUNC) != 0 ? got[1] : got[0];
+        return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
     }
 
     /**
      * sendmsg(2): {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}: the
-     * buffers' bytes go as one send (one message). Ancillary data is not supported: EINVAL.
+     * buffers' bytes go as one send (one message), with the descriptors of an SCM_RIGHTS
+     * control message (EBADF for one that is not open, EINVAL for a malformed control message,
+     * more than SCM_MAX_FD descriptors, or a type but SCM_RIGHTS and SCM_CREDENTIALS; credentials
+     * are checked, EPERM unless they are the caller's or the caller is root, and not delivered).
      */
     static long sendmsg(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -157,9 +164,6 @@ final class SocketSyscalls {
         long name = mem.read64(msg);
         int namelen = mem.read32(msg + 8);
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
-        if (mem.read64(msg + 40) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
         long total = 0;
         for (long[] v : iov) {
             total += v[1];
@@ -170,13 +174,90 @@ final class SocketSyscalls {
             mem.read(v[0], data, at, (int) v[1]);
             at += (int) v[1];
         }
-        return send(task, s, data, flags, name != 0 && namelen != 0, nonblock(task, fd, flags));
+        FileDescription[] files = controlRights(task, mem.read64(msg + 32), mem.read64(msg + 40));
+        return send(task, s, data, flags, name != 0 && namelen != 0, nonblock(task, fd, flags), files);
+    }
+
+    /** sizeof(struct cmsghdr): cmsg_len (size_t), cmsg_level, cmsg_type. */
+    private static final int CMSG_HDR = 16;
+    private static final int SCM_RIGHTS = 1;
+    private static final int SCM_CREDENTIALS = 2;
+    /** SCM_MAX_FD: descriptors one message may pass. */
+    private static final int SCM_MAX_FD = 253;
+
+    private static long cmsgAlign(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /**
+     * __scm_send: walks the control messages; returns the SCM_RIGHTS descriptors' open files,
+     * each with a reference taken (null when there are none).
+     */
+    private static FileDescription[] controlRights(Task task, long control, long controllen) {
+        AddressSpace mem = task.memory();
+        java.util.List<FileDescription> files = new java.util.ArrayList<>();
+        try {
+            for (long p = control; controllen - (p - control) >= CMSG_HDR;) {
+                long len = mem.read64(p);
+                int level = mem.read32(p + 8);
+                int type = mem.read32(p + 12);
+                if (len < CMSG_HDR || len > controllen - (p - control)) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                if (level != SOL_SOCKET) {
+                    p += cmsgAlign(len);
+                    continue; // not for sockets of this family: ignored, as Linux does
+                }
+                if (type == SCM_RIGHTS) {
+                    int n = (int) ((len - CMSG_HDR) / 4);
+                    if (n <= 0 || files.size() + n > SCM_MAX_FD) {
+                        throw ErrnoException.of(Errno.EINVAL);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        FileDescription f = FdSyscalls.fdget(task, mem.read32(p + CMSG_HDR + 4L * i));
+                        f.retain();
+                        files.add(f);
+                    }
+                } else if (type == SCM_CREDENTIALS) {
+                    if (len < CMSG_HDR + 12) {
+                        throw ErrnoException.of(Errno.EINVAL);
+                    }
+                    Credentials c = task.group().credentials();
+                    int pid = mem.read32(p + CMSG_HDR);
+                    int uid = mem.read32(p + CMSG_HDR + 4);
+                    int gid = mem.read32(p + CMSG_HDR + 8);
+                    boolean root = c.euid() == 0; // CAP_SYS_ADMIN, CAP_SETUID and CAP_SETGID
+                    if (!root && (pid != task.group().pid() || uid != c.uid() && uid != c.euid() && uid != c.suid()
+                            || gid != c.gid() && gid != c.egid() && gid != c.sgid())) {
+                        throw ErrnoException.of(Errno.EPERM); // scm_check_creds
+                    }
+                } else {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                p += cmsgAlign(len);
+            }
+        } catch (RuntimeException e) {
+            release(files.toArray(new FileDescription[0]));
+            throw e;
+        }
+        return files.isEmpty() ? null : files.toArray(new FileDescription[0]);
+    }
+
+    private static void release(FileDescription[] files) {
+        if (files != null) {
+            for (FileDescription f : files) {
+                f.release();
+            }
+        }
     }
 
     /**
      * recvmsg(2): {@code ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)}: one receive
-     * spread over the buffers; msg_namelen and msg_controllen become 0 (an unnamed peer, no
-     * ancillary data), msg_flags MSG_TRUNC when a message was cut short.
+     * spread over the buffers; msg_namelen becomes 0 (an unnamed peer). Descriptors that came
+     * with the data are installed (MSG_CMSG_CLOEXEC: close-on-exec) into an SCM_RIGHTS control
+     * message as far as msg_controllen has room; the rest are closed and msg_flags gets
+     * MSG_CTRUNC (scm_detach_fds). msg_flags gets MSG_TRUNC when a message was cut short, and
+     * MSG_CMSG_CLOEXEC back when it was asked for, as ___sys_recvmsg leaves it.
      */
     static long recvmsg(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -188,26 +269,57 @@ final class SocketSyscalls {
         }
         AddressSpace mem = task.memory();
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
+        long control = mem.read64(msg + 32);
+        long controllen = mem.read64(msg + 40);
         long total = 0;
         for (long[] v : iov) {
             total += v[1];
         }
         byte[] data = new byte[(int) total];
-        int[] got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
+        UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
                 (flags & MSG_WAITALL) != 0);
         int at = 0;
         for (long[] v : iov) {
-            int n = (int) Math.min(v[1], got[0] - at);
+            int n = (int) Math.min(v[1], got.copied() - at);
             if (n <= 0) {
                 break;
             }
             mem.write(v[0], data, at, n);
             at += n;
         }
+        int msgFlags = (got.length() > got.copied() ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
+        long used = 0;
+        if (got.files() != null) {
+            FileDescription[] files = got.files();
+            int room = controllen < CMSG_HDR ? 0 : (int) Math.min(files.length, (controllen - CMSG_HDR) / 4);
+            int installed = 0;
+            for (int i = 0; i < files.length; i++) {
+                if (i < room) {
+                    try {
+                        int newfd = FdSyscalls.install(task, files[i], (flags & MSG_CMSG_CLOEXEC) != 0);
+                        mem.write32(control + CMSG_HDR + 4L * installed++, newfd);
+                        continue;
+                    } catch (ErrnoException e) {
+                        room = i; // EMFILE: this one was released; close the rest
+                        continue;
+                    }
+                }
+                files[i].release();
+            }
+            if (installed < files.length) {
+                msgFlags |= MSG_CTRUNC;
+            }
+            if (installed > 0) {
+                mem.write64(control, CMSG_HDR + 4L * installed);
+                mem.write32(control + 8, SOL_SOCKET);
+                mem.write32(control + 12, SCM_RIGHTS);
+                used = Math.min(controllen, cmsgAlign(CMSG_HDR + 4L * installed));
+            }
+        }
         mem.write32(msg + 8, 0);
-        mem.write64(msg + 40, 0);
-        mem.write32(msg + 48, got[1] > got[0] ? MSG_TRUNC : 0);
-        return (flags & MSG_TRUNC) != 0 ? got[1] : got[0];
+        mem.write64(msg + 40, used);
+        mem.write32(msg + 48, msgFlags);
+        return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
     }
 
     /** shutdown(2): {@code int shutdown(int sockfd, int how)}; EINVAL for a {@code how} but SHUT_RD, SHUT_WR and SHUT_RDWR. */

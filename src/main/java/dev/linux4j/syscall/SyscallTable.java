@@ -120,8 +120,8 @@ public final class SyscallTable {
         t.unimplemented(NR_accept, ENOSYS, "not yet: sockets of their own and the network");
         t.partial(NR_sendto, "only on socketpair's AF_UNIX sockets", SocketSyscalls::sendto, FD, BUF_IN, ULONG, HEX, PTR, INT);
         t.partial(NR_recvfrom, "only on socketpair's AF_UNIX sockets", SocketSyscalls::recvfrom, FD, PTR, ULONG, HEX, PTR, PTR);
-        t.partial(NR_sendmsg, "only on socketpair's AF_UNIX sockets; no ancillary data (SCM_RIGHTS: EINVAL)", SocketSyscalls::sendmsg, FD, PTR, HEX);
-        t.partial(NR_recvmsg, "only on socketpair's AF_UNIX sockets; no ancillary data", SocketSyscalls::recvmsg, FD, PTR, HEX);
+        t.partial(NR_sendmsg, "only on socketpair's AF_UNIX sockets; SCM_RIGHTS passes descriptors, SCM_CREDENTIALS is checked but not delivered", SocketSyscalls::sendmsg, FD, PTR, HEX);
+        t.partial(NR_recvmsg, "only on socketpair's AF_UNIX sockets; SCM_RIGHTS descriptors arrive, credentials never do", SocketSyscalls::recvmsg, FD, PTR, HEX);
         t.partial(NR_shutdown, "only on socketpair's AF_UNIX sockets", SocketSyscalls::shutdown, FD, INT);
         t.unimplemented(NR_bind, ENOSYS, "not yet: sockets of their own and the network");
         t.unimplemented(NR_listen, ENOSYS, "not yet: sockets of their own and the network");

@@ -18,8 +18,9 @@ import dev.linux4j.vfs.Sleep;
  * (net/unix/af_unix.c): each direction is a {@link Pipe}, holding a byte stream for SOCK_STREAM
  * and whole messages (packet buffers) for SOCK_DGRAM and SOCK_SEQPACKET, so a short read of a
  * message drops its rest. shutdown(2) and closing follow unix_shutdown and unix_release_sock:
- * each end's RCV_SHUTDOWN and SEND_SHUTDOWN bits, mirrored onto the peer. Not like Linux:
- * ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not carried, a message is at most 4,096 bytes
+ * each end's RCV_SHUTDOWN and SEND_SHUTDOWN bits, mirrored onto the peer. Descriptors passed
+ * with SCM_RIGHTS travel beside the bytes, each set at the position it was sent at. Not like
+ * Linux: SCM_CREDENTIALS is not delivered, a message is at most 4,096 bytes
  * (EMSGSIZE beyond, where Linux takes up to SO_SNDBUF), and an empty datagram is not queued.
  *
  * <p>Locking: {@code this} guards the shutdown bits and the options; the pipes lock themselves.
@@ -51,6 +52,14 @@ public final class UnixSocket implements FileOps {
     private final int[] cred;
     private final long inode;
     private UnixSocket peer;
+    /** Serialises receivers; guards {@link #received}: bytes (or messages) taken so far. */
+    private final Object receiveLock = new Object();
+    private long received;
+    /** Serialises senders; guards {@link #sent}: bytes (or messages) sent so far. */
+    private final Object sendLock = new Object();
+    private long sent;
+    /** Descriptors in flight to this end, in the order sent. Guarded by itself. */
+    private final java.util.ArrayDeque<Rights> rights = new java.util.ArrayDeque<>();
     private int shutdown;
     private boolean readerOpen = true;
     private boolean writerOpen = true;
@@ -98,38 +107,70 @@ public final class UnixSocket implements FileOps {
     }
 
     /**
+     * Descriptors passed with SCM_RIGHTS, waiting with the bytes (or the message) they were sent
+     * with: {@code length} of them from position {@code at}.
+     */
+    private record Rights(long at, long length, FileDescription[] files) {}
+
+    /** What a receive got: the bytes copied, the whole message's length, and passed descriptors (or null). */
+    public record Received(int copied, int length, FileDescription[] files) {}
+
+    /**
      * recv: at most {@code len} bytes, waiting unless {@code nonblock} while nothing is queued and
      * the receiving side is not shut down (then 0, end of file). {@code peek} leaves the bytes
      * queued; {@code waitAll} waits for all {@code len} of a stream. A message is taken whole,
-     * its rest past {@code len} dropped. Returns {bytes copied, length of the message} (for a
-     * stream both are the count), the second for MSG_TRUNC.
+     * its rest past {@code len} dropped. A read that takes the first byte (or the message) that
+     * descriptors were sent with gets them, and a stream read then stops at the end of the bytes
+     * sent with them (Linux's unix_stream_read_generic goes on into the skb that carries them
+     * and stops after it); the caller installs them or releases them (read(2) drops them).
      */
-    public int[] receive(byte[] buf, int off, int len, boolean nonblock, boolean peek, boolean waitAll) {
-        if (messages()) {
-            byte[] message = new byte[Pipe.PIPE_BUF];
-            int n = receiveOnce(message, 0, message.length, nonblock, peek);
-            int copied = Math.min(n, len);
-            System.arraycopy(message, 0, buf, off, copied);
-            return new int[] {copied, n};
-        }
-        int n = 0;
-        do {
-            int got = receiveOnce(buf, off + n, len - n, nonblock || n > 0 && !waitAll, peek);
-            if (got <= 0) {
-                return new int[] {n > 0 ? n : got, n > 0 ? n : got};
+    public Received receive(byte[] buf, int off, int len, boolean nonblock, boolean peek, boolean waitAll) {
+        synchronized (receiveLock) {
+            if (messages()) {
+                byte[] message = new byte[Pipe.PIPE_BUF];
+                int n = receiveOnce(message, 0, message.length, nonblock, peek);
+                int copied = Math.min(n, len);
+                System.arraycopy(message, 0, buf, off, copied);
+                FileDescription[] files = peek || n <= 0 ? null : arrived(1);
+                return new Received(copied, n, files);
             }
-            n += got;
-        } while (waitAll && !peek && n < len);
-        return new int[] {n, n};
+            int n = 0;
+            FileDescription[] files = null;
+            do {
+                int got = receiveOnce(buf, off + n, len - n, nonblock || n > 0 && !waitAll, peek);
+                if (got <= 0) {
+                    break;
+                }
+                if (!peek) {
+                    FileDescription[] more = arrived(got);
+                    if (more != null) {
+                        files = more;
+                        n += got;
+                        break;
+                    }
+                }
+                n += got;
+            } while (waitAll && !peek && n < len);
+            return new Received(n, n, files);
+        }
     }
 
+    /**
+     * One read (the receive lock held): waits for data, then takes at most what lies before
+     * the next descriptors that this read does not start at.
+     */
     private int receiveOnce(byte[] buf, int off, int len, boolean nonblock, boolean peek) {
         boolean shut;
         synchronized (this) {
             shut = (shutdown & RCV_SHUTDOWN) != 0;
         }
         try {
-            return peek ? in.peek(buf, off, len, nonblock || shut) : in.read(buf, off, len, nonblock || shut);
+            byte[] probe = new byte[1];
+            if (len > 0 && in.peek(probe, 0, 1, nonblock || shut) == 0) {
+                return 0; // end of file
+            }
+            int limit = messages() ? len : (int) Math.min(len, room(received));
+            return peek ? in.peek(buf, off, limit, true) : in.read(buf, off, limit, true);
         } catch (ErrnoException e) {
             if (shut && e.errno() == Errno.EAGAIN) {
                 return 0;
@@ -138,25 +179,105 @@ public final class UnixSocket implements FileOps {
         }
     }
 
+    /** How many bytes from {@code pos} a stream read may take: up to the end of the next bytes that carry descriptors. */
+    private long room(long pos) {
+        synchronized (rights) {
+            for (Rights r : rights) {
+                if (r.at() + r.length() > pos) {
+                    return r.at() + r.length() - pos;
+                }
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * {@code count} bytes (or one message) were taken at {@link #received}: returns the
+     * descriptors that came with them, if any (a read holds at most one set, see {@link #room}).
+     */
+    private FileDescription[] arrived(long count) {
+        FileDescription[] got = null;
+        synchronized (rights) {
+            while (!rights.isEmpty() && rights.peekFirst().at() < received + count) {
+                Rights r = rights.pollFirst();
+                if (got == null) {
+                    got = r.files();
+                } else {
+                    release(r.files());
+                }
+            }
+        }
+        received += count;
+        return got;
+    }
+
+    private static void release(FileDescription[] files) {
+        for (FileDescription f : files) {
+            f.release();
+        }
+    }
+
     /** The length of the next message (or the bytes queued, for a stream): FIONREAD. */
     public int queued() {
         return in.available();
     }
 
-    /** send: EPIPE once this end cannot send (the caller raises SIGPIPE unless MSG_NOSIGNAL). */
-    public int send(byte[] buf, int off, int len, boolean nonblock) {
-        synchronized (this) {
-            if ((shutdown & SEND_SHUTDOWN) != 0) {
-                throw ErrnoException.of(Errno.EPIPE);
+    /**
+     * send: EPIPE once this end cannot send (the caller raises SIGPIPE unless MSG_NOSIGNAL).
+     * {@code files} (SCM_RIGHTS, or null), one reference each given over by the caller, travel
+     * with the first byte or the message; they are released when the send fails.
+     */
+    public int send(byte[] buf, int off, int len, boolean nonblock, FileDescription[] files) {
+        try {
+            synchronized (this) {
+                if ((shutdown & SEND_SHUTDOWN) != 0) {
+                    throw ErrnoException.of(Errno.EPIPE);
+                }
             }
+            if (messages() && len > Pipe.PIPE_BUF) {
+                throw ErrnoException.of(Errno.EMSGSIZE);
+            }
+        } catch (ErrnoException e) {
+            if (files != null) {
+                release(files);
+            }
+            throw e;
         }
         if (len == 0) {
+            if (files != null) {
+                release(files);
+            }
             return 0; // an empty datagram is not queued here (see the class comment)
         }
-        if (messages() && len > Pipe.PIPE_BUF) {
-            throw ErrnoException.of(Errno.EMSGSIZE);
+        synchronized (sendLock) {
+            Rights r = null;
+            if (files != null) {
+                r = new Rights(sent, messages() ? 1 : len, files); // queued before the bytes can be read
+                synchronized (peer.rights) {
+                    peer.rights.addLast(r);
+                }
+            }
+            int n;
+            try {
+                n = out.write(buf, off, len, nonblock, messages());
+            } catch (RuntimeException e) {
+                if (r != null) {
+                    synchronized (peer.rights) {
+                        peer.rights.remove(r);
+                    }
+                    release(files);
+                }
+                throw e;
+            }
+            sent += messages() ? 1 : n;
+            if (r != null && !messages() && n < len) {
+                synchronized (peer.rights) { // a partial write: the descriptors came with what was written
+                    peer.rights.remove(r);
+                    peer.rights.addLast(new Rights(r.at(), n, files));
+                }
+            }
+            return n;
         }
-        return out.write(buf, off, len, nonblock, messages());
     }
 
     /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR, mirrored onto the peer (unix_shutdown). */
@@ -192,12 +313,16 @@ public final class UnixSocket implements FileOps {
 
     @Override
     public int read(FileDescription file, byte[] buf, int off, int len, long position) {
-        return receive(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0, false, false)[0];
+        Received r = receive(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0, false, false);
+        if (r.files() != null) {
+            release(r.files()); // read(2) has nowhere to put them
+        }
+        return r.copied();
     }
 
     @Override
     public int write(FileDescription file, byte[] buf, int off, int len, long position) {
-        return send(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0);
+        return send(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0, null);
     }
 
     @Override
@@ -307,9 +432,15 @@ public final class UnixSocket implements FileOps {
                 0, 0, 0, false, 0);
     }
 
-    /** unix_release_sock: both directions end, and the peer is shut down both ways. */
+    /** unix_release_sock: both directions end, the peer is shut down both ways, descriptors in flight here go. */
     @Override
     public void release(FileDescription file) {
+        synchronized (rights) {
+            for (Rights r : rights) {
+                release(r.files());
+            }
+            rights.clear();
+        }
         shut(SHUTDOWN_MASK);
         peer.shut(SHUTDOWN_MASK);
         Sleep.wakePollers();
