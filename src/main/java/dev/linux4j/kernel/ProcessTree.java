@@ -54,6 +54,14 @@ public final class ProcessTree {
         groups.put(g.pid(), g);
     }
 
+    /** Set once a pidfd exists: from then on a process's end wakes pollers. */
+    private static volatile boolean wakePollersOnExit;
+
+    /** A pidfd exists: the ends of processes wake pollers from now on. */
+    public static void wakePollersOnExit() {
+        wakePollersOnExit = true;
+    }
+
     public synchronized ThreadGroup find(int pid) {
         ThreadGroup g = groups.get(pid);
         return g;
@@ -167,6 +175,9 @@ public final class ProcessTree {
                 reap(g);
             }
             notifyAll();
+        }
+        if (wakePollersOnExit) {
+            Sleep.wakePollers(); // pidfd_poll: a pidfd of this process is readable now
         }
         for (ThreadGroup c : orphans) {
             if (c.pdeathSignal != 0) {

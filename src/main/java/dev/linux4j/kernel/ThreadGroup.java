@@ -54,7 +54,7 @@ public final class ThreadGroup {
     final List<ThreadGroup> children = new ArrayList<>();
     int pgid;
     int sid;
-    boolean zombie;
+    volatile boolean zombie;
     int stopReport;
     boolean continuedReport;
     int exitSignal = Signal.SIGCHLD;
@@ -304,6 +304,14 @@ public final class ThreadGroup {
     /** The status once the group has exited, else null. */
     public ExitStatus exitStatus() {
         return exitStatus;
+    }
+
+    /**
+     * Whether the process has ended: every thread gone, a zombie or already reaped (what a pidfd
+     * polls for).
+     */
+    public boolean ended() {
+        return zombie;
     }
 
     public boolean exiting() {

@@ -205,6 +205,10 @@ final class ProcessLifecycleSyscalls {
                 int pgid = id == 0 ? self.pgid() : id;
                 yield c -> c.pgid() == pgid;
             }
+            case 3 -> { // P_PIDFD: the process a pidfd refers to
+                ThreadGroup target = PidFd.of(FdSyscalls.fdget(task, id));
+                yield c -> c == target;
+            }
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
         ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, options);

@@ -2,14 +2,18 @@ package dev.linux4j.syscall;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Resource;
+import dev.linux4j.abi.Siginfo;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
+import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Kernel;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.kernel.ThreadGroup;
 import dev.linux4j.kernel.Threads;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.vfs.FileDescription;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -388,5 +392,89 @@ final class ProcessSyscalls {
                 out.add(t);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- pidfds (kernel/pid.c, kernel/signal.c)
+
+    /**
+     * pidfd_open(2): {@code int pidfd_open(pid_t pid, unsigned int flags)}: EINVAL for a flag but
+     * PIDFD_NONBLOCK or for a pid not above 0, ESRCH when no process has it; the descriptor is
+     * close-on-exec. Pidfds of single threads (PIDFD_THREAD) are not provided: EINVAL.
+     */
+    static long pidfdOpen(Task task, SyscallArgs args) {
+        int pid = args.int32(0);
+        int flags = args.int32(1);
+        if ((flags & ~Fcntl.O_NONBLOCK) != 0 || pid <= 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        ThreadGroup group = task.kernel().tree().find(pid);
+        if (group == null) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        return FdSyscalls.install(task, PidFd.create(task.kernel(), group, flags), true);
+    }
+
+    /** PIDFD_SIGNAL_THREAD, PIDFD_SIGNAL_THREAD_GROUP, PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9). */
+    private static final int PIDFD_SIGNAL_THREAD = 1;
+    private static final int PIDFD_SIGNAL_THREAD_GROUP = 2;
+    private static final int PIDFD_SIGNAL_PROCESS_GROUP = 4;
+
+    /**
+     * pidfd_send_signal(2): {@code int pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
+     * unsigned int flags)}: EINVAL for a flag but one of PIDFD_SIGNAL_THREAD, _THREAD_GROUP and
+     * _PROCESS_GROUP, EBADF for a descriptor that is not a pidfd, ESRCH once the process has been
+     * reaped; then as kill(2) (tgkill(2) to its leader for _THREAD, kill(-pgid) for
+     * _PROCESS_GROUP) without {@code info}, or as rt_sigqueueinfo(2) with it.
+     */
+    static long pidfdSendSignal(Task task, SyscallArgs args) {
+        int pidfd = args.int32(0);
+        int sig = args.int32(1);
+        long info = args.pointer(2);
+        int flags = args.int32(3);
+        if ((flags & ~(PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP)) != 0
+                || Integer.bitCount(flags) > 1) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        ThreadGroup group = PidFd.of(FdSyscalls.fdget(task, pidfd));
+        if (PidFd.reaped(task.kernel(), group)) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        if (info != 0) {
+            SignalCalls.queue(task, group.pid(), 0, sig, task.memory().read(info, Siginfo.SIZE));
+        } else if (flags == PIDFD_SIGNAL_THREAD) {
+            SignalCalls.tgkill(task, group.pid(), group.pid(), sig);
+        } else if (flags == PIDFD_SIGNAL_PROCESS_GROUP) {
+            SignalCalls.kill(task, -group.pgid(), sig);
+        } else {
+            SignalCalls.kill(task, group.pid(), sig);
+        }
+        return 0;
+    }
+
+    /**
+     * pidfd_getfd(2): {@code int pidfd_getfd(int pidfd, int targetfd, unsigned int flags)}: a new
+     * close-on-exec descriptor of the open file another process has at {@code targetfd}. EINVAL
+     * for flags, EBADF for a descriptor that is not a pidfd or a target descriptor not open,
+     * ESRCH once the process has ended, EPERM unless the caller is root or has the target's
+     * uid (ptrace's PTRACE_MODE_ATTACH_REALCREDS, roughly).
+     */
+    static long pidfdGetfd(Task task, SyscallArgs args) {
+        int pidfd = args.int32(0);
+        int targetfd = args.int32(1);
+        if (args.int32(2) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        ThreadGroup group = PidFd.of(FdSyscalls.fdget(task, pidfd));
+        if (group.ended()) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        var me = task.group().credentials();
+        var them = group.credentials();
+        if (me.euid() != 0 && (me.uid() != them.uid() || me.uid() != them.euid() || me.uid() != them.suid())) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+        FileDescription file = group.files().get(targetfd);
+        file.retain();
+        return FdSyscalls.install(task, file, true);
     }
 }

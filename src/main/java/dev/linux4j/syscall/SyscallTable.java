@@ -421,7 +421,7 @@ public final class SyscallTable {
         t.supported(NR_statx, OpenSyscalls::statx, DIRFD, PATH, AT_FLAGS, STATX_MASK, PTR);
         t.unimplemented(NR_io_pgetevents, ENOSYS, "not yet: asynchronous I/O");
         t.unimplemented(NR_rseq, ENOSYS, "glibc works without restartable sequences");
-        t.unimplemented(NR_pidfd_send_signal, ENOSYS, "not yet: process descriptors");
+        t.supported(NR_pidfd_send_signal, ProcessSyscalls::pidfdSendSignal, FD, SIGNAL, PTR, HEX);
         t.unimplemented(NR_io_uring_setup, ENOSYS, "not yet: asynchronous I/O");
         t.unimplemented(NR_io_uring_enter, ENOSYS, "not yet: asynchronous I/O");
         t.unimplemented(NR_io_uring_register, ENOSYS, "not yet: asynchronous I/O");
@@ -431,11 +431,11 @@ public final class SyscallTable {
         t.unimplemented(NR_fsconfig, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_fsmount, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_fspick, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_pidfd_open, ENOSYS, "not yet: process descriptors");
+        t.partial(NR_pidfd_open, "processes only (PIDFD_THREAD: EINVAL)", ProcessSyscalls::pidfdOpen, INT, HEX);
         t.partial(NR_clone3, "as clone; set_tid (EPERM), CLONE_PIDFD and CLONE_INTO_CGROUP (EINVAL) are not supported", ThreadSyscalls::clone3, PTR, ULONG);
         t.supported(NR_close_range, FdSyscalls::closeRange, UINT, UINT, HEX);
         t.unimplemented(NR_openat2, ENOSYS, "not yet: openat2's RESOLVE_* walks (glibc falls back to openat)");
-        t.unimplemented(NR_pidfd_getfd, ENOSYS, "not yet: process descriptors");
+        t.supported(NR_pidfd_getfd, ProcessSyscalls::pidfdGetfd, FD, INT, HEX);
         t.supported(NR_faccessat2, AttrSyscalls::faccessat2, DIRFD, PATH, ACCESS_MODE, AT_FLAGS);
         t.unimplemented(NR_process_madvise, ENOSYS, "not provided: advice on another process");
         t.supported(NR_epoll_pwait2, EventSyscalls::epollPwait2, FD, PTR, INT, PTR, PTR, ULONG);
