@@ -106,6 +106,11 @@ public final class Task {
         return n == HOST_NICE ? HostNice.VALUE : n;
     }
 
+    /** A new task takes its creator's nice value (the host's stays unread until asked for). */
+    void inheritNice(Task creator) {
+        nice = creator.nice;
+    }
+
     /** set_user_nice: the caller has clamped {@code value} to -20..19 and checked permissions. */
     public void setNice(int value) {
         nice = value;
