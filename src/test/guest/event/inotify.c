@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,36 @@ int main(void) {
     events("oneshot", 2);
     close(fd);
     unlink(p("once"));
+
+    /* the program's own opens and last closes: on a directory's entries, on the directory
+     * itself, a duplicate's close not counting, and a write's IN_MODIFY before its close */
+    char oc[128];
+    strcpy(oc, p("oc"));
+    wd = inotify_add_watch(in, dir, IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE);
+    printf("directory wd %d\n", wd);
+    fd = open(oc, O_WRONLY | O_CREAT, 0644);
+    events("create and open for writing", 1);
+    int dup_fd = dup(fd);
+    close(fd);
+    int queued = -1;
+    ioctl(in, FIONREAD, &queued);
+    printf("queued after closing one of two: %d\n", queued);
+    close(dup_fd);
+    events("last close", 1);
+    fd = open(oc, O_RDONLY);
+    close(fd);
+    events("open and close for reading", 2);
+    DIR *dp = opendir(dir);
+    closedir(dp);
+    events("opendir and closedir", 2);
+    T(inotify_rm_watch(in, wd));
+    events("rm_watch", 1);
+    fd = open(oc, O_WRONLY);
+    T(inotify_add_watch(in, oc, IN_MODIFY | IN_CLOSE_WRITE));
+    write(fd, "data", 4);
+    close(fd);
+    events("write and close", 2);
+    unlink(oc);
 
     /* non-blocking */
     int nb = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -8,6 +8,7 @@ import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileEvents;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.Location;
 import dev.linux4j.vfs.Vfs;
@@ -101,7 +102,11 @@ final class OpenSyscalls {
         // force_o_largefile(): 64-bit Linux marks every open file O_LARGEFILE, but not O_PATH ones.
         int fileFlags = (flags & O_PATH) != 0 ? flags : flags | O_LARGEFILE;
         FileDescription file = new FileDescription(ops, fileFlags, loc.guestPath(), loc);
-        return FdSyscalls.install(task, file, (flags & O_CLOEXEC) != 0);
+        int fd = FdSyscalls.install(task, file, (flags & O_CLOEXEC) != 0);
+        if ((flags & O_PATH) == 0) {
+            FileEvents.opened(file); // do_sys_openat2's fsnotify_open
+        }
+        return fd;
     }
 
     /** may_open: access to an existing file for the requested mode. */

@@ -336,7 +336,7 @@ public final class SyscallTable {
         t.unimplemented(NR_ioprio_set, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_ioprio_get, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_inotify_init, EventSyscalls::inotifyInit);
-        t.partial(NR_inotify_add_watch, "changes are found by looking every 50 ms (merged between looks); IN_ACCESS, IN_OPEN and IN_CLOSE_* never come", EventSyscalls::inotifyAddWatch, FD, PATH, HEX);
+        t.partial(NR_inotify_add_watch, "changes are found by looking every 50 ms (merged between looks); opens and closes are the guest's own only; IN_ACCESS never comes", EventSyscalls::inotifyAddWatch, FD, PATH, HEX);
         t.supported(NR_inotify_rm_watch, EventSyscalls::inotifyRmWatch, FD, INT);
         t.unimplemented(NR_migrate_pages, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_openat, OpenSyscalls::openat, DIRFD, PATH, OPEN_FLAGS, MODE);

@@ -99,6 +99,7 @@ public final class FileDescription {
             last = --references == 0;
         }
         if (last) {
+            FileEvents.closed(this); // __fput's fsnotify_close
             FileLocks.removeFile(this); // __fput's locks_remove_file: OFD and flock(2) locks go
             ops.release(this);
         }

@@ -8,6 +8,7 @@ import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.FileEvents;
 import dev.linux4j.vfs.Location;
 import dev.linux4j.vfs.Sleep;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * place); for a directory IN_CREATE, IN_DELETE, IN_MOVED_FROM and IN_MOVED_TO with a cookie (an
  * inode seen under a new name), and IN_MODIFY and IN_ATTRIB of its entries, IN_ISDIR for
  * directories. Changes between two looks come as one event, and a change undone before a look
- * is not seen; IN_ACCESS, IN_OPEN and IN_CLOSE_WRITE/IN_CLOSE_NOWRITE are never reported. An
- * event equal to the last one queued and unread merges into it, as Linux merges them.
+ * is not seen. IN_OPEN, IN_CLOSE_WRITE and IN_CLOSE_NOWRITE come from the guest's own opens
+ * and last closes ({@link FileEvents}), at once; opens and closes by host processes, and
+ * IN_ACCESS, are never reported. An event equal to the last one queued and unread merges into
+ * it, as Linux merges them.
  *
  * <p>Locking: {@link #lock} guards the watches and the queue.
  */
@@ -41,6 +44,9 @@ public final class Inotify extends AnonInode {
     public static final int IN_ACCESS = 0x1;
     public static final int IN_MODIFY = 0x2;
     public static final int IN_ATTRIB = 0x4;
+    public static final int IN_CLOSE_WRITE = 0x8;
+    public static final int IN_CLOSE_NOWRITE = 0x10;
+    public static final int IN_OPEN = 0x20;
     public static final int IN_MOVED_FROM = 0x40;
     public static final int IN_MOVED_TO = 0x80;
     public static final int IN_CREATE = 0x100;
@@ -99,6 +105,28 @@ public final class Inotify extends AnonInode {
 
     private record Event(int wd, int mask, int cookie, String name) {}
 
+    /** The instances that have watches: the VFS's open and close hooks reach them. */
+    private static final java.util.concurrent.CopyOnWriteArrayList<Inotify> WATCHING =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        FileEvents.listen(new FileEvents.Listener() {
+            @Override
+            public void opened(FileDescription file) {
+                for (Inotify i : WATCHING) {
+                    i.fileEvent(file, IN_OPEN);
+                }
+            }
+
+            @Override
+            public void closed(FileDescription file) {
+                for (Inotify i : WATCHING) {
+                    i.fileEvent(file, file.writable() ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
+                }
+            }
+        });
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private final Map<Integer, Watch> watches = new LinkedHashMap<>();
@@ -154,6 +182,7 @@ public final class Inotify extends AnonInode {
                 w.entries = list(w);
             }
             watches.put(w.wd, w);
+            WATCHING.addIfAbsent(this);
             if (scanning == null) {
                 scanning = SCANNER.scheduleWithFixedDelay(this::scanAndWake, SCAN_MILLIS, SCAN_MILLIS,
                         TimeUnit.MILLISECONDS);
@@ -180,9 +209,56 @@ public final class Inotify extends AnonInode {
     }
 
     private void stopScanningIfIdle() {
-        if (watches.isEmpty() && scanning != null) {
-            scanning.cancel(false);
-            scanning = null;
+        if (watches.isEmpty()) {
+            WATCHING.remove(this);
+            if (scanning != null) {
+                scanning.cancel(false);
+                scanning = null;
+            }
+        }
+    }
+
+    /**
+     * An open or a last close of {@code file} by a guest (fsnotify_open, fsnotify_close): the
+     * event goes to a watch on the file itself, and with the file's name to a watch on its
+     * directory. Changes found since the last look are queued first, so a write's IN_MODIFY
+     * comes before the close that follows it.
+     */
+    private void fileEvent(FileDescription file, int mask) {
+        Location loc = file.location();
+        StatBuf st;
+        try {
+            st = file.ops().stat(file);
+        } catch (RuntimeException e) {
+            return;
+        }
+        int dirBit = Stat.isDir(st.mode()) ? IN_ISDIR : 0;
+        String path = loc.fsPath();
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        boolean queuedAny;
+        lock.lock();
+        try {
+            int before = events.size();
+            scan();
+            for (Watch w : watches.values()) {
+                if (w.self.dev() == st.dev() && w.self.ino() == st.ino()) {
+                    emit(w, mask | dirBit, 0, null);
+                } else if (w.entries != null && !path.isEmpty() && w.location.fs() == loc.fs()
+                        && w.location.fsPath().equals(parent)) {
+                    emit(w, mask | dirBit, 0, name);
+                }
+            }
+            queuedAny = events.size() > before;
+            if (queuedAny) {
+                queued.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (queuedAny) {
+            Sleep.wakePollers();
         }
     }
 
