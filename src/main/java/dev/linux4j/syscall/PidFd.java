@@ -1,5 +1,7 @@
 package dev.linux4j.syscall;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
@@ -15,9 +17,6 @@ import dev.linux4j.vfs.FileDescription;
  * process has ended, and hung up too once the process has been reaped (pidfd_poll).
  */
 final class PidFd extends AnonInode {
-    private static final int POLLIN = 0x1;
-    private static final int POLLHUP = 0x10;
-    private static final int POLLRDNORM = 0x40;
 
     private final Kernel kernel;
     private final ThreadGroup group;

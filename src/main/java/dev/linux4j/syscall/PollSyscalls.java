@@ -1,5 +1,7 @@
 package dev.linux4j.syscall;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.kernel.SignalCalls;
@@ -15,16 +17,6 @@ import dev.linux4j.vfs.Sleep;
 final class PollSyscalls {
     private PollSyscalls() {}
 
-    private static final int POLLIN = 0x1;
-    private static final int POLLPRI = 0x2;
-    private static final int POLLOUT = 0x4;
-    private static final int POLLERR = 0x8;
-    private static final int POLLHUP = 0x10;
-    private static final int POLLNVAL = 0x20;
-    private static final int POLLRDNORM = 0x40;
-    private static final int POLLRDBAND = 0x80;
-    private static final int POLLWRNORM = 0x100;
-    private static final int POLLWRBAND = 0x200;
     private static final int POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
     private static final int POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
     private static final int POLLEX_SET = POLLPRI;

@@ -1,5 +1,7 @@
 package dev.linux4j.syscall;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
@@ -132,7 +134,7 @@ final class SignalFd extends AnonInode {
         if (t == null) {
             return 0;
         }
-        return SignalCalls.pendingOf(t, mask()) != 0 ? 0x41 : 0; // POLLIN | POLLRDNORM
+        return SignalCalls.pendingOf(t, mask()) != 0 ? POLLIN | POLLRDNORM : 0;
     }
 
     @Override

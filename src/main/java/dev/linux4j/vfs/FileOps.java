@@ -1,5 +1,7 @@
 package dev.linux4j.vfs;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
@@ -96,7 +98,7 @@ public interface FileOps {
      * {@link #readReady}. A file whose readiness changes must call {@link Sleep#wakePollers}.
      */
     default int poll(FileDescription file) {
-        return (readReady(file) ? 0x41 : 0) | 0x104;
+        return (readReady(file) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
     }
 
     /**

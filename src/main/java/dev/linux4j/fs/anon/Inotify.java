@@ -1,5 +1,7 @@
 package dev.linux4j.fs.anon;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
@@ -478,7 +480,7 @@ public final class Inotify extends AnonInode {
         lock.lock();
         try {
             scan();
-            return events.isEmpty() ? 0 : 0x41; // POLLIN | POLLRDNORM
+            return events.isEmpty() ? 0 : POLLIN | POLLRDNORM;
         } finally {
             lock.unlock();
         }

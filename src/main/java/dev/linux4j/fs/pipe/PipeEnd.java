@@ -1,5 +1,7 @@
 package dev.linux4j.fs.pipe;
 
+import static dev.linux4j.abi.Poll.*;
+
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
@@ -14,13 +16,6 @@ public final class PipeEnd implements FileOps {
     /** pipefs's st_dev as Linux reports it (an anonymous device, 0:14 here). */
     private static final long PIPEFS_DEV = 0xe;
 
-    // poll bits, include/uapi/asm-generic/poll.h
-    private static final int POLLIN = 0x1;
-    private static final int POLLOUT = 0x4;
-    private static final int POLLERR = 0x8;
-    private static final int POLLHUP = 0x10;
-    private static final int POLLRDNORM = 0x40;
-    private static final int POLLWRNORM = 0x100;
 
     private final Pipe pipe;
     private final boolean reader;

@@ -1,5 +1,6 @@
 package dev.linux4j.fs.socket;
 
+import static dev.linux4j.abi.Poll.*;
 import static dev.linux4j.abi.Sockets.*;
 
 import dev.linux4j.abi.Errno;
@@ -36,14 +37,6 @@ public final class UnixSocket implements FileOps {
     private static final int SEND_SHUTDOWN = 2;
     private static final int SHUTDOWN_MASK = 3;
 
-    // poll bits, include/uapi/asm-generic/poll.h
-    private static final int POLLIN = 0x1;
-    private static final int POLLOUT = 0x4;
-    private static final int POLLHUP = 0x10;
-    private static final int POLLRDNORM = 0x40;
-    private static final int POLLWRNORM = 0x100;
-    private static final int POLLWRBAND = 0x200;
-    private static final int POLLRDHUP = 0x2000;
 
     private final Pipe in;
     private final Pipe out;
