@@ -365,15 +365,7 @@ final class ReadWriteSyscalls {
                 }
                 n = ops.read(file, buf, 0, buf.length, 0);
             }
-            int at = 0;
-            for (long[] v : vec) {
-                int part = (int) Math.min(v[1], n - at);
-                if (part <= 0) {
-                    break;
-                }
-                task.memory().write(v[0], buf, at, part);
-                at += part;
-            }
+            scatter(task, vec, buf, n);
             return n;
         }
         long done = 0;
@@ -419,12 +411,7 @@ final class ReadWriteSyscalls {
         boolean append = (flags & RWF_APPEND) != 0
                 || (file.flags() & O_APPEND) != 0 && (flags & RWF_NOAPPEND) == 0;
         if (total <= STREAM_MAX) {
-            byte[] all = new byte[(int) total];
-            int at = 0;
-            for (long[] v : vec) {
-                task.memory().read(v[0], all, at, (int) v[1]);
-                at += (int) v[1];
-            }
+            byte[] all = gather(task, vec, total);
             return writeBytes(file, all, 0, all.length, offset, append, nowait);
         }
         long done = 0;
@@ -450,7 +437,32 @@ final class ReadWriteSyscalls {
         return done;
     }
 
-    private static long total(long[][] vec) {
+    /** The bytes of guest buffers {@code vec} ({base, length} pairs, {@code total} bytes in all), in order. */
+    static byte[] gather(Task task, long[][] vec, long total) {
+        byte[] all = new byte[(int) total];
+        int at = 0;
+        for (long[] v : vec) {
+            task.memory().read(v[0], all, at, (int) v[1]);
+            at += (int) v[1];
+        }
+        return all;
+    }
+
+    /** Spreads the first {@code n} bytes of {@code data} over guest buffers {@code vec}, in order. */
+    static void scatter(Task task, long[][] vec, byte[] data, int n) {
+        int at = 0;
+        for (long[] v : vec) {
+            int part = (int) Math.min(v[1], n - at);
+            if (part <= 0) {
+                break;
+            }
+            task.memory().write(v[0], data, at, part);
+            at += part;
+        }
+    }
+
+    /** The bytes of guest buffers {@code vec} in all. */
+    static long total(long[][] vec) {
         long total = 0;
         for (long[] v : vec) {
             total += v[1];

@@ -5,10 +5,8 @@ import static dev.linux4j.abi.Sockets.*;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
-import dev.linux4j.abi.Signal;
 import dev.linux4j.fs.socket.UnixSocket;
 import dev.linux4j.kernel.Credentials;
-import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.vfs.FileDescription;
@@ -103,20 +101,13 @@ final class SocketSyscalls {
     private static long send(Task task, UnixSocket s, byte[] data, int flags, boolean named, boolean nonblock,
             FileDescription[] files) {
         if ((flags & MSG_OOB) != 0 || named) {
-            if (files != null) {
-                for (FileDescription f : files) {
-                    f.release();
-                }
-            }
+            UnixSocket.release(files);
             throw ErrnoException.of((flags & MSG_OOB) != 0 ? Errno.EOPNOTSUPP : Errno.EISCONN);
         }
         try {
             return s.send(data, 0, data.length, nonblock, files);
         } catch (ErrnoException e) {
-            if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
-                SignalCalls.sendSelf(task, Signal.SIGPIPE);
-            }
-            throw e;
+            throw (flags & MSG_NOSIGNAL) == 0 ? TransferSyscalls.sigpipe(task, e) : e;
         }
     }
 
@@ -140,7 +131,7 @@ final class SocketSyscalls {
         byte[] data = new byte[(int) len];
         UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
                 (flags & MSG_WAITALL) != 0);
-        release(got.files()); // recvfrom has nowhere to put descriptors
+        UnixSocket.release(got.files()); // recvfrom has nowhere to put descriptors
         task.memory().write(buf, data, 0, got.copied());
         if (src != 0 && addrlen != 0) {
             task.memory().write32(addrlen, 0);
@@ -164,16 +155,7 @@ final class SocketSyscalls {
         long name = mem.read64(msg);
         int namelen = mem.read32(msg + 8);
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
-        long total = 0;
-        for (long[] v : iov) {
-            total += v[1];
-        }
-        byte[] data = new byte[(int) total];
-        int at = 0;
-        for (long[] v : iov) {
-            mem.read(v[0], data, at, (int) v[1]);
-            at += (int) v[1];
-        }
+        byte[] data = ReadWriteSyscalls.gather(task, iov, ReadWriteSyscalls.total(iov));
         FileDescription[] files = controlRights(task, mem.read64(msg + 32), mem.read64(msg + 40));
         return send(task, s, data, flags, name != 0 && namelen != 0, nonblock(task, fd, flags), files);
     }
@@ -237,18 +219,10 @@ final class SocketSyscalls {
                 p += cmsgAlign(len);
             }
         } catch (RuntimeException e) {
-            release(files.toArray(new FileDescription[0]));
+            UnixSocket.release(files.toArray(new FileDescription[0]));
             throw e;
         }
         return files.isEmpty() ? null : files.toArray(new FileDescription[0]);
-    }
-
-    private static void release(FileDescription[] files) {
-        if (files != null) {
-            for (FileDescription f : files) {
-                f.release();
-            }
-        }
     }
 
     /**
@@ -271,40 +245,27 @@ final class SocketSyscalls {
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
         long control = mem.read64(msg + 32);
         long controllen = mem.read64(msg + 40);
-        long total = 0;
-        for (long[] v : iov) {
-            total += v[1];
-        }
-        byte[] data = new byte[(int) total];
+        byte[] data = new byte[(int) ReadWriteSyscalls.total(iov)];
         UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
                 (flags & MSG_WAITALL) != 0);
-        int at = 0;
-        for (long[] v : iov) {
-            int n = (int) Math.min(v[1], got.copied() - at);
-            if (n <= 0) {
-                break;
-            }
-            mem.write(v[0], data, at, n);
-            at += n;
-        }
+        ReadWriteSyscalls.scatter(task, iov, data, got.copied());
         int msgFlags = (got.length() > got.copied() ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
         long used = 0;
         if (got.files() != null) {
             FileDescription[] files = got.files();
             int room = controllen < CMSG_HDR ? 0 : (int) Math.min(files.length, (controllen - CMSG_HDR) / 4);
             int installed = 0;
-            for (int i = 0; i < files.length; i++) {
-                if (i < room) {
-                    try {
-                        int newfd = FdSyscalls.install(task, files[i], (flags & MSG_CMSG_CLOEXEC) != 0);
-                        mem.write32(control + CMSG_HDR + 4L * installed++, newfd);
-                        continue;
-                    } catch (ErrnoException e) {
-                        room = i; // EMFILE: this one was released; close the rest
-                        continue;
-                    }
+            for (FileDescription f : files) {
+                if (installed == room) {
+                    f.release();
+                    continue;
                 }
-                files[i].release();
+                try {
+                    int newfd = FdSyscalls.install(task, f, (flags & MSG_CMSG_CLOEXEC) != 0);
+                    mem.write32(control + CMSG_HDR + 4L * installed++, newfd);
+                } catch (ErrnoException e) {
+                    room = installed; // EMFILE: install released this one; the rest are closed
+                }
             }
             if (installed < files.length) {
                 msgFlags |= MSG_CTRUNC;

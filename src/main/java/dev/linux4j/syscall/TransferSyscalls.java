@@ -405,8 +405,8 @@ final class TransferSyscalls {
         }
     }
 
-    /** EPIPE from writing to a pipe comes with SIGPIPE (wait_for_space, opipe_prep, link_pipe). */
-    private static ErrnoException sigpipe(Task task, ErrnoException e) {
+    /** EPIPE from writing to a pipe or socket comes with SIGPIPE (wait_for_space, opipe_prep, link_pipe, unix_stream_sendmsg). */
+    static ErrnoException sigpipe(Task task, ErrnoException e) {
         if (e.errno() == Errno.EPIPE) {
             SignalCalls.sendSelf(task, Signal.SIGPIPE);
         }

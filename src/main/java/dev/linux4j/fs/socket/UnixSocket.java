@@ -204,9 +204,12 @@ public final class UnixSocket implements FileOps {
         return got;
     }
 
-    private static void release(FileDescription[] files) {
-        for (FileDescription f : files) {
-            f.release();
+    /** Gives up one reference to each of {@code files} (descriptors in flight that nobody takes); null: none. */
+    public static void release(FileDescription[] files) {
+        if (files != null) {
+            for (FileDescription f : files) {
+                f.release();
+            }
         }
     }
 
@@ -231,15 +234,11 @@ public final class UnixSocket implements FileOps {
                 throw ErrnoException.of(Errno.EMSGSIZE);
             }
         } catch (ErrnoException e) {
-            if (files != null) {
-                release(files);
-            }
+            release(files);
             throw e;
         }
         if (len == 0) {
-            if (files != null) {
-                release(files);
-            }
+            release(files);
             return 0; // an empty datagram is not queued here (see the class comment)
         }
         synchronized (sendLock) {
@@ -307,9 +306,7 @@ public final class UnixSocket implements FileOps {
     @Override
     public int read(FileDescription file, byte[] buf, int off, int len, long position) {
         Received r = receive(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0, false, false);
-        if (r.files() != null) {
-            release(r.files()); // read(2) has nowhere to put them
-        }
+        release(r.files()); // read(2) has nowhere to put them
         return r.copied();
     }
 
