@@ -4,16 +4,17 @@ import static dev.linux4j.abi.EventFds.*;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Fcntl;
+import dev.linux4j.abi.Stat;
 import dev.linux4j.fs.anon.EventFd;
 import dev.linux4j.fs.anon.EventPoll;
 import dev.linux4j.fs.anon.Inotify;
 import dev.linux4j.fs.anon.TimerFd;
-import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
-import dev.linux4j.vfs.Vfs;
 import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Sleep;
+import dev.linux4j.vfs.Vfs;
 import java.util.List;
 
 /** eventfd(2), epoll(7), timerfd(2) and inotify(7): fs/eventfd.c, fs/eventpoll.c, fs/timerfd.c and fs/notify/inotify. */
@@ -22,8 +23,6 @@ final class EventSyscalls {
 
     /** EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
     private static final int EP_MAX_EVENTS = Integer.MAX_VALUE / EPOLL_EVENT_SIZE;
-    /** How often an epoll wait looks again at files that cannot wake pollers (host streams). */
-    private static final long RECHECK_MILLIS = 10;
 
     /** eventfd(2): {@code int eventfd(unsigned int initval)}, without flags. */
     static long eventfd(Task task, SyscallArgs args) {
@@ -39,7 +38,7 @@ final class EventSyscalls {
         if ((flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        return install(task, EventFd.create(initval, flags), (flags & EFD_CLOEXEC) != 0);
+        return FdSyscalls.install(task, EventFd.create(initval, flags), (flags & EFD_CLOEXEC) != 0);
     }
 
     /** epoll_create(2): {@code int epoll_create(int size)}; the size only has to be positive. */
@@ -47,7 +46,7 @@ final class EventSyscalls {
         if (args.int32(0) <= 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        return install(task, EventPoll.create(), false);
+        return FdSyscalls.install(task, EventPoll.create(), false);
     }
 
     /** epoll_create1(2): {@code int epoll_create1(int flags)}; EINVAL for a flag but EPOLL_CLOEXEC. */
@@ -56,11 +55,7 @@ final class EventSyscalls {
         if ((flags & ~EPOLL_CLOEXEC) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        return install(task, EventPoll.create(), flags != 0);
-    }
-
-    private static long install(Task task, FileDescription file, boolean cloexec) {
-        return FdSyscalls.install(task, file, cloexec);
+        return FdSyscalls.install(task, EventPoll.create(), flags != 0);
     }
 
     /**
@@ -141,7 +136,7 @@ final class EventSyscalls {
                 return got.size();
             }
             try {
-                Sleep.awaitPoll(seen, Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
+                PollSyscalls.awaitChange(seen, left);
             } catch (RestartSyscall interrupted) {
                 throw ErrnoException.of(Errno.EINTR);
             }
@@ -170,7 +165,7 @@ final class EventSyscalls {
         if (alarm && task.group().credentials().euid() != 0) {
             throw ErrnoException.of(Errno.EPERM);
         }
-        return install(task, TimerFd.create(clock, flags), (flags & TFD_CLOEXEC) != 0);
+        return FdSyscalls.install(task, TimerFd.create(clock, flags), (flags & TFD_CLOEXEC) != 0);
     }
 
     /**
@@ -184,17 +179,13 @@ final class EventSyscalls {
         int flags = args.int32(1);
         long newValue = args.pointer(2);
         long oldValue = args.pointer(3);
-        long[] raw = new long[4];
-        for (int i = 0; i < 4; i++) {
-            raw[i] = task.memory().read64(newValue + 8L * i);
-        }
-        if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0 || !valid(raw[0], raw[1])
-                || !valid(raw[2], raw[3])) {
+        long[] its = TimeSyscalls.readItimerspec(task, newValue);
+        if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         TimerFd timer = TimerFd.of(FdSyscalls.fdget(task, fd));
-        long interval = raw[0] * 1_000_000_000L + raw[1];
-        long value = raw[2] * 1_000_000_000L + raw[3];
+        long interval = its[0];
+        long value = its[1];
         long delay = value;
         if ((flags & TFD_TIMER_ABSTIME) != 0 && value != 0) {
             delay = value - TimeSyscalls.now(task, timer.clock());
@@ -213,23 +204,18 @@ final class EventSyscalls {
         return 0;
     }
 
-    /** timespec64_valid: seconds not negative, nanoseconds under a second. */
-    private static boolean valid(long sec, long nsec) {
-        return sec >= 0 && nsec >= 0 && nsec < 1_000_000_000L;
-    }
-
     /** inotify_init(2): {@code int inotify_init(void)}. */
     static long inotifyInit(Task task, SyscallArgs args) {
-        return install(task, Inotify.create(0), false);
+        return FdSyscalls.install(task, Inotify.create(0), false);
     }
 
     /** inotify_init1(2): {@code int inotify_init1(int flags)}; EINVAL for a flag but IN_CLOEXEC and IN_NONBLOCK. */
     static long inotifyInit1(Task task, SyscallArgs args) {
         int flags = args.int32(0);
-        if ((flags & ~(dev.linux4j.abi.Fcntl.O_CLOEXEC | dev.linux4j.abi.Fcntl.O_NONBLOCK)) != 0) {
+        if ((flags & ~(Fcntl.O_CLOEXEC | Fcntl.O_NONBLOCK)) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        return install(task, Inotify.create(flags), (flags & dev.linux4j.abi.Fcntl.O_CLOEXEC) != 0);
+        return FdSyscalls.install(task, Inotify.create(flags), (flags & Fcntl.O_CLOEXEC) != 0);
     }
 
     /**
@@ -249,12 +235,12 @@ final class EventSyscalls {
         }
         Inotify inotify = Inotify.of(FdSyscalls.fdget(task, fd));
         String path = PathArgs.read(task, pathPtr);
-        Vfs.Resolved r = PathArgs.resolve(task, dev.linux4j.abi.Fcntl.AT_FDCWD, path,
+        Vfs.Resolved r = PathArgs.resolve(task, Fcntl.AT_FDCWD, path,
                 (mask & Inotify.IN_DONT_FOLLOW) != 0 ? 0 : Vfs.FOLLOW, false);
-        if ((mask & Inotify.IN_ONLYDIR) != 0 && !dev.linux4j.abi.Stat.isDir(r.stat().mode())) {
+        if ((mask & Inotify.IN_ONLYDIR) != 0 && !Stat.isDir(r.stat().mode())) {
             throw ErrnoException.of(Errno.ENOTDIR);
         }
-        if (!r.location().fs().access(r.location().fsPath(), dev.linux4j.abi.Fcntl.R_OK)) {
+        if (!r.location().fs().access(r.location().fsPath(), Fcntl.R_OK)) {
             throw ErrnoException.of(Errno.EACCES);
         }
         return inotify.addWatch(r.location(), r.stat(), mask);
@@ -282,12 +268,12 @@ final class EventSyscalls {
      * takes the new mask.
      */
     private static long signalfd(Task task, int fd, long maskPtr, long sizemask, int flags) {
-        if ((flags & ~(dev.linux4j.abi.Fcntl.O_CLOEXEC | dev.linux4j.abi.Fcntl.O_NONBLOCK)) != 0 || sizemask != 8) {
+        if ((flags & ~(Fcntl.O_CLOEXEC | Fcntl.O_NONBLOCK)) != 0 || sizemask != 8) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         long mask = task.memory().read64(maskPtr);
         if (fd == -1) {
-            return install(task, SignalFd.create(mask, flags), (flags & dev.linux4j.abi.Fcntl.O_CLOEXEC) != 0);
+            return FdSyscalls.install(task, SignalFd.create(mask, flags), (flags & Fcntl.O_CLOEXEC) != 0);
         }
         SignalFd.update(FdSyscalls.fdget(task, fd), mask);
         return fd;

@@ -88,8 +88,17 @@ final class PollSyscalls {
                 task.memory().write(fds, raw);
                 return ready;
             }
-            Sleep.awaitPoll(seen, Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
+            awaitChange(seen, left);
         }
+    }
+
+    /**
+     * Waits until a file wakes pollers after {@code seen} ({@link Sleep#pollEvents}), at most
+     * {@code leftNanos} and at most {@link #RECHECK_MILLIS} (files that cannot wake pollers are
+     * looked at again then); ERESTARTSYS when a signal comes.
+     */
+    static void awaitChange(long seen, long leftNanos) {
+        Sleep.awaitPoll(seen, Math.min(RECHECK_MILLIS, Math.max(1, leftNanos / 1_000_000)));
     }
 
     private static int mask(FileDescription file) {
@@ -186,7 +195,7 @@ final class PollSyscalls {
                 write(task, ex, got[2], bytes);
                 return ready;
             }
-            Sleep.awaitPoll(seen, Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
+            awaitChange(seen, left);
         }
     }
 

@@ -88,8 +88,9 @@ final class PosixTimerSyscalls {
         int flags = args.int32(1);
         long newValue = args.pointer(2);
         long oldValue = args.pointer(3);
-        long interval = readTimespec(task, newValue);
-        long value = readTimespec(task, newValue + 16);
+        long[] its = readItimerspec(task, newValue);
+        long interval = its[0];
+        long value = its[1];
         PosixTimers timers = task.group().posixTimers();
         long delay = value;
         if ((flags & TIMER_ABSTIME) != 0 && value != 0) {
@@ -101,7 +102,6 @@ final class PosixTimerSyscalls {
         }
         return 0;
     }
-
 
     /** timer_gettime(2): {@code int timer_gettime(timer_t timerid, struct itimerspec *curr_value)}. */
     static long timerGettime(Task task, SyscallArgs args) {

@@ -101,8 +101,23 @@ final class TimeSyscalls {
 
     /** Reads a struct timespec; EINVAL if tv_nsec is out of range or tv_sec negative. */
     static long readTimespec(Task task, long addr) {
-        long sec = task.memory().read64(addr);
-        long nsec = task.memory().read64(addr + 8);
+        return timespecNanos(task.memory().read64(addr), task.memory().read64(addr + 8));
+    }
+
+    /**
+     * A struct itimerspec, read whole (EFAULT) before either half is checked (EINVAL), as
+     * get_itimerspec64 and itimerspec64_valid: {it_interval, it_value} in nanoseconds.
+     */
+    static long[] readItimerspec(Task task, long addr) {
+        long[] raw = new long[4];
+        for (int i = 0; i < 4; i++) {
+            raw[i] = task.memory().read64(addr + 8L * i);
+        }
+        return new long[] {timespecNanos(raw[0], raw[1]), timespecNanos(raw[2], raw[3])};
+    }
+
+    /** timespec64_valid's check (EINVAL), then the time in nanoseconds, Long.MAX_VALUE past what a long holds. */
+    private static long timespecNanos(long sec, long nsec) {
         if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
             throw ErrnoException.of(Errno.EINVAL);
         }
