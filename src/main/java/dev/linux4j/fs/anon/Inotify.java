@@ -242,14 +242,14 @@ public final class Inotify extends AnonInode {
         boolean queuedAny;
         lock.lock();
         try {
+            if (watches.values().stream().noneMatch(w -> hears(w, st, loc, parent))) {
+                return; // no watch is about this file: no look at the others either
+            }
             int before = events.size();
             scan();
             for (Watch w : watches.values()) {
-                if (w.self.dev() == st.dev() && w.self.ino() == st.ino()) {
-                    emit(w, mask | dirBit, 0, null);
-                } else if (w.entries != null && !path.isEmpty() && w.location.fs() == loc.fs()
-                        && w.location.fsPath().equals(parent)) {
-                    emit(w, mask | dirBit, 0, name);
+                if (hears(w, st, loc, parent)) {
+                    emit(w, mask | dirBit, 0, w.entries != null && !sameFile(w, st) ? name : null);
                 }
             }
             queuedAny = events.size() > before;
@@ -262,6 +262,20 @@ public final class Inotify extends AnonInode {
         if (queuedAny) {
             Sleep.wakePollers();
         }
+    }
+
+    private static boolean sameFile(Watch w, StatBuf st) {
+        return w.self.dev() == st.dev() && w.self.ino() == st.ino();
+    }
+
+    /**
+     * Whether watch {@code w} hears of an open or close of the file {@code st} describes, found
+     * at {@code loc} (its directory's path {@code parent}): a watch on the file itself, or on
+     * its directory.
+     */
+    private static boolean hears(Watch w, StatBuf st, Location loc, String parent) {
+        return sameFile(w, st) || w.entries != null && !loc.fsPath().isEmpty() && w.location.fs() == loc.fs()
+                && w.location.fsPath().equals(parent);
     }
 
     private void scanAndWake() {
