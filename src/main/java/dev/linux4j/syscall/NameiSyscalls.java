@@ -6,6 +6,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
+import dev.linux4j.fs.socket.SocketPaths;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.Location;
@@ -81,6 +82,22 @@ final class NameiSyscalls {
     }
 
     /**
+     * unix_bind_bsd: an S_IFSOCK node at {@code path} with mode {@code 0777 & ~umask}, as
+     * mknod(2) makes it, but EADDRINUSE where the name exists; returns the node's identity.
+     */
+    static SocketPaths.Node mksock(Task task, String path) {
+        ParentPath p;
+        try {
+            p = create(task, AT_FDCWD, path, false);
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.EEXIST ? ErrnoException.of(Errno.EADDRINUSE) : e;
+        }
+        p.location().fs().mknod(p.location().fsPath(), Stat.S_IFSOCK | (0777 & ~task.group().umask()), 0);
+        StatBuf st = p.location().fs().stat(p.location().fsPath());
+        return new SocketPaths.Node(st.dev(), st.ino());
+    }
+
+    /**
      * filename_create: the parent of a name about to be created. EEXIST for ".", ".." and "/",
      * and for any existing name (even a dangling symlink); ENOENT for "name/" unless creating a
      * directory; then EROFS and EACCES.
@@ -127,7 +144,7 @@ final class NameiSyscalls {
     }
 
     /** do_unlinkat: never follows the last component; "name/" is ENOTDIR unless a directory (EISDIR). */
-    private static long unlinkAt(Task task, int dirfd, String path) {
+    static long unlinkAt(Task task, int dirfd, String path) {
         ParentPath p = ParentPath.of(task, dirfd, path);
         if (p.kind() != ParentPath.Kind.NORM) {
             throw ErrnoException.of(Errno.EISDIR);

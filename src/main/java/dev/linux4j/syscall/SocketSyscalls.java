@@ -5,30 +5,39 @@ import static dev.linux4j.abi.Sockets.*;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
+import dev.linux4j.abi.Stat;
+import dev.linux4j.abi.StatBuf;
+import dev.linux4j.fs.socket.InetSocket;
+import dev.linux4j.fs.socket.Socket;
+import dev.linux4j.fs.socket.SocketPaths;
 import dev.linux4j.fs.socket.UnixSocket;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.Vfs;
 
 /**
- * The socket calls linux4j has sockets for (net/socket.c): socketpair(2) of AF_UNIX sockets, and
- * send, receive, shutdown, options and names on them. Every other descriptor is not a socket
- * (ENOTSOCK after the descriptor check, sockfd_lookup): bash asks getpeername(0) whether stdin
- * is a network connection, and ENOSYS would make it think so.
+ * The socket system calls (net/socket.c): socket(2) and socketpair(2) make sockets of the
+ * families linux4j has ({@link UnixSocket}, {@link InetSocket}); the rest move the guest's
+ * arguments in and out and ask the socket. Every other descriptor is not a socket (ENOTSOCK
+ * after the descriptor check, sockfd_lookup): bash asks getpeername(0) whether stdin is a network
+ * connection, and ENOSYS would make it think so.
  */
 final class SocketSyscalls {
     private SocketSyscalls() {}
 
     /** SOCK_MAX: types at or above it are EINVAL before any family is asked. */
     private static final int SOCK_MAX = 11;
-    /** sizeof(sa_family_t): the whole name of an unnamed AF_UNIX socket. */
-    private static final int UNNAMED_LENGTH = 2;
+    /** sizeof(struct sockaddr_storage): the longest address the calls copy in. */
+    private static final int SOCKADDR_STORAGE = 128;
+    /** net.core.somaxconn: listen(2)'s backlog is cut to it. */
+    private static final int SOMAXCONN = 4096;
 
     /** sockfd_lookup: EBADF for no descriptor, ENOTSOCK for one that is not a socket. */
-    private static UnixSocket socket(Task task, int fd) {
+    private static Socket socket(Task task, int fd) {
         FileDescription file = FdSyscalls.fdget(task, fd);
-        if (file.ops() instanceof UnixSocket s) {
+        if (file.ops() instanceof Socket s) {
             return s;
         }
         throw ErrnoException.of(Errno.ENOTSOCK);
@@ -38,53 +47,183 @@ final class SocketSyscalls {
         return (flags & MSG_DONTWAIT) != 0 || (task.files().get(fd).flags() & Fcntl.O_NONBLOCK) != 0;
     }
 
+    /** The caller's {pid, euid, egid}: what a socket it makes records as its creator. */
+    private static int[] cred(Task task) {
+        Credentials c = task.group().credentials();
+        return new int[] {task.group().pid(), c.euid(), c.egid()};
+    }
+
+    /**
+     * __sys_socket's checks before a family is asked: EINVAL for a flag but SOCK_NONBLOCK and
+     * SOCK_CLOEXEC, EAFNOSUPPORT for a family out of range, EINVAL for a type at or past
+     * SOCK_MAX. Returns the type without its flags.
+     */
+    private static int checkType(int domain, int type) {
+        int flags = type & ~SOCK_TYPE_MASK;
+        if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (domain < 0 || domain >= AF_MAX) {
+            throw ErrnoException.of(Errno.EAFNOSUPPORT);
+        }
+        if ((type & SOCK_TYPE_MASK) >= SOCK_MAX) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return type & SOCK_TYPE_MASK;
+    }
+
+    /**
+     * socket(2): {@code int socket(int domain, int type, int protocol)}: AF_UNIX, AF_INET and
+     * AF_INET6 (each family's create checks type and protocol); other families EAFNOSUPPORT.
+     */
+    static long socket(Task task, SyscallArgs args) {
+        int domain = args.int32(0);
+        int type = args.int32(1);
+        int protocol = args.int32(2);
+        int kind = checkType(domain, type);
+        Socket s = switch (domain) {
+            case AF_UNIX -> UnixSocket.create(kind, protocol, cred(task));
+            case AF_INET, AF_INET6 -> InetSocket.create(domain, kind, protocol, cred(task));
+            default -> throw ErrnoException.of(Errno.EAFNOSUPPORT);
+        };
+        return FdSyscalls.install(task, s.open(type), (type & SOCK_CLOEXEC) != 0);
+    }
+
     /**
      * socketpair(2): {@code int socketpair(int domain, int type, int protocol, int sv[2])}, in
-     * __sys_socketpair's order: EINVAL for a flag but SOCK_NONBLOCK and SOCK_CLOEXEC, then
-     * __sock_create's EAFNOSUPPORT for a family out of range and EINVAL for a type at or past
-     * SOCK_MAX; AF_INET and AF_INET6 have no socketpair (EOPNOTSUPP); unix_create's
-     * EPROTONOSUPPORT for a protocol but 0 and PF_UNIX and ESOCKTNOSUPPORT for a type it has
-     * not; EFAULT for {@code sv}, with nothing left open. Other families: EAFNOSUPPORT.
+     * __sys_socketpair's order: socket(2)'s checks; AF_INET and AF_INET6 have no socketpair
+     * (EOPNOTSUPP); unix_create's EPROTONOSUPPORT and ESOCKTNOSUPPORT; EFAULT for {@code sv},
+     * with nothing left open. Other families: EAFNOSUPPORT.
      */
     static long socketpair(Task task, SyscallArgs args) {
         int domain = args.int32(0);
         int type = args.int32(1);
         int protocol = args.int32(2);
         long sv = args.pointer(3);
-        int flags = type & ~SOCK_TYPE_MASK;
-        if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        type &= SOCK_TYPE_MASK;
-        if (domain < 0 || domain >= AF_MAX) {
-            throw ErrnoException.of(Errno.EAFNOSUPPORT);
-        }
-        if (type >= SOCK_MAX) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
+        int kind = checkType(domain, type);
         if (domain == AF_INET || domain == AF_INET6) {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
         if (domain != AF_UNIX) {
             throw ErrnoException.of(Errno.EAFNOSUPPORT);
         }
-        if (protocol != 0 && protocol != AF_UNIX) {
-            throw ErrnoException.of(Errno.EPROTONOSUPPORT);
+        UnixSocket[] pair = UnixSocket.pair(kind, protocol, cred(task));
+        FdSyscalls.installPair(task, new FileDescription[] {pair[0].open(type), pair[1].open(type)},
+                (type & SOCK_CLOEXEC) != 0, sv);
+        return 0;
+    }
+
+    /** The calling task's file system, for AF_UNIX addresses that are paths. */
+    private record TaskPaths(Task task) implements SocketPaths {
+        @Override
+        public Node create(String path) {
+            return NameiSyscalls.mksock(task, path);
         }
-        if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_RAW && type != SOCK_SEQPACKET) {
-            throw ErrnoException.of(Errno.ESOCKTNOSUPPORT);
+
+        @Override
+        public Node find(String path) {
+            Vfs.Resolved r = PathArgs.resolve(task, Fcntl.AT_FDCWD, path, Vfs.FOLLOW, false);
+            StatBuf st = r.stat();
+            if (!r.location().fs().access(r.location().fsPath(), Fcntl.W_OK)) {
+                throw ErrnoException.of(Errno.EACCES);
+            }
+            if ((st.mode() & Stat.S_IFMT) != Stat.S_IFSOCK) {
+                throw ErrnoException.of(Errno.ECONNREFUSED);
+            }
+            return new Node(st.dev(), st.ino());
         }
-        Credentials c = task.group().credentials();
-        FileDescription[] ends = UnixSocket.pair(type, flags, new int[] {task.group().pid(), c.euid(), c.egid()});
-        FdSyscalls.installPair(task, ends, (flags & SOCK_CLOEXEC) != 0, sv);
+
+        @Override
+        public void remove(String path) {
+            NameiSyscalls.unlinkAt(task, Fcntl.AT_FDCWD, path);
+        }
+    }
+
+    /** move_addr_to_kernel: EINVAL for a length below 0 or above sockaddr_storage, EFAULT. */
+    private static byte[] addressIn(Task task, long addr, int len) {
+        if (len < 0 || len > SOCKADDR_STORAGE) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        return task.memory().read(addr, len);
+    }
+
+    /**
+     * move_addr_to_user: EINVAL for a negative {@code *ulen}; copies as much of {@code address}
+     * as it has room for and stores the whole length at {@code ulen}.
+     */
+    private static void addressOut(Task task, byte[] address, long uaddr, long ulen) {
+        int len = task.memory().read32(ulen);
+        if (len < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        int n = Math.min(len, address.length);
+        if (n > 0) {
+            task.memory().write(uaddr, address, 0, n);
+        }
+        task.memory().write32(ulen, address.length);
+    }
+
+    /** bind(2): {@code int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}. */
+    static long bind(Task task, SyscallArgs args) {
+        Socket s = socket(task, args.int32(0));
+        byte[] address = addressIn(task, args.pointer(1), args.int32(2));
+        s.bind(address, new TaskPaths(task));
+        return 0;
+    }
+
+    /** listen(2): {@code int listen(int sockfd, int backlog)}; a backlog above somaxconn (or negative) is somaxconn. */
+    static long listen(Task task, SyscallArgs args) {
+        Socket s = socket(task, args.int32(0));
+        int backlog = args.int32(1);
+        s.listen(Integer.compareUnsigned(backlog, SOMAXCONN) > 0 ? SOMAXCONN : backlog);
+        return 0;
+    }
+
+    /** accept(2): {@code int accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}. */
+    static long accept(Task task, SyscallArgs args) {
+        return accept(task, args.int32(0), args.pointer(1), args.pointer(2), 0);
+    }
+
+    /** accept4(2): accept with SOCK_NONBLOCK and SOCK_CLOEXEC for the new socket (EINVAL for other flags). */
+    static long accept4(Task task, SyscallArgs args) {
+        return accept(task, args.int32(0), args.pointer(1), args.pointer(2), args.int32(3));
+    }
+
+    /**
+     * __sys_accept4: the flags, the descriptor, then the wait for a connection; the new socket's
+     * peer address goes to {@code addr} when it is given. A fault there loses the connection.
+     */
+    private static long accept(Task task, int fd, long addr, long addrlen, int flags) {
+        if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        Socket s = socket(task, fd);
+        Socket accepted = s.accept((task.files().get(fd).flags() & Fcntl.O_NONBLOCK) != 0);
+        FileDescription file = accepted.open(flags);
+        if (addr != 0) {
+            try {
+                addressOut(task, accepted.peerName(), addr, addrlen);
+            } catch (ErrnoException e) {
+                file.release();
+                throw e;
+            }
+        }
+        return FdSyscalls.install(task, file, (flags & SOCK_CLOEXEC) != 0);
+    }
+
+    /** connect(2): {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}. */
+    static long connect(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        Socket s = socket(task, fd);
+        byte[] address = addressIn(task, args.pointer(1), args.int32(2));
+        s.connect(address, new TaskPaths(task), (task.files().get(fd).flags() & Fcntl.O_NONBLOCK) != 0);
         return 0;
     }
 
     /**
      * sendto(2): {@code ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const
-     * struct sockaddr *dest_addr, socklen_t addrlen)}. A connected pair takes no address
-     * (EISCONN); MSG_OOB is EOPNOTSUPP; MSG_DONTWAIT does not wait; EPIPE comes with SIGPIPE
-     * unless MSG_NOSIGNAL.
+     * struct sockaddr *dest_addr, socklen_t addrlen)}. MSG_DONTWAIT does not wait; EPIPE comes
+     * with SIGPIPE unless MSG_NOSIGNAL.
      */
     static long sendto(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -93,19 +232,17 @@ final class SocketSyscalls {
         int flags = args.int32(3);
         long dest = args.pointer(4);
         int addrlen = args.int32(5);
-        UnixSocket s = socket(task, fd);
+        Socket s = socket(task, fd);
         byte[] data = task.memory().read(buf, (int) len);
-        return send(task, s, data, flags, dest != 0 && addrlen != 0, nonblock(task, fd, flags), null);
+        byte[] to = dest == 0 ? null : addressIn(task, dest, addrlen);
+        return send(task, s, data, flags, to, nonblock(task, fd, flags), null);
     }
 
-    private static long send(Task task, UnixSocket s, byte[] data, int flags, boolean named, boolean nonblock,
+    private static long send(Task task, Socket s, byte[] data, int flags, byte[] to, boolean nonblock,
             FileDescription[] files) {
-        if ((flags & MSG_OOB) != 0 || named) {
-            UnixSocket.release(files);
-            throw ErrnoException.of((flags & MSG_OOB) != 0 ? Errno.EOPNOTSUPP : Errno.EISCONN);
-        }
         try {
-            return s.send(data, 0, data.length, nonblock, files);
+            return s.send(data, 0, data.length, flags, nonblock, to != null && to.length == 0 ? null : to,
+                    new TaskPaths(task), files);
         } catch (ErrnoException e) {
             throw (flags & MSG_NOSIGNAL) == 0 ? TransferSyscalls.sigpipe(task, e) : e;
         }
@@ -114,8 +251,8 @@ final class SocketSyscalls {
     /**
      * recvfrom(2): {@code ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct
      * sockaddr *src_addr, socklen_t *addrlen)}. MSG_PEEK leaves the data, MSG_WAITALL waits for
-     * all of a stream's {@code len}, MSG_TRUNC returns a message's whole length; the peer is
-     * unnamed, so {@code *addrlen} becomes 0.
+     * all of a stream's {@code len}, MSG_TRUNC returns a message's whole length; the sender's
+     * address goes to {@code src_addr} when it is given (length 0 for an unnamed sender).
      */
     static long recvfrom(Task task, SyscallArgs args) {
         int fd = args.int32(0);
@@ -124,40 +261,42 @@ final class SocketSyscalls {
         int flags = args.int32(3);
         long src = args.pointer(4);
         long addrlen = args.pointer(5);
-        UnixSocket s = socket(task, fd);
-        if ((flags & MSG_OOB) != 0) {
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
+        Socket s = socket(task, fd);
         byte[] data = new byte[(int) len];
-        UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
-                (flags & MSG_WAITALL) != 0);
+        Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
         UnixSocket.release(got.files()); // recvfrom has nowhere to put descriptors
         task.memory().write(buf, data, 0, got.copied());
-        if (src != 0 && addrlen != 0) {
-            task.memory().write32(addrlen, 0);
+        if (src != 0) {
+            addressOut(task, got.from() == null ? new byte[0] : got.from(), src, addrlen);
         }
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
     }
 
     /**
      * sendmsg(2): {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}: the
-     * buffers' bytes go as one send (one message), with the descriptors of an SCM_RIGHTS
-     * control message (EBADF for one that is not open, EINVAL for a malformed control message,
-     * more than SCM_MAX_FD descriptors, or a type but SCM_RIGHTS and SCM_CREDENTIALS; credentials
-     * are checked, EPERM unless they are the caller's or the caller is root, and not delivered).
+     * buffers' bytes go as one send (one message) to msg_name when it is given (EINVAL for a
+     * negative msg_namelen, cut to sockaddr_storage's size), with the descriptors of an
+     * SCM_RIGHTS control message (EBADF for one that is not open, EINVAL for a malformed control
+     * message, more than SCM_MAX_FD descriptors, or a type but SCM_RIGHTS and SCM_CREDENTIALS;
+     * credentials are checked, EPERM unless they are the caller's or the caller is root, and not
+     * delivered).
      */
     static long sendmsg(Task task, SyscallArgs args) {
         int fd = args.int32(0);
         long msg = args.pointer(1);
         int flags = args.int32(2);
-        UnixSocket s = socket(task, fd);
+        Socket s = socket(task, fd);
         AddressSpace mem = task.memory();
         long name = mem.read64(msg);
         int namelen = mem.read32(msg + 8);
+        if (namelen < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        byte[] to = name == 0 ? null : mem.read(name, Math.min(namelen, SOCKADDR_STORAGE));
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
         byte[] data = ReadWriteSyscalls.gather(task, iov, ReadWriteSyscalls.total(iov));
         FileDescription[] files = controlRights(task, mem.read64(msg + 32), mem.read64(msg + 40));
-        return send(task, s, data, flags, name != 0 && namelen != 0, nonblock(task, fd, flags), files);
+        return send(task, s, data, flags, to, nonblock(task, fd, flags), files);
     }
 
     /** sizeof(struct cmsghdr): cmsg_len (size_t), cmsg_level, cmsg_type. */
@@ -227,7 +366,7 @@ final class SocketSyscalls {
 
     /**
      * recvmsg(2): {@code ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)}: one receive
-     * spread over the buffers; msg_namelen becomes 0 (an unnamed peer). Descriptors that came
+     * spread over the buffers; the sender's address goes to msg_name when it is given. Descriptors that came
      * with the data are installed (MSG_CMSG_CLOEXEC: close-on-exec) into an SCM_RIGHTS control
      * message as far as msg_controllen has room; the rest are closed and msg_flags gets
      * MSG_CTRUNC (scm_detach_fds). msg_flags gets MSG_TRUNC when a message was cut short, and
@@ -237,17 +376,13 @@ final class SocketSyscalls {
         int fd = args.int32(0);
         long msg = args.pointer(1);
         int flags = args.int32(2);
-        UnixSocket s = socket(task, fd);
-        if ((flags & MSG_OOB) != 0) {
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
+        Socket s = socket(task, fd);
         AddressSpace mem = task.memory();
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
         long control = mem.read64(msg + 32);
         long controllen = mem.read64(msg + 40);
         byte[] data = new byte[(int) ReadWriteSyscalls.total(iov)];
-        UnixSocket.Received got = s.receive(data, 0, data.length, nonblock(task, fd, flags), (flags & MSG_PEEK) != 0,
-                (flags & MSG_WAITALL) != 0);
+        Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
         ReadWriteSyscalls.scatter(task, iov, data, got.copied());
         int msgFlags = (got.length() > got.copied() ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
         long used = 0;
@@ -277,7 +412,10 @@ final class SocketSyscalls {
                 used = Math.min(controllen, cmsgAlign(CMSG_HDR + 4L * installed));
             }
         }
-        mem.write32(msg + 8, 0);
+        long name = mem.read64(msg);
+        if (name != 0) {
+            addressOut(task, got.from() == null ? new byte[0] : got.from(), name, msg + 8);
+        }
         mem.write64(msg + 40, used);
         mem.write32(msg + 48, msgFlags);
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
@@ -291,24 +429,20 @@ final class SocketSyscalls {
 
     /**
      * getsockopt(2): {@code int getsockopt(int sockfd, int level, int optname, void *optval,
-     * socklen_t *optlen)}: EINVAL for a negative length; SOL_SOCKET's options as
-     * {@link UnixSocket#option}, cut to the length given, which then says how much was written;
-     * other levels EOPNOTSUPP (AF_UNIX has no protocol options).
+     * socklen_t *optlen)}: EINVAL for a negative length; the socket's answer
+     * ({@link Socket#option}) cut to the length given, which then says how much was written.
      */
     static long getsockopt(Task task, SyscallArgs args) {
-        UnixSocket s = socket(task, args.int32(0));
+        Socket s = socket(task, args.int32(0));
         int level = args.int32(1);
         int name = args.int32(2);
         long optval = args.pointer(3);
         long optlen = args.pointer(4);
-        if (level != SOL_SOCKET) {
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
         int len = task.memory().read32(optlen);
         if (len < 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        byte[] value = s.option(name);
+        byte[] value = s.option(level, name);
         int n = Math.min(len, value.length);
         task.memory().write(optval, value, 0, n);
         task.memory().write32(optlen, n);
@@ -317,46 +451,34 @@ final class SocketSyscalls {
 
     /**
      * setsockopt(2): {@code int setsockopt(int sockfd, int level, int optname, const void
-     * *optval, socklen_t optlen)}: SOL_SOCKET's as {@link UnixSocket#setOption}; other levels
-     * EOPNOTSUPP.
+     * *optval, socklen_t optlen)}: EINVAL for a negative length; at most 16 bytes of the value
+     * are read (the longest option linux4j has) and the socket checks the rest
+     * ({@link Socket#setOption}).
      */
     static long setsockopt(Task task, SyscallArgs args) {
-        UnixSocket s = socket(task, args.int32(0));
+        Socket s = socket(task, args.int32(0));
         int level = args.int32(1);
         int name = args.int32(2);
         long optval = args.pointer(3);
         int optlen = args.int32(4);
-        if (level != SOL_SOCKET) {
-            throw ErrnoException.of(Errno.EOPNOTSUPP);
-        }
-        if (optlen < 4) {
+        if (optlen < 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        s.setOption(name, task.memory().read(optval, Math.min(optlen, 16)));
+        s.setOption(level, name, task.memory().read(optval, Math.min(optlen, 16)));
         return 0;
     }
 
-    /** getsockname(2): an unnamed AF_UNIX socket's name is its family alone. */
+    /** getsockname(2): {@code int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}. */
     static long getsockname(Task task, SyscallArgs args) {
-        socket(task, args.int32(0));
-        return unnamed(task, args.pointer(1), args.pointer(2));
+        Socket s = socket(task, args.int32(0));
+        addressOut(task, s.name(), args.pointer(1), args.pointer(2));
+        return 0;
     }
 
-    /** getpeername(2): the peer of a pair is unnamed too. */
+    /** getpeername(2): ENOTCONN without a peer. */
     static long getpeername(Task task, SyscallArgs args) {
-        socket(task, args.int32(0));
-        return unnamed(task, args.pointer(1), args.pointer(2));
-    }
-
-    /** move_addr_to_user of {sun_family = AF_UNIX}: EINVAL for a negative length. */
-    private static long unnamed(Task task, long addr, long addrlen) {
-        int len = task.memory().read32(addrlen);
-        if (len < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        byte[] name = {AF_UNIX, 0};
-        task.memory().write(addr, name, 0, Math.min(len, UNNAMED_LENGTH));
-        task.memory().write32(addrlen, UNNAMED_LENGTH);
+        Socket s = socket(task, args.int32(0));
+        addressOut(task, s.peerName(), args.pointer(1), args.pointer(2));
         return 0;
     }
 }

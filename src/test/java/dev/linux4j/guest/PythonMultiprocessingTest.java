@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The host's dynamic python3 running multiprocessing under linux4j: a Pool of forked workers
  * fed through pipes and semaphores, a Process with a Queue, and a descriptor passed over a
- * socketpair with socket.send_fds/recv_fds (SCM_RIGHTS). Output must match the native run.
+ * socketpair with socket.send_fds/recv_fds (SCM_RIGHTS); a Manager's server process, which its
+ * clients reach over a listening AF_UNIX socket in a temporary directory, and a threaded AF_UNIX
+ * server of the script's own. Output must match the native run.
  */
 class PythonMultiprocessingTest {
     private static final String SCRIPT = """
@@ -39,5 +41,46 @@ class PythonMultiprocessingTest {
     void poolQueueAndPassedDescriptors(GuestRun.Mode mode) {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
         GuestRun.of("/usr/bin/python3", "-c", SCRIPT).timeout(180).assertSame(mode);
+    }
+
+    private static final String MANAGER = """
+            import multiprocessing as mp, os, socket, tempfile, threading
+            def work(d, l, i):
+                d[i] = i * i
+                l.append(i)
+            if __name__ == '__main__':
+                with mp.Manager() as m:
+                    d = m.dict()
+                    l = m.list()
+                    ps = [mp.Process(target=work, args=(d, l, i)) for i in range(4)]
+                    for p in ps:
+                        p.start()
+                    for p in ps:
+                        p.join()
+                    print('manager', sorted(d.items()), sorted(l))
+                path = os.path.join(tempfile.mkdtemp(), 'sock')
+                srv = socket.socket(socket.AF_UNIX)
+                srv.bind(path)
+                srv.listen()
+                def serve():
+                    c, addr = srv.accept()
+                    c.sendall(c.recv(100).upper() + repr(addr).encode())
+                    c.close()
+                t = threading.Thread(target=serve)
+                t.start()
+                cl = socket.socket(socket.AF_UNIX)
+                cl.connect(path)
+                cl.sendall(b'hello unix')
+                print(cl.recv(100), cl.getpeername() == path)
+                t.join()
+                os.unlink(path)
+                os.rmdir(os.path.dirname(path))
+            """;
+
+    @ParameterizedTest
+    @EnumSource(GuestRun.Mode.class)
+    void managerAndUnixListener(GuestRun.Mode mode) {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+        GuestRun.of("/usr/bin/python3", "-c", MANAGER).timeout(180).assertSame(mode);
     }
 }

@@ -5,6 +5,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.vfs.Sleep;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -173,6 +174,85 @@ public final class Pipe {
                 }
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the pipe has data (true) or no writers (false, end of file): EAGAIN when
+     * non-blocking, ERESTARTSYS on a signal. For a socket's receive queue, whose messages may be
+     * empty.
+     */
+    public boolean await(boolean nonblock) {
+        lock.lock();
+        try {
+            awaitData(nonblock);
+            return !bufs.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A socket's next message, the first buffer whole (see {@link #writeMessage}), taken unless
+     * {@code peek}; null when the pipe is empty. Never waits.
+     */
+    public byte[] takeMessage(boolean peek) {
+        lock.lock();
+        try {
+            Buffer b = bufs.peekFirst();
+            if (b == null) {
+                return null;
+            }
+            byte[] message = Arrays.copyOfRange(b.page, b.offset, b.offset + b.len);
+            if (!peek) {
+                consumeFirst(b.len);
+                wakeWriters();
+            }
+            return message;
+        } finally {
+            lock.unlock();
+            if (!peek) {
+                Sleep.wakePollers();
+            }
+        }
+    }
+
+    /**
+     * Adds one message of any length, empty ones too, as a single packet buffer: a datagram or
+     * seqpacket socket's queue, which Linux keeps as one sk_buff per message. Waits for a free
+     * slot and for the bytes to fit the pipe's size (a message larger than the size goes into
+     * an empty pipe): EPIPE without readers, EAGAIN when non-blocking.
+     */
+    public void writeMessage(byte[] buf, int off, int len, boolean nonblock) {
+        lock.lock();
+        try {
+            while (true) {
+                awaitRoom(nonblock);
+                if (bufs.isEmpty() || bytes + len <= maxUsage * PAGE_SIZE) {
+                    break;
+                }
+                if (nonblock) {
+                    throw ErrnoException.of(Errno.EAGAIN);
+                }
+                Sleep.await(writable);
+            }
+            bufs.addLast(new Buffer(Arrays.copyOfRange(buf, off, off + len), 0, len, false, true));
+            bytes += len;
+            wakeReaders();
+        } finally {
+            lock.unlock();
+        }
+        Sleep.wakePollers();
+    }
+
+    /** The first buffer's length: a socket's next message (its SIOCINQ); 0 when empty. */
+    public int firstLength() {
+        lock.lock();
+        try {
+            Buffer b = bufs.peekFirst();
+            return b == null ? 0 : b.len;
         } finally {
             lock.unlock();
         }
