@@ -357,6 +357,38 @@ int main(void) {
     waitpid(pid, &status, 0);
     printf("child exited %d\n", WEXITSTATUS(status));
 
+    /* sendmmsg and recvmmsg */
+    int mv[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, mv);
+    struct mmsghdr mm[5];
+    struct iovec mio[5];
+    char mbuf[5][16];
+    const char *words[] = {"alpha", "beta", "gamma"};
+    memset(mm, 0, sizeof mm);
+    for (int i = 0; i < 3; i++) {
+        mio[i].iov_base = (void *)words[i];
+        mio[i].iov_len = strlen(words[i]);
+        mm[i].msg_hdr.msg_iov = &mio[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+    }
+    T(sendmmsg(mv[0], mm, 3, 0));
+    printf("msg_len %u %u %u\n", mm[0].msg_len, mm[1].msg_len, mm[2].msg_len);
+    memset(mm, 0, sizeof mm);
+    for (int i = 0; i < 5; i++) {
+        mio[i].iov_base = mbuf[i];
+        mio[i].iov_len = i == 1 ? 2 : sizeof mbuf[i];
+        mm[i].msg_hdr.msg_iov = &mio[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+    }
+    T(recvmmsg(mv[1], mm, 5, MSG_WAITFORONE, NULL));
+    for (int i = 0; i < 3; i++)
+        printf("message %d: %u \"%.*s\" flags %#x\n", i, mm[i].msg_len, (int)mm[i].msg_len, mbuf[i],
+               mm[i].msg_hdr.msg_flags);
+    T(recvmmsg(mv[1], mm, 5, MSG_DONTWAIT, NULL));
+    T(sendmmsg(99, mm, 1, 0));
+    close(mv[0]);
+    close(mv[1]);
+
     const char *names[] = {"stream", "other", "file", "dgram", "sender", "seqpacket", "child"};
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
         path_addr(&a, names[i]);

@@ -15,6 +15,7 @@ import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Vfs;
 
 /**
@@ -282,9 +283,10 @@ final class SocketSyscalls {
      * delivered).
      */
     static long sendmsg(Task task, SyscallArgs args) {
-        int fd = args.int32(0);
-        long msg = args.pointer(1);
-        int flags = args.int32(2);
+        return sendmsg(task, args.int32(0), args.pointer(1), args.int32(2));
+    }
+
+    private static long sendmsg(Task task, int fd, long msg, int flags) {
         Socket s = socket(task, fd);
         AddressSpace mem = task.memory();
         long name = mem.read64(msg);
@@ -373,9 +375,10 @@ final class SocketSyscalls {
      * MSG_CMSG_CLOEXEC back when it was asked for, as ___sys_recvmsg leaves it.
      */
     static long recvmsg(Task task, SyscallArgs args) {
-        int fd = args.int32(0);
-        long msg = args.pointer(1);
-        int flags = args.int32(2);
+        return recvmsg(task, args.int32(0), args.pointer(1), args.int32(2));
+    }
+
+    private static long recvmsg(Task task, int fd, long msg, int flags) {
         Socket s = socket(task, fd);
         AddressSpace mem = task.memory();
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
@@ -419,6 +422,81 @@ final class SocketSyscalls {
         mem.write64(msg + 40, used);
         mem.write32(msg + 48, msgFlags);
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
+    }
+
+    /** sizeof(struct mmsghdr): a msghdr, its msg_len and padding. */
+    private static final int MMSGHDR = 64;
+    /** UIO_MAXIOV: the most messages one sendmmsg or recvmmsg takes. */
+    private static final int UIO_MAXIOV = 1024;
+    private static final int MSG_WAITFORONE = 0x10000;
+
+    /**
+     * sendmmsg(2): {@code int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int
+     * flags)}: sendmsg for each message in turn (at most UIO_MAXIOV), each one's count stored in
+     * its msg_len; an error after the first message ends the batch and the count of those sent
+     * is returned (__sys_sendmmsg).
+     */
+    static long sendmmsg(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        long vec = args.pointer(1);
+        int vlen = (int) Math.min(Integer.toUnsignedLong(args.int32(2)), UIO_MAXIOV);
+        int flags = args.int32(3);
+        socket(task, fd);
+        int sent = 0;
+        for (; sent < vlen; sent++) {
+            long entry = vec + (long) MMSGHDR * sent;
+            long n;
+            try {
+                n = sendmsg(task, fd, entry, flags);
+            } catch (ErrnoException | RestartSyscall e) {
+                if (sent == 0) {
+                    throw e;
+                }
+                break;
+            }
+            task.memory().write32(entry + 56, (int) n);
+        }
+        return sent;
+    }
+
+    /**
+     * recvmmsg(2): {@code int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int
+     * flags, struct timespec *timeout)}: recvmsg for each message in turn, each one's count in
+     * its msg_len; MSG_WAITFORONE waits for the first only; an error (EAGAIN included) after
+     * the first ends the batch with the count so far. The timeout is looked at only after each
+     * message, as Linux does (EINVAL for a malformed one).
+     */
+    static long recvmmsg(Task task, SyscallArgs args) {
+        int fd = args.int32(0);
+        long vec = args.pointer(1);
+        int vlen = (int) Math.min(Integer.toUnsignedLong(args.int32(2)), UIO_MAXIOV);
+        int flags = args.int32(3);
+        long timeout = args.pointer(4);
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0) {
+            long nanos = TimeSyscalls.readTimespec(task, timeout);
+            deadline = System.nanoTime() + nanos;
+        }
+        socket(task, fd);
+        int got = 0;
+        for (; got < vlen; got++) {
+            long entry = vec + (long) MMSGHDR * got;
+            long n;
+            try {
+                n = recvmsg(task, fd, entry, got > 0 && (flags & MSG_WAITFORONE) != 0 ? flags | MSG_DONTWAIT : flags);
+            } catch (ErrnoException | RestartSyscall e) {
+                if (got == 0) {
+                    throw e;
+                }
+                break;
+            }
+            task.memory().write32(entry + 56, (int) n);
+            if (System.nanoTime() - deadline >= 0) {
+                got++;
+                break;
+            }
+        }
+        return got;
     }
 
     /** shutdown(2): {@code int shutdown(int sockfd, int how)}; EINVAL for a {@code how} but SHUT_RD, SHUT_WR and SHUT_RDWR. */

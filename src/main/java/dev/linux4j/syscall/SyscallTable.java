@@ -381,7 +381,7 @@ public final class SyscallTable {
         t.supported(NR_pwritev, ReadWriteSyscalls::pwritev, FD, PTR, INT, LONG);
         t.supported(NR_rt_tgsigqueueinfo, SignalSyscalls::rtTgsigqueueinfo, INT, INT, SIGNAL, PTR);
         t.unimplemented(NR_perf_event_open, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_recvmmsg, ENOSYS, "not yet: sockets of their own and the network");
+        t.supported(NR_recvmmsg, SocketSyscalls::recvmmsg, FD, PTR, UINT, HEX, PTR);
     }
 
     /** Rows from fanotify_init to mseal. */
@@ -393,7 +393,7 @@ public final class SyscallTable {
         t.unimplemented(NR_open_by_handle_at, ENOSYS, "not provided: file handles");
         t.unimplemented(NR_clock_adjtime, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_syncfs, FileSpaceSyscalls::syncfs, FD);
-        t.unimplemented(NR_sendmmsg, ENOSYS, "not yet: sockets of their own and the network");
+        t.supported(NR_sendmmsg, SocketSyscalls::sendmmsg, FD, PTR, UINT, HEX);
         t.unimplemented(NR_setns, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_getcpu, ThreadSyscalls::getcpu, PTR, PTR, PTR);
         t.unimplemented(NR_process_vm_readv, ENOSYS, "not provided inside the sandbox");
