@@ -3,6 +3,7 @@ package dev.linux4j.kernel;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.CpuExit;
 import dev.linux4j.memory.Mmu;
+import dev.linux4j.vfs.Caller;
 import dev.linux4j.vfs.Sleep;
 import java.util.HexFormat;
 
@@ -247,6 +248,10 @@ public final class Task {
         thread = Thread.currentThread();
         cputime.start();
         Sleep.bind(sleeper);
+        Caller.bind(() -> {
+            Credentials c = group.credentials();
+            return new int[] {group.pid(), c.uid(), c.gid()};
+        });
         try {
             runLoop();
         } finally {
@@ -256,6 +261,7 @@ public final class Task {
             group.cputime().taskExit(this); // __exit_signal: the time stays with the process
             Futex.exitMm(this);
             Sleep.bind(null);
+            Caller.bind(null);
             Procs.enter(null);
             group.taskExited(this);
             Threads.retargetSharedPending(group);

@@ -236,14 +236,30 @@ final class SocketSyscalls {
         Socket s = socket(task, fd);
         byte[] data = task.memory().read(buf, (int) len);
         byte[] to = dest == 0 ? null : addressIn(task, dest, addrlen);
-        return send(task, s, data, flags, to, nonblock(task, fd, flags), null);
+        return send(task, s, data, flags, to, nonblock(task, fd, flags), NO_CONTROL);
     }
 
+    /**
+     * What sendmsg's control messages carry: SCM_RIGHTS descriptors (or null) and SCM_CREDENTIALS
+     * {pid, uid, gid} (or null: the sender's own, scm_send's default).
+     */
+    private record Control(FileDescription[] files, int[] creds) {}
+
+    private static final Control NO_CONTROL = new Control(null, null);
+
     private static long send(Task task, Socket s, byte[] data, int flags, byte[] to, boolean nonblock,
-            FileDescription[] files) {
+            Control control) {
+        byte[] dest = to != null && to.length == 0 ? null : to;
         try {
-            return s.send(data, 0, data.length, flags, nonblock, to != null && to.length == 0 ? null : to,
-                    new TaskPaths(task), files);
+            if (s instanceof UnixSocket u) {
+                int[] creds = control.creds();
+                if (creds == null) {
+                    Credentials c = task.group().credentials();
+                    creds = new int[] {task.group().pid(), c.uid(), c.gid()};
+                }
+                return u.send(data, 0, data.length, flags, nonblock, dest, new TaskPaths(task), control.files(), creds);
+            }
+            return s.send(data, 0, data.length, flags, nonblock, dest, new TaskPaths(task), control.files());
         } catch (ErrnoException e) {
             throw (flags & MSG_NOSIGNAL) == 0 ? TransferSyscalls.sigpipe(task, e) : e;
         }
@@ -279,8 +295,8 @@ final class SocketSyscalls {
      * negative msg_namelen, cut to sockaddr_storage's size), with the descriptors of an
      * SCM_RIGHTS control message (EBADF for one that is not open, EINVAL for a malformed control
      * message, more than SCM_MAX_FD descriptors, or a type but SCM_RIGHTS and SCM_CREDENTIALS;
-     * credentials are checked, EPERM unless they are the caller's or the caller is root, and not
-     * delivered).
+     * SCM_CREDENTIALS, EPERM unless they are the caller's or the caller is root, go with the data
+     * in place of the caller's own).
      */
     static long sendmsg(Task task, SyscallArgs args) {
         return sendmsg(task, args.int32(0), args.pointer(1), args.int32(2));
@@ -297,8 +313,8 @@ final class SocketSyscalls {
         byte[] to = name == 0 ? null : mem.read(name, Math.min(namelen, SOCKADDR_STORAGE));
         long[][] iov = ReadWriteSyscalls.iovecs(task, mem.read64(msg + 16), mem.read64(msg + 24));
         byte[] data = ReadWriteSyscalls.gather(task, iov, ReadWriteSyscalls.total(iov));
-        FileDescription[] files = controlRights(task, mem.read64(msg + 32), mem.read64(msg + 40));
-        return send(task, s, data, flags, to, nonblock(task, fd, flags), files);
+        Control control = control(task, mem.read64(msg + 32), mem.read64(msg + 40));
+        return send(task, s, data, flags, to, nonblock(task, fd, flags), control);
     }
 
     /** sizeof(struct cmsghdr): cmsg_len (size_t), cmsg_level, cmsg_type. */
@@ -314,11 +330,12 @@ final class SocketSyscalls {
 
     /**
      * __scm_send: walks the control messages; returns the SCM_RIGHTS descriptors' open files,
-     * each with a reference taken (null when there are none).
+     * each with a reference taken, and the SCM_CREDENTIALS given.
      */
-    private static FileDescription[] controlRights(Task task, long control, long controllen) {
+    private static Control control(Task task, long control, long controllen) {
         AddressSpace mem = task.memory();
         java.util.List<FileDescription> files = new java.util.ArrayList<>();
+        int[] creds = null;
         try {
             for (long p = control; controllen - (p - control) >= CMSG_HDR;) {
                 long len = mem.read64(p);
@@ -342,8 +359,8 @@ final class SocketSyscalls {
                         files.add(f);
                     }
                 } else if (type == SCM_CREDENTIALS) {
-                    if (len < CMSG_HDR + 12) {
-                        throw ErrnoException.of(Errno.EINVAL);
+                    if (len != CMSG_HDR + 12) {
+                        throw ErrnoException.of(Errno.EINVAL); // CMSG_LEN(sizeof(struct ucred)) exactly
                     }
                     Credentials c = task.group().credentials();
                     int pid = mem.read32(p + CMSG_HDR);
@@ -354,6 +371,10 @@ final class SocketSyscalls {
                             || gid != c.gid() && gid != c.egid() && gid != c.sgid())) {
                         throw ErrnoException.of(Errno.EPERM); // scm_check_creds
                     }
+                    if (pid != 1 && task.kernel().tree().find(pid) == null) { // pid 1: the virtual init
+                        throw ErrnoException.of(Errno.ESRCH);
+                    }
+                    creds = new int[] {pid, uid, gid};
                 } else {
                     throw ErrnoException.of(Errno.EINVAL);
                 }
@@ -363,7 +384,7 @@ final class SocketSyscalls {
             UnixSocket.release(files.toArray(new FileDescription[0]));
             throw e;
         }
-        return files.isEmpty() ? null : files.toArray(new FileDescription[0]);
+        return new Control(files.isEmpty() ? null : files.toArray(new FileDescription[0]), creds);
     }
 
     /**
@@ -388,33 +409,21 @@ final class SocketSyscalls {
         Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
         ReadWriteSyscalls.scatter(task, iov, data, got.copied());
         int msgFlags = (got.length() > got.copied() ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
-        long used = 0;
-        if (got.files() != null) {
-            FileDescription[] files = got.files();
-            int room = controllen < CMSG_HDR ? 0 : (int) Math.min(files.length, (controllen - CMSG_HDR) / 4);
-            int installed = 0;
-            for (FileDescription f : files) {
-                if (installed == room) {
-                    f.release();
-                    continue;
-                }
-                try {
-                    int newfd = FdSyscalls.install(task, f, (flags & MSG_CMSG_CLOEXEC) != 0);
-                    mem.write32(control + CMSG_HDR + 4L * installed++, newfd);
-                } catch (ErrnoException e) {
-                    room = installed; // EMFILE: install released this one; the rest are closed
+        long[] cursor = {control == 0 ? 0 : controllen, 0}; // {room left, bytes used}
+        if (got.creds() != null) {
+            byte[] ucred = new byte[12];
+            for (int i = 0; i < 3; i++) {
+                int v = got.creds()[i];
+                for (int b = 0; b < 4; b++) {
+                    ucred[4 * i + b] = (byte) (v >> 8 * b);
                 }
             }
-            if (installed < files.length) {
-                msgFlags |= MSG_CTRUNC;
-            }
-            if (installed > 0) {
-                mem.write64(control, CMSG_HDR + 4L * installed);
-                mem.write32(control + 8, SOL_SOCKET);
-                mem.write32(control + 12, SCM_RIGHTS);
-                used = Math.min(controllen, cmsgAlign(CMSG_HDR + 4L * installed));
-            }
+            msgFlags |= putCmsg(task, control, cursor, SCM_CREDENTIALS, ucred);
         }
+        if (got.files() != null) {
+            msgFlags |= detachFds(task, control, cursor, got.files(), (flags & MSG_CMSG_CLOEXEC) != 0);
+        }
+        long used = cursor[1];
         long name = mem.read64(msg);
         if (name != 0) {
             addressOut(task, got.from() == null ? new byte[0] : got.from(), name, msg + 8);
@@ -422,6 +431,65 @@ final class SocketSyscalls {
         mem.write64(msg + 40, used);
         mem.write32(msg + 48, msgFlags);
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.copied();
+    }
+
+    /**
+     * put_cmsg: one control message of {@code data} at the cursor ({room left, bytes used}),
+     * cut short (MSG_CTRUNC, returned) when there is not room for all of it.
+     */
+    private static int putCmsg(Task task, long control, long[] cursor, int type, byte[] data) {
+        if (cursor[0] < CMSG_HDR) {
+            return MSG_CTRUNC;
+        }
+        long cmlen = CMSG_HDR + data.length;
+        int truncated = 0;
+        if (cursor[0] < cmlen) {
+            truncated = MSG_CTRUNC;
+            cmlen = cursor[0];
+        }
+        long at = control + cursor[1];
+        AddressSpace mem = task.memory();
+        mem.write64(at, cmlen);
+        mem.write32(at + 8, SOL_SOCKET);
+        mem.write32(at + 12, type);
+        mem.write(at + CMSG_HDR, data, 0, (int) (cmlen - CMSG_HDR));
+        long space = Math.min(cmsgAlign(CMSG_HDR + data.length), cursor[0]);
+        cursor[0] -= space;
+        cursor[1] += space;
+        return truncated;
+    }
+
+    /**
+     * scm_detach_fds: installs as many of {@code files} as the control buffer has room for
+     * (close-on-exec when asked) in an SCM_RIGHTS message at the cursor, and closes the rest
+     * (MSG_CTRUNC, returned).
+     */
+    private static int detachFds(Task task, long control, long[] cursor, FileDescription[] files, boolean cloexec) {
+        AddressSpace mem = task.memory();
+        long at = control + cursor[1];
+        int room = cursor[0] <= CMSG_HDR ? 0 : (int) Math.min(files.length, (cursor[0] - CMSG_HDR) / 4);
+        int installed = 0;
+        for (FileDescription f : files) {
+            if (installed == room) {
+                f.release();
+                continue;
+            }
+            try {
+                int newfd = FdSyscalls.install(task, f, cloexec);
+                mem.write32(at + CMSG_HDR + 4L * installed++, newfd);
+            } catch (ErrnoException e) {
+                room = installed; // EMFILE: install released this one; the rest are closed
+            }
+        }
+        if (installed > 0) {
+            mem.write64(at, CMSG_HDR + 4L * installed);
+            mem.write32(at + 8, SOL_SOCKET);
+            mem.write32(at + 12, SCM_RIGHTS);
+            long space = Math.min(cmsgAlign(CMSG_HDR + 4L * installed), cursor[0]);
+            cursor[0] -= space;
+            cursor[1] += space;
+        }
+        return installed < files.length ? MSG_CTRUNC : 0;
     }
 
     /** sizeof(struct mmsghdr): a msghdr, its msg_len and padding. */

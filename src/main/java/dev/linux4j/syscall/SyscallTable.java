@@ -120,8 +120,8 @@ public final class SyscallTable {
         t.supported(NR_accept, SocketSyscalls::accept, FD, PTR, PTR);
         t.supported(NR_sendto, SocketSyscalls::sendto, FD, BUF_IN, ULONG, HEX, PTR, INT);
         t.supported(NR_recvfrom, SocketSyscalls::recvfrom, FD, PTR, ULONG, HEX, PTR, PTR);
-        t.partial(NR_sendmsg, "SCM_RIGHTS passes descriptors between AF_UNIX sockets; SCM_CREDENTIALS is checked but not delivered", SocketSyscalls::sendmsg, FD, PTR, HEX);
-        t.partial(NR_recvmsg, "SCM_RIGHTS descriptors arrive; credentials never do", SocketSyscalls::recvmsg, FD, PTR, HEX);
+        t.supported(NR_sendmsg, SocketSyscalls::sendmsg, FD, PTR, HEX);
+        t.supported(NR_recvmsg, SocketSyscalls::recvmsg, FD, PTR, HEX);
         t.supported(NR_shutdown, SocketSyscalls::shutdown, FD, INT);
         t.supported(NR_bind, SocketSyscalls::bind, FD, PTR, INT);
         t.supported(NR_listen, SocketSyscalls::listen, FD, INT);

@@ -56,8 +56,16 @@ public abstract class Socket implements FileOps {
         this.cred = cred.clone();
     }
 
-    /** What a receive got: bytes copied, the whole message's length, passed descriptors (or null), the sender's address (or null). */
-    public record Received(int copied, int length, FileDescription[] files, byte[] from) {}
+    /**
+     * What a receive got: bytes copied, the whole message's length, passed descriptors (or
+     * null), the sender's address (or null), and the sender's {pid, uid, gid} for an
+     * SCM_CREDENTIALS control message (or null: none is due).
+     */
+    public record Received(int copied, int length, FileDescription[] files, byte[] from, int[] creds) {
+        public Received(int copied, int length, FileDescription[] files, byte[] from) {
+            this(copied, length, files, from, null);
+        }
+    }
 
     public final int family() {
         return family;

@@ -6,6 +6,7 @@ import static dev.linux4j.abi.Sockets.*;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.fs.pipe.Pipe;
+import dev.linux4j.vfs.Caller;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.Sleep;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Descriptors passed with SCM_RIGHTS, and a datagram's sender address, travel beside the bytes,
  * each set at the position in the receive queue it was sent at.
  *
- * <p>Not like Linux: SCM_CREDENTIALS is not delivered; a datagram queue is bounded by bytes (the
+ * <p>Not like Linux: a datagram queue is bounded by bytes (the
  * pipe's), not by net.unix.max_dgram_qlen messages; the
  * bound names are shared by every linux4j kernel in the JVM, as if they shared one network
  * namespace.
@@ -90,6 +91,11 @@ public final class UnixSocket extends Socket {
     private long received;
     /** Descriptors and sender addresses in flight to this socket, in the order sent. Guarded by itself. */
     private final ArrayDeque<Ancillary> ancillary = new ArrayDeque<>();
+    /**
+     * Who sent what is queued: a run from each position where the sender's credentials changed
+     * (Linux keeps them in every sk_buff). Guarded by {@link #ancillary}.
+     */
+    private final ArrayDeque<CredRun> credRuns = new ArrayDeque<>();
 
     private UnixSocket(int type, int[] cred) {
         super(AF_UNIX, type, 0, cred);
@@ -150,6 +156,9 @@ public final class UnixSocket extends Socket {
 
     /** What travels beside a queue's bytes: descriptors passed at {@code at} for {@code length}, or a datagram's sender. */
     private record Ancillary(long at, long length, FileDescription[] files, byte[] from) {}
+
+    /** The bytes (or messages) from position {@code at} on were sent with these {pid, uid, gid}. */
+    private record CredRun(long at, int[] creds) {}
 
     // ---------------------------------------------------------------- names
 
@@ -446,14 +455,19 @@ public final class UnixSocket extends Socket {
                 if (copied > 0) {
                     System.arraycopy(message, 0, buf, off, copied);
                 }
+                int[] creds = message == null ? null : credsAt(received);
                 Ancillary a = message == null ? null : arrived(1, peek);
                 byte[] sender = type() == SOCK_DGRAM ? (a == null ? null : a.from()) : from.boundName();
-                return new Received(copied, n, a == null || peek ? null : a.files(), sender);
+                return new Received(copied, n, a == null || peek ? null : a.files(), sender, creds);
             }
             int n = 0;
             FileDescription[] files = null;
+            int[] creds = null;
             boolean waitAll = (flags & MSG_WAITALL) != 0;
             do {
+                if (n == 0 && len > 0 && awaitData(nonblock)) {
+                    creds = credsAt(received);
+                }
                 int got = receiveOnce(buf, off + n, len - n, nonblock || n > 0 && !waitAll, peek);
                 if (got <= 0) {
                     break;
@@ -468,7 +482,7 @@ public final class UnixSocket extends Socket {
                 }
                 n += got;
             } while (waitAll && !peek && n < len);
-            return new Received(n, n, files, from.boundName());
+            return new Received(n, n, files, from.boundName(), creds);
         }
     }
 
@@ -480,7 +494,7 @@ public final class UnixSocket extends Socket {
         if (len > 0 && !awaitData(nonblock)) {
             return endOfFile();
         }
-        int limit = (int) Math.min(len, room(received));
+        int limit = (int) Math.min(len, Math.min(room(received), credRoom(received)));
         return peek ? in.peek(buf, off, limit, true) : in.read(buf, off, limit, true);
     }
 
@@ -518,6 +532,44 @@ public final class UnixSocket extends Socket {
             for (Ancillary a : ancillary) {
                 if (a.at() + a.length() > pos) {
                     return a.at() + a.length() - pos;
+                }
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The credentials the data at {@code pos} was sent with when SO_PASSCRED asks for them
+     * (else null); runs wholly before {@code pos} are dropped.
+     */
+    private int[] credsAt(long pos) {
+        synchronized (ancillary) {
+            while (credRuns.size() > 1 && secondRun().at() <= pos) {
+                credRuns.pollFirst();
+            }
+            CredRun first = credRuns.peekFirst();
+            return first != null && flag(SO_PASSCRED) ? first.creds().clone() : null;
+        }
+    }
+
+    private CredRun secondRun() {
+        var it = credRuns.iterator();
+        it.next();
+        return it.next();
+    }
+
+    /**
+     * With SO_PASSCRED, a stream read stops where the sender's credentials change
+     * (unix_stream_read_generic never glues data from different writers then).
+     */
+    private long credRoom(long pos) {
+        if (!flag(SO_PASSCRED)) {
+            return Long.MAX_VALUE;
+        }
+        synchronized (ancillary) {
+            for (CredRun r : credRuns) {
+                if (r.at() > pos) {
+                    return r.at() - pos;
                 }
             }
         }
@@ -590,6 +642,16 @@ public final class UnixSocket extends Socket {
     @Override
     public int send(byte[] buf, int off, int len, int flags, boolean nonblock, byte[] to, SocketPaths paths,
             FileDescription[] files) {
+        int[] caller = Caller.ucred();
+        return send(buf, off, len, flags, nonblock, to, paths, files, caller != null ? caller : cred());
+    }
+
+    /**
+     * send with the sender's {pid, uid, gid} (scm_send's default, or SCM_CREDENTIALS given):
+     * what a receiver with SO_PASSCRED gets with the data.
+     */
+    public int send(byte[] buf, int off, int len, int flags, boolean nonblock, byte[] to, SocketPaths paths,
+            FileDescription[] files, int[] creds) {
         UnixSocket target;
         try {
             if ((flags & MSG_OOB) != 0) {
@@ -607,7 +669,7 @@ public final class UnixSocket extends Socket {
             release(files);
             return 0; // unix_stream_sendmsg sends nothing, and drops the descriptors
         }
-        return target.enqueue(buf, off, len, nonblock, files, type() == SOCK_DGRAM ? boundName() : null);
+        return target.enqueue(buf, off, len, nonblock, files, type() == SOCK_DGRAM ? boundName() : null, creds);
     }
 
     private UnixSocket streamTarget(byte[] to) {
@@ -663,8 +725,15 @@ public final class UnixSocket extends Socket {
     }
 
     /** Puts bytes (or a message) into this socket's queue, with what travels beside them. */
-    private int enqueue(byte[] buf, int off, int len, boolean nonblock, FileDescription[] files, byte[] from) {
+    private int enqueue(byte[] buf, int off, int len, boolean nonblock, FileDescription[] files, byte[] from,
+            int[] creds) {
         synchronized (enqueueLock) {
+            synchronized (ancillary) {
+                CredRun last = credRuns.peekLast();
+                if (last == null || !Arrays.equals(last.creds(), creds)) {
+                    credRuns.addLast(new CredRun(enqueued, creds.clone()));
+                }
+            }
             Ancillary a = null;
             if (files != null || from != null) {
                 a = new Ancillary(enqueued, messages() ? 1 : len, files, from); // queued before the bytes can be read
