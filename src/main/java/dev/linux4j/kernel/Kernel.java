@@ -48,6 +48,7 @@ public final class Kernel {
     private final SecureRandom random = new SecureRandom();
     private final long bootNanos = System.nanoTime();
     private final Procs procs = new Procs(this);
+    private final IpcNamespace ipc = new IpcNamespace();
 
     public Kernel(KernelConfig config, SyscallGate gate) {
         this.config = config;
@@ -73,6 +74,11 @@ public final class Kernel {
 
     Procs procs() {
         return procs;
+    }
+
+    /** The System V IPC objects of this guest world. */
+    public IpcNamespace ipc() {
+        return ipc;
     }
 
     /** The pid space and process tree. */

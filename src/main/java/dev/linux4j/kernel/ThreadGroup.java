@@ -349,6 +349,7 @@ public final class ThreadGroup {
 
     /** The process's last task has stopped: files and memory go, and the tree hears of it. */
     void releaseResources() {
+        kernel.ipc().exit(this, ownsSpace ? space() : null); // shm attaches and SEM_UNDO (exit_mm, exit_sem)
         files.closeAll();
         AddressSpace s;
         synchronized (this) {

@@ -67,4 +67,18 @@ public interface MappedFile {
 
     /** Drops one reference (a VMA naming the file was unmapped). */
     default void release() {}
+
+    /**
+     * The shared page cache ({@link SharedFilePages}) starts holding the file while it caches
+     * pages of it. A reference like {@link #retain()} by default; a file that counts its
+     * mappings (a System V shared memory segment's shm_nattch) tells the two apart.
+     */
+    default void pin() {
+        retain();
+    }
+
+    /** The shared page cache lets go of the file ({@link #pin()}). */
+    default void unpin() {
+        release();
+    }
 }

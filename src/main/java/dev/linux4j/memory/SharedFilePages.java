@@ -68,9 +68,9 @@ public final class SharedFilePages {
         synchronized (cache) {
             if (cache.source == null || (!cache.source.writable() && file.writable())) {
                 if (cache.source != null) {
-                    cache.source.release();
+                    cache.source.unpin();
                 }
-                file.retain();
+                file.pin();
                 cache.source = file;
                 if (file.writable()) {
                     WRITABLE.incrementAndGet();
@@ -116,7 +116,7 @@ public final class SharedFilePages {
                     if (cache.source.writable()) {
                         WRITABLE.decrementAndGet();
                     }
-                    cache.source.release();
+                    cache.source.unpin();
                     cache.source = null;
                 }
             }
