@@ -169,6 +169,16 @@ static void sealing(void) {
     T(pwrite(fd, "abc", 3, 19));
     T(pwrite(fd, "abc", 3, 40));
     T(lseek(fd, 0, SEEK_END));
+    /* F_SEAL_GROW stops a write at the last page end within the file */
+    {
+        static char big[8000];
+        int g = mfd("grow", M_ALLOW_SEALING);
+        T(write(g, big, 5000));
+        T(fcntl(g, ADD_SEALS, S_GROW));
+        T(pwrite(g, big, 8000, 100));
+        T(pwrite(g, big, 8000, 4200));
+        close(g);
+    }
     /* F_SEAL_WRITE is refused while a writable shared mapping exists. */
     char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     T(fcntl(fd, ADD_SEALS, S_WRITE));

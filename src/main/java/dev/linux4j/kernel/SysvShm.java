@@ -14,9 +14,8 @@ import dev.linux4j.abi.Ipc;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.MappedFile;
 import dev.linux4j.memory.Vma;
-import java.util.HashMap;
+import dev.linux4j.vfs.SparsePages;
 import java.util.List;
-import java.util.Map;
 
 /**
  * System V shared memory (ipc/shm.c). A segment's pages live here, sparsely; an attach maps
@@ -47,7 +46,7 @@ public final class SysvShm {
         int lpid;
         long nattch;
         /** The segment's pages by index (shmem's page cache); guarded by itself. */
-        final Map<Long, byte[]> pages = new HashMap<>();
+        final SparsePages pages = new SparsePages();
 
         Segment(long size, int key) {
             this.size = size;
@@ -81,19 +80,7 @@ public final class SysvShm {
         @Override
         public int read(long offset, byte[] dst, int off, int len) {
             synchronized (segment.pages) {
-                int done = 0;
-                while (done < len) {
-                    long pos = offset + done;
-                    int inPage = (int) (pos & (PAGE_SIZE - 1));
-                    int n = Math.min(len - done, PAGE_SIZE - inPage);
-                    byte[] page = segment.pages.get(pos >>> 12);
-                    if (page == null) {
-                        java.util.Arrays.fill(dst, off + done, off + done + n, (byte) 0);
-                    } else {
-                        System.arraycopy(page, inPage, dst, off + done, n);
-                    }
-                    done += n;
-                }
+                segment.pages.read(offset, dst, off, len);
                 return len;
             }
         }
@@ -101,17 +88,8 @@ public final class SysvShm {
         @Override
         public void write(long offset, byte[] src, int off, int len) {
             synchronized (segment.pages) {
-                if (segment.deleted) {
-                    return;
-                }
-                int done = 0;
-                while (done < len) {
-                    long pos = offset + done;
-                    int inPage = (int) (pos & (PAGE_SIZE - 1));
-                    int n = Math.min(len - done, PAGE_SIZE - inPage);
-                    byte[] page = segment.pages.computeIfAbsent(pos >>> 12, k -> new byte[PAGE_SIZE]);
-                    System.arraycopy(src, off + done, page, inPage, n);
-                    done += n;
+                if (!segment.deleted) {
+                    segment.pages.write(offset, src, off, len);
                 }
             }
         }
@@ -452,7 +430,7 @@ public final class SysvShm {
             long rss = 0;
             for (Segment s : ids.all()) {
                 synchronized (s.pages) {
-                    rss += s.pages.size();
+                    rss += s.pages.count();
                 }
             }
             return new IpcNamespace.Status<>(ids.maxIndex(), new Ipc.ShmInfo(ids.inUse(), totalPages, rss, 0));

@@ -8,8 +8,7 @@ import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
-import java.util.HashMap;
-import java.util.Map;
+import dev.linux4j.vfs.SparsePages;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -102,19 +101,7 @@ public final class MemfdFile implements FileOps {
                 return 0;
             }
             int n = (int) Math.min(len, inode.size - position);
-            int done = 0;
-            while (done < n) {
-                long pos = position + done;
-                int inPage = (int) (pos % PAGE);
-                int chunk = Math.min(n - done, PAGE - inPage);
-                byte[] page = inode.pages.get(pos / PAGE);
-                if (page == null) {
-                    java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
-                } else {
-                    System.arraycopy(page, inPage, buf, off + done, chunk);
-                }
-                done += chunk;
-            }
+            inode.pages.read(position, buf, off, n);
             return n;
         }
     }
@@ -157,24 +144,20 @@ public final class MemfdFile implements FileOps {
         if (position + len < 0 || position + len > MAX_SIZE) {
             throw ErrnoException.of(Errno.EFBIG);
         }
-        int done = 0;
-        while (done < len) {
-            long pos = position + done;
-            int inPage = (int) (pos % PAGE);
-            int chunk = Math.min(len - done, PAGE - inPage);
-            if ((inode.seals & F_SEAL_GROW) != 0 && pos + chunk > inode.size) {
-                if (done > 0) {
-                    break;
-                }
+        int n = len;
+        if ((inode.seals & F_SEAL_GROW) != 0 && position + len > inode.size) {
+            // Page by page, as shmem_write_begin is asked: what goes is up to the last page end
+            // within the file; a first page that would grow it is EPERM.
+            long lastEnd = inode.size - inode.size % PAGE;
+            if (lastEnd <= position) {
                 throw ErrnoException.of(Errno.EPERM);
             }
-            byte[] page = inode.pages.computeIfAbsent(pos / PAGE, i -> new byte[PAGE]);
-            System.arraycopy(buf, off + done, page, inPage, chunk);
-            done += chunk;
-            inode.size = Math.max(inode.size, pos + chunk);
+            n = (int) (lastEnd - position);
         }
+        inode.pages.write(position, buf, off, n);
+        inode.size = Math.max(inode.size, position + n);
         inode.touchMtime();
-        return done;
+        return n;
     }
 
     @Override
@@ -187,7 +170,7 @@ public final class MemfdFile implements FileOps {
     @Override
     public StatBuf stat(FileDescription file) {
         synchronized (inode) {
-            long blocks = (long) inode.pages.size() * (PAGE / 512);
+            long blocks = (long) inode.pages.count() * (PAGE / 512);
             return new StatBuf(SHMEM_DEV, inode.ino, Stat.S_IFREG | inode.mode, 0, inode.uid, inode.gid, 0,
                     inode.size, PAGE, blocks, inode.atime / 1_000_000_000L, (int) (inode.atime % 1_000_000_000L),
                     inode.mtime / 1_000_000_000L, (int) (inode.mtime % 1_000_000_000L),
@@ -284,7 +267,7 @@ public final class MemfdFile implements FileOps {
         int mode;
         int seals;
         long size;
-        final Map<Long, byte[]> pages = new HashMap<>();
+        final SparsePages pages = new SparsePages();
         final long btime;
         long atime;
         long mtime;
@@ -316,23 +299,7 @@ public final class MemfdFile implements FileOps {
 
         /** Zeroes [from, to): whole pages go, partial ones are cleared. */
         void discard(long from, long to) {
-            if (to <= from) {
-                return;
-            }
-            pages.entrySet().removeIf(e -> {
-                long start = e.getKey() * PAGE;
-                long end = start + PAGE;
-                if (end <= from || start >= to) {
-                    return false;
-                }
-                if (start >= from && end <= to) {
-                    return true;
-                }
-                int a = (int) (Math.max(from, start) - start);
-                int b = (int) (Math.min(to, end) - start);
-                java.util.Arrays.fill(e.getValue(), a, b, (byte) 0);
-                return false;
-            });
+            pages.discard(from, to);
         }
     }
 }
