@@ -173,26 +173,77 @@ public final class Signals {
             throw ErrnoException.of(Errno.EINVAL);
         }
         ThreadGroup self = sender.group();
-        List<ThreadGroup> targets;
+        Credentials cred = self.credentials();
+        Siginfo info = Siginfo.kill(sig, Siginfo.SI_USER, self.pid(), cred.uid());
         if (pid > 0) {
             ThreadGroup g = sender.kernel().tree().find(pid);
-            targets = g == null ? List.of() : List.of(g);
-        } else if (pid == -1) {
-            targets = sender.kernel().tree().all().stream().filter(g -> g != self).toList();
-        } else {
-            int pgid = pid == 0 ? self.pgid() : -pid;
-            targets = sender.kernel().tree().inGroup(pgid);
-        }
-        if (targets.isEmpty()) {
-            throw ErrnoException.of(Errno.ESRCH);
-        }
-        if (sig == 0) {
+            if (g == null) {
+                if (pid == 1) { // the virtual init: root's, and it ignores what it has no handler for
+                    if (!killOkByCred(cred, 0, 0)) {
+                        throw ErrnoException.of(Errno.EPERM);
+                    }
+                    return;
+                }
+                throw ErrnoException.of(Errno.ESRCH);
+            }
+            checkKillPermission(self, g, sig);
+            if (sig != 0) {
+                sendToGroup(g, info);
+            }
             return;
         }
-        Siginfo info = Siginfo.kill(sig, Siginfo.SI_USER, self.pid(), self.credentials().uid());
-        for (ThreadGroup g : targets) {
-            sendToGroup(g, info);
+        if (pid == -1) { // every process but init and the caller; EPERM ones are passed over
+            List<ThreadGroup> all = sender.kernel().tree().all().stream().filter(g -> g != self).toList();
+            if (all.isEmpty()) {
+                throw ErrnoException.of(Errno.ESRCH);
+            }
+            for (ThreadGroup g : all) {
+                if (mayKill(self, g, sig) && sig != 0) {
+                    sendToGroup(g, info);
+                }
+            }
+            return;
         }
+        List<ThreadGroup> group = sender.kernel().tree().inGroup(pid == 0 ? self.pgid() : -pid);
+        if (group.isEmpty()) {
+            throw ErrnoException.of(Errno.ESRCH);
+        }
+        boolean any = false;
+        for (ThreadGroup g : group) { // __kill_pgrp_info: an error only when every member refused
+            if (mayKill(self, g, sig)) {
+                any = true;
+                if (sig != 0) {
+                    sendToGroup(g, info);
+                }
+            }
+        }
+        if (!any) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+    }
+
+    /**
+     * check_kill_permission for a signal from a process: its own, or kill_ok_by_cred, or
+     * SIGCONT within the session; EPERM otherwise.
+     */
+    private static void checkKillPermission(ThreadGroup sender, ThreadGroup target, int sig) {
+        if (!mayKill(sender, target, sig)) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+    }
+
+    private static boolean mayKill(ThreadGroup sender, ThreadGroup target, int sig) {
+        if (sender == target) {
+            return true;
+        }
+        Credentials t = target.credentials();
+        return killOkByCred(sender.credentials(), t.uid(), t.suid())
+                || sig == SIGCONT && sender.sid() == target.sid();
+    }
+
+    /** kill_ok_by_cred: the sender's real or effective uid is the target's real or saved one, or CAP_KILL (euid 0). */
+    private static boolean killOkByCred(Credentials c, int uid, int suid) {
+        return c.euid() == 0 || c.euid() == suid || c.euid() == uid || c.uid() == suid || c.uid() == uid;
     }
 
     // ---------------------------------------------------------------- delivery
