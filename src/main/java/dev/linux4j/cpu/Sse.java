@@ -20,6 +20,9 @@ final class Sse {
         SseShuffle.register(t);
         Mmx.register(t);
         SseState.register(t);
+        Sse3.register(t);
+        Sse41.register(t);
+        Sse42.register(t);
     }
 
     // ---------------------------------------------------------------- memory operands
