@@ -261,7 +261,7 @@ final class SocketSyscalls {
             }
             return s.send(data, 0, data.length, flags, nonblock, dest, new TaskPaths(task), control.files());
         } catch (ErrnoException e) {
-            throw (flags & MSG_NOSIGNAL) == 0 ? TransferSyscalls.sigpipe(task, e) : e;
+            throw (flags & MSG_NOSIGNAL) == 0 && s.sigpipeOnEpipe() ? TransferSyscalls.sigpipe(task, e) : e;
         }
     }
 
@@ -408,7 +408,8 @@ final class SocketSyscalls {
         byte[] data = new byte[(int) ReadWriteSyscalls.total(iov)];
         Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
         ReadWriteSyscalls.scatter(task, iov, data, got.copied());
-        int msgFlags = (got.length() > got.copied() ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
+        boolean truncated = got.length() > got.copied() && s.type() != SOCK_STREAM; // a stream has no messages to cut
+        int msgFlags = (truncated ? MSG_TRUNC : 0) | (flags & MSG_CMSG_CLOEXEC);
         long[] cursor = {control == 0 ? 0 : controllen, 0}; // {room left, bytes used}
         if (got.creds() != null) {
             byte[] ucred = new byte[12];

@@ -141,6 +141,47 @@ public abstract class Socket implements FileOps {
     /** SO_ACCEPTCONN. */
     protected abstract boolean listening();
 
+    /**
+     * Whether an EPIPE from sending raises SIGPIPE (unless MSG_NOSIGNAL): stream sockets only,
+     * as tcp_sendmsg (sk_stream_error) and unix_stream_sendmsg send it; datagram and seqpacket
+     * sends return EPIPE alone.
+     */
+    public boolean sigpipeOnEpipe() {
+        return type == SOCK_STREAM;
+    }
+
+    /**
+     * sk_clone_lock: a socket that accept(2) makes starts with its listener's SOL_SOCKET
+     * options (buffer sizes, flags, linger, timeouts).
+     */
+    protected final void copyOptionsFrom(Socket listener) {
+        int sb;
+        int rb;
+        long flags;
+        int lowat;
+        byte[] ling;
+        byte[] rt;
+        byte[] st;
+        synchronized (listener) {
+            sb = listener.sndbuf;
+            rb = listener.rcvbuf;
+            flags = listener.flagOptions;
+            lowat = listener.rcvlowat;
+            ling = listener.linger.clone();
+            rt = listener.rcvtimeo.clone();
+            st = listener.sndtimeo.clone();
+        }
+        synchronized (this) {
+            sndbuf = sb;
+            rcvbuf = rb;
+            flagOptions = flags;
+            rcvlowat = lowat;
+            linger = ling;
+            rcvtimeo = rt;
+            sndtimeo = st;
+        }
+    }
+
     /** SO_ERROR: the pending error, cleared by reading it (0 for none). */
     protected int takeError() {
         return 0;
