@@ -17,6 +17,8 @@ public final class Siginfo {
     public static final int SI_KERNEL = 0x80;
     public static final int SI_QUEUE = -1;
     public static final int SI_TIMER = -2;
+    /** A message arrived on an empty POSIX message queue (mq_notify). */
+    public static final int SI_MESGQ = -3;
     public static final int SI_TKILL = -6;
     public static final int CLD_EXITED = 1;
     public static final int CLD_KILLED = 2;
@@ -49,6 +51,15 @@ public final class Siginfo {
         ByteBuffer b = header(signo, code);
         b.putInt(16, pid);
         b.putInt(20, uid);
+        return new Siginfo(b.array());
+    }
+
+    /** The _rt layout (sigqueue, SI_MESGQ): {@code si_pid, si_uid, si_value}. */
+    public static Siginfo rt(int signo, int code, int pid, int uid, long value) {
+        ByteBuffer b = header(signo, code);
+        b.putInt(16, pid);
+        b.putInt(20, uid);
+        b.putLong(24, value);
         return new Siginfo(b.array());
     }
 

@@ -197,9 +197,10 @@ public final class FdTable {
      * filp_close: a descriptor of this table let go of {@code file}. The process's POSIX locks on
      * the file go with it, whichever descriptor set them (man 2 fcntl: "If a process closes any
      * file descriptor referring to a file, then all of the process's locks on that file are
-     * released"), then the reference is dropped.
+     * released"), after the file's own flush, then the reference is dropped.
      */
     private void filpClose(FileDescription file) {
+        file.ops().flush(file); // f_op->flush
         FileLocks.flush(file, this);
         file.release();
     }

@@ -1,10 +1,13 @@
 package dev.linux4j.kernel;
 
+import dev.linux4j.vfs.SysvIpcView;
+import java.util.List;
+
 /**
  * The System V IPC objects of one guest world (Linux's {@code struct ipc_namespace}): one per
  * {@link Kernel}, as every process of a linux4j guest is in the same namespace.
  */
-public final class IpcNamespace {
+public final class IpcNamespace implements SysvIpcView {
     private final SysvShm shm = new SysvShm();
     private final SysvSem sem = new SysvSem();
     private final SysvMsg msg = new SysvMsg();
@@ -22,6 +25,21 @@ public final class IpcNamespace {
 
     public SysvMsg msg() {
         return msg;
+    }
+
+    @Override
+    public List<SysvIpcView.Shm> segments() {
+        return shm.proc();
+    }
+
+    @Override
+    public List<SysvIpcView.Sem> semaphoreSets() {
+        return sem.proc();
+    }
+
+    @Override
+    public List<SysvIpcView.Msg> messageQueues() {
+        return msg.proc();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.linux4j.memory.Vma;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.ProcessDirectory;
 import dev.linux4j.vfs.ProcessView;
+import dev.linux4j.vfs.SysvIpcView;
 import dev.linux4j.vfs.Vfs;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,6 +189,11 @@ final class Procs implements ProcessDirectory {
     @Override
     public String bootId() {
         return bootId;
+    }
+
+    @Override
+    public SysvIpcView sysvipc() {
+        return kernel.ipc();
     }
 
     /** One thread group seen through procfs. */

@@ -7,6 +7,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Ipc;
 import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Sleep;
+import dev.linux4j.vfs.SysvIpcView;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
@@ -276,6 +277,21 @@ public final class SysvMsg {
             }
         }
         return found;
+    }
+
+    /** /proc/sysvipc/msg (sysvipc_msg_proc_show). */
+    List<SysvIpcView.Msg> proc() {
+        ids.lock.lock();
+        try {
+            List<SysvIpcView.Msg> out = new ArrayList<>();
+            for (MsgQueue q : ids.all()) {
+                out.add(new SysvIpcView.Msg(q.key, q.id, q.mode, q.cbytes, q.qnum, q.lspid, q.lrpid, q.uid, q.gid, q.cuid,
+                        q.cgid, q.stime, q.rtime, q.ctime));
+            }
+            return out;
+        } finally {
+            ids.lock.unlock();
+        }
     }
 
     /** IPC_STAT, MSG_STAT, MSG_STAT_ANY (msgctl_stat). */

@@ -7,6 +7,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Ipc;
 import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Sleep;
+import dev.linux4j.vfs.SysvIpcView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -314,6 +315,21 @@ public final class SysvSem {
                 a.otime = IpcIds.now();
                 updateQueue(a);
             }
+        } finally {
+            ids.lock.unlock();
+        }
+    }
+
+    /** /proc/sysvipc/sem (sysvipc_sem_proc_show). */
+    List<SysvIpcView.Sem> proc() {
+        ids.lock.lock();
+        try {
+            List<SysvIpcView.Sem> out = new ArrayList<>();
+            for (SemArray a : ids.all()) {
+                out.add(new SysvIpcView.Sem(a.key, a.id, a.mode, a.semval.length, a.uid, a.gid, a.cuid, a.cgid, a.otime,
+                        a.ctime));
+            }
+            return out;
         } finally {
             ids.lock.unlock();
         }

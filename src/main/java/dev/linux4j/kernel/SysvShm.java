@@ -13,8 +13,11 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Ipc;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.MappedFile;
+import dev.linux4j.memory.SharedFilePages;
 import dev.linux4j.memory.Vma;
 import dev.linux4j.vfs.SparsePages;
+import dev.linux4j.vfs.SysvIpcView;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -408,6 +411,40 @@ public final class SysvShm {
             } else {
                 s.mode &= ~SHM_LOCKED;
             }
+        } finally {
+            ids.lock.unlock();
+        }
+    }
+
+    /**
+     * /proc/sysvipc/shm (sysvipc_shm_proc_show): rss is the segment's pages in memory
+     * (shm_add_rss_swap), swap 0. Pages the attaches hold in the shared page cache are written
+     * back into the segment first, so that a page touched through a mapping counts, as a shmem
+     * page does from its first fault.
+     */
+    List<SysvIpcView.Shm> proc() {
+        List<Segment> segments;
+        ids.lock.lock();
+        try {
+            segments = ids.all();
+        } finally {
+            ids.lock.unlock();
+        }
+        for (Segment s : segments) {
+            SharedFilePages.writeBack(s); // not under the table's lock: it takes the page cache's
+        }
+        ids.lock.lock();
+        try {
+            List<SysvIpcView.Shm> out = new ArrayList<>();
+            for (Segment s : ids.all()) {
+                long rss;
+                synchronized (s.pages) {
+                    rss = (long) s.pages.count() * PAGE_SIZE;
+                }
+                out.add(new SysvIpcView.Shm(s.key, s.id, s.mode, s.size, s.cpid, s.lpid, s.nattch,
+                        s.uid, s.gid, s.cuid, s.cgid, s.atime, s.dtime, s.ctime, rss, 0));
+            }
+            return out;
         } finally {
             ids.lock.unlock();
         }

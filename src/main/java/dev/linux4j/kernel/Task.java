@@ -261,9 +261,9 @@ public final class Task {
             group.cputime().taskExit(this); // __exit_signal: the time stays with the process
             Futex.exitMm(this);
             Sleep.bind(null);
-            Caller.bind(null);
             Procs.enter(null);
-            group.taskExited(this);
+            group.taskExited(this); // the last task closes the files as the exiting process (->flush)
+            Caller.bind(null);
             Threads.retargetSharedPending(group);
         }
     }

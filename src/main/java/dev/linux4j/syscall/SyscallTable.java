@@ -322,12 +322,12 @@ public final class SyscallTable {
         t.unimplemented(NR_mbind, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_set_mempolicy, ENOSYS, "not provided: NUMA memory policy (one node)");
         t.unimplemented(NR_get_mempolicy, ENOSYS, "not provided: NUMA memory policy (one node)");
-        t.unimplemented(NR_mq_open, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.unimplemented(NR_mq_unlink, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.unimplemented(NR_mq_timedsend, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.unimplemented(NR_mq_timedreceive, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.unimplemented(NR_mq_notify, ENOSYS, "not yet: System V IPC and POSIX message queues");
-        t.unimplemented(NR_mq_getsetattr, ENOSYS, "not yet: System V IPC and POSIX message queues");
+        t.supported(NR_mq_open, MqueueSyscalls::mqOpen, STRING, OPEN_FLAGS, MODE, PTR);
+        t.supported(NR_mq_unlink, MqueueSyscalls::mqUnlink, STRING);
+        t.supported(NR_mq_timedsend, MqueueSyscalls::mqTimedsend, FD, PTR, ULONG, UINT, PTR);
+        t.supported(NR_mq_timedreceive, MqueueSyscalls::mqTimedreceive, FD, PTR, ULONG, PTR, PTR);
+        t.partial(NR_mq_notify, "SIGEV_SIGNAL (SI_MESGQ) and SIGEV_NONE; SIGEV_THREAD needs a NETLINK socket, which linux4j has not (EINVAL; glibc's mq_notify returns ENOSYS)", MqueueSyscalls::mqNotify, FD, PTR);
+        t.supported(NR_mq_getsetattr, MqueueSyscalls::mqGetsetattr, FD, PTR, PTR);
         t.unimplemented(NR_kexec_load, ENOSYS, "not provided inside the sandbox");
         t.partial(NR_waitid, "P_ALL, P_PID, P_PGID; rusage: CPU times and ru_maxrss as getrusage, the other counters 0", ProcessLifecycleSyscalls::waitid, INT, INT, PTR, HEX, PTR);
         t.unimplemented(NR_add_key, ENOSYS, "not provided inside the sandbox");

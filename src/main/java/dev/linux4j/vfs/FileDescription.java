@@ -19,10 +19,24 @@ public final class FileDescription {
     private volatile FileMapping.Key key;
 
     public FileDescription(FileOps ops, int flags, String path, Location location) {
+        this(ops, flags, path, location, false);
+    }
+
+    /** do_dentry_open's f_flags: the creation flags go (and O_CLOEXEC, as build_open_flags takes it for open(2)). */
+    private FileDescription(FileOps ops, int flags, String path, Location location, boolean keepCloexec) {
         this.ops = ops;
-        this.flags = flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_TRUNC | Fcntl.O_CLOEXEC);
+        this.flags = flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_TRUNC
+                | (keepCloexec ? 0 : Fcntl.O_CLOEXEC));
         this.path = path;
         this.location = location;
+    }
+
+    /**
+     * A file opened by dentry_open with the caller's flags as they are (mq_open): O_CLOEXEC stays
+     * in f_flags, where open(2)'s build_open_flags strips it, and F_GETFL shows it.
+     */
+    public static FileDescription dentryOpen(FileOps ops, int flags, String path, Location location) {
+        return new FileDescription(ops, flags, path, location, true);
     }
 
     public FileOps ops() {

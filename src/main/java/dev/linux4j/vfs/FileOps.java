@@ -162,6 +162,13 @@ public interface FileOps {
         return false;
     }
 
+    /**
+     * Linux's {@code ->flush}: a descriptor of the file is being closed (close(2), dup2 over it,
+     * close-on-exec, exit), at every close rather than only the last, with {@link Caller} bound
+     * to the closing task. Nothing by default.
+     */
+    default void flush(FileDescription file) {}
+
     /** Called when the last descriptor referring to the file description is closed. */
     default void release(FileDescription file) {}
 

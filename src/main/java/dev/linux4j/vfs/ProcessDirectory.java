@@ -49,4 +49,9 @@ public interface ProcessDirectory {
 
     /** The kernel's random boot id (/proc/sys/kernel/random/boot_id), fixed for its lifetime. */
     String bootId();
+
+    /** The System V IPC objects (/proc/sysvipc). */
+    default SysvIpcView sysvipc() {
+        return SysvIpcView.NONE;
+    }
 }

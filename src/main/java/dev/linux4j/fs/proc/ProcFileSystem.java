@@ -97,6 +97,7 @@ public final class ProcFileSystem implements FileSystem {
     private List<String> rootNames() {
         List<String> names = new ArrayList<>(SystemFiles.NAMES);
         names.add("sys");
+        names.add("sysvipc");
         names.sort(ProcFileSystem::procMatchOrder);
         names.add("self");
         names.add("thread-self");
@@ -127,6 +128,9 @@ public final class ProcFileSystem implements FileSystem {
             }
             case "sys" -> {
                 return sysctl.root();
+            }
+            case "sysvipc" -> {
+                return SysvIpcFiles.dir(this);
             }
             default -> {
                 int pid = parsePid(name);

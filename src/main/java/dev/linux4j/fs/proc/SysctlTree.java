@@ -1,5 +1,7 @@
 package dev.linux4j.fs.proc;
 
+import dev.linux4j.abi.Ipc;
+import dev.linux4j.abi.Mqueue;
 import dev.linux4j.vfs.ProcessDirectory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +58,12 @@ final class SysctlTree {
         add("kernel/randomize_va_space", "0");
         add("kernel/shmmax", "18446744073692774399");
         add("kernel/shmall", "18446744073692774399");
-        add("kernel/shmmni", "4096");
+        add("kernel/shmmni", Integer.toString(Ipc.SHMMNI));
+        add("kernel/msgmax", Integer.toString(Ipc.MSGMAX));
+        add("kernel/msgmnb", Integer.toString(Ipc.MSGMNB));
+        add("kernel/msgmni", Integer.toString(Ipc.MSGMNI));
+        // SEMMSL, SEMMNS, SEMOPM, SEMMNI
+        add("kernel/sem", Ipc.SEMMSL + "\t" + Ipc.SEMMNS + "\t" + Ipc.SEMOPM + "\t" + Ipc.SEMMNI);
         add("kernel/core_pattern", "core");
         add("kernel/printk", "4\t4\t1\t7");
         add("kernel/random/boot_id", 0444, () -> d().bootId());
@@ -80,6 +87,11 @@ final class SysctlTree {
         add("fs/file-nr", 0444, () -> "0\t0\t9223372036854775807");
         add("fs/inotify/max_user_watches", "65536");
         add("fs/inotify/max_user_instances", "128");
+        add("fs/mqueue/msg_default", Integer.toString(Mqueue.DFLT_MSG));
+        add("fs/mqueue/msg_max", Integer.toString(Mqueue.DFLT_MSGMAX));
+        add("fs/mqueue/msgsize_default", Integer.toString(Mqueue.DFLT_MSGSIZE));
+        add("fs/mqueue/msgsize_max", Integer.toString(Mqueue.DFLT_MSGSIZEMAX));
+        add("fs/mqueue/queues_max", Integer.toString(Mqueue.DFLT_QUEUESMAX));
     }
 
     /** /proc/sys itself. */
