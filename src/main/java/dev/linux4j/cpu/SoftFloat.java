@@ -188,7 +188,8 @@ final class SoftFloat {
         }
         long sign = neg ? signBit(f32) : 0;
         if (exp > emax) {
-            raise(c, OE | PE);
+            // Unmasked, the result would be delivered with its exponent wrapped: PE only if that is inexact.
+            raise(c, (c.mxcsr & (OE << 7)) == 0 && !inexact ? OE : OE | PE);
             boolean toInf = rc == RC_NEAREST || (rc == RC_UP && !neg) || (rc == RC_DOWN && neg);
             return toInf ? sign | expMask(f32) : sign | (expMask(f32) - 1) | fracMask(f32);
         }

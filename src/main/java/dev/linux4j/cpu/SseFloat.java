@@ -145,8 +145,14 @@ final class SseFloat {
     static void end(Cpu c, int saved) {
         if ((saved & MASKS) != MASKS) {
             int fresh = c.mxcsr & FLAGS;
+            int unmasked = fresh & ~(saved >> 7);
+            if ((unmasked & (IE | DE | ZE)) != 0) {
+                // An unmasked pre-computation exception in any element: the instruction stops
+                // before computing, so no element reports PE, OE or UE (SDM Vol. 1, 11.5.1).
+                fresh &= IE | DE | ZE;
+            }
             c.mxcsr = saved | fresh;
-            if ((fresh & ~(saved >> 7)) != 0) {
+            if (unmasked != 0) {
                 throw CpuTrap.SIMD_FP_ERROR;
             }
         }
