@@ -279,7 +279,8 @@ public final class Task {
                 kernel.gate().syscall(this);
                 if (nr == dev.linux4j.abi.Sysno.NR_rt_sigreturn) {
                     nr = -1; // restore_sigcontext sets orig_ax = -1: no restart
-                } else if (cpu.r[Cpu.RAX] == dev.linux4j.abi.Errno.EPIPE.negated() && writes(nr)) {
+                } else if (cpu.r[Cpu.RAX] == dev.linux4j.abi.Errno.EPIPE.negated() && writes(nr)
+                        && sigpipeOnEpipe((int) cpu.r[Cpu.RDI])) {
                     SignalCalls.sendSelf(this, dev.linux4j.abi.Signal.SIGPIPE); // pipe_write's send_sig
                 }
             } else if (exit instanceof CpuExit.Fault f) {
@@ -296,6 +297,15 @@ public final class Task {
     }
 
     /** The write family: EPIPE from them comes with SIGPIPE. */
+    /** Whether the file written ({@code fd}: the call's first argument, still in RDI) raises SIGPIPE with EPIPE. */
+    private boolean sigpipeOnEpipe(int fd) {
+        try {
+            return files().get(fd).ops().sigpipeOnEpipe();
+        } catch (dev.linux4j.abi.ErrnoException closedMeanwhile) {
+            return true;
+        }
+    }
+
     private static boolean writes(long nr) {
         return nr == dev.linux4j.abi.Sysno.NR_write || nr == dev.linux4j.abi.Sysno.NR_writev
                 || nr == dev.linux4j.abi.Sysno.NR_pwrite64 || nr == dev.linux4j.abi.Sysno.NR_pwritev

@@ -169,6 +169,14 @@ public interface FileOps {
      */
     default void flush(FileDescription file) {}
 
+    /**
+     * Whether a write(2) that fails with EPIPE also raises SIGPIPE: pipe_write's send_sig, and a
+     * stream socket's; datagram and seqpacket sockets return EPIPE alone. Yes by default.
+     */
+    default boolean sigpipeOnEpipe() {
+        return true;
+    }
+
     /** Called when the last descriptor referring to the file description is closed. */
     default void release(FileDescription file) {}
 

@@ -146,6 +146,7 @@ public abstract class Socket implements FileOps {
      * as tcp_sendmsg (sk_stream_error) and unix_stream_sendmsg send it; datagram and seqpacket
      * sends return EPIPE alone.
      */
+    @Override
     public boolean sigpipeOnEpipe() {
         return type == SOCK_STREAM;
     }
