@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * CPUID and RDTSC (Intel SDM Vol. 2A, CPUID; Vol. 2B, RDTSC). CPUID advertises exactly what
- * linux4j implements (DESIGN.md decision 9): baseline x86-64 (x86-64-v1: FPU, TSC, CX8, CMOV,
- * CLFSH, MMX, FXSR, SSE, SSE2, SYSCALL, NX, LM, LAHF/SAHF) plus CMPXCHG16B and MOVBE. Nothing
- * that needs XSAVE state, no SSE3 and later, no AVX, no hypervisor bit.
+ * linux4j implements (DESIGN.md decision 9): x86-64-v2 (FPU, TSC, CX8, CMOV, CLFSH, MMX, FXSR,
+ * SSE, SSE2, SYSCALL, NX, LM, LAHF/SAHF, CMPXCHG16B, SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT) plus
+ * MOVBE. Nothing that needs XSAVE state, no AVX, no BMI, no hypervisor bit.
  *
  * <p>The processor is a "GenuineIntel" family 6 model 0x3A (Ivy Bridge signature) which glibc's
  * {@code init_cpu_features} has no model-specific quirks for, and which without AVX selects
- * its SSE2 string functions. Caches (leaf 4): L1d and L1i 32 KiB 8-way, L2 1 MiB 16-way,
+ * its SSE2 and SSE4 string functions. Caches (leaf 4): L1d and L1i 32 KiB 8-way, L2 1 MiB 16-way,
  * L3 8 MiB 16-way, 64-byte lines, one thread and one core.
  *
  * <p>Leaves beyond the maximum (and unlisted ones) return zeros. Real Intel CPUs return the data
@@ -38,8 +38,13 @@ public final class Cpuid {
     public static final int EDX_SSE = 1 << 25;
     public static final int EDX_SSE2 = 1 << 26;
     // Leaf 1 ECX (SDM Vol. 2A, Table 3-10).
+    public static final int ECX_SSE3 = 1 << 0;
+    public static final int ECX_SSSE3 = 1 << 9;
     public static final int ECX_CX16 = 1 << 13;
+    public static final int ECX_SSE4_1 = 1 << 19;
+    public static final int ECX_SSE4_2 = 1 << 20;
     public static final int ECX_MOVBE = 1 << 22;
+    public static final int ECX_POPCNT = 1 << 23;
     // Leaf 0x80000001.
     public static final int EXT_ECX_LAHF_LM = 1 << 0;
     public static final int EXT_EDX_SYSCALL = 1 << 11;
@@ -49,7 +54,7 @@ public final class Cpuid {
     /** CPUID.01H:EDX: what Linux also reports as AT_HWCAP on x86-64. */
     public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_CLFSH | EDX_MMX | EDX_FXSR
             | EDX_SSE | EDX_SSE2;
-    static final int LEAF1_ECX = ECX_CX16 | ECX_MOVBE;
+    static final int LEAF1_ECX = ECX_SSE3 | ECX_SSSE3 | ECX_CX16 | ECX_SSE4_1 | ECX_SSE4_2 | ECX_MOVBE | ECX_POPCNT;
     /** CLFLUSH line size 8 (x 8 bytes) in bits 15:8, one logical processor in 23:16, APIC id 0. */
     static final int LEAF1_EBX = (8 << 8) | (1 << 16);
 

@@ -32,13 +32,14 @@ class CpuidTest {
     }
 
     @Test
-    void leaf1AdvertisesBaselineOnly() {
+    void leaf1AdvertisesX8664V2() {
         long[] r = cpuid(1, 0);
         assertThat(r[0]).isEqualTo(0x306a9); // family 6, model 0x3a
         assertThat((r[1] >> 8) & 0xff).isEqualTo(8); // CLFLUSH line 64 bytes
         assertThat((r[1] >> 16) & 0xff).isEqualTo(1);
-        // ECX: CX16 (13) and MOVBE (22) only; no SSE3, POPCNT, XSAVE, OSXSAVE, AVX, hypervisor.
-        assertThat(r[2]).isEqualTo((1L << 13) | (1L << 22));
+        // ECX: SSE3 (0), SSSE3 (9), CX16 (13), SSE4.1 (19), SSE4.2 (20), MOVBE (22), POPCNT (23);
+        // no PCLMULQDQ, XSAVE, OSXSAVE, AVX, hypervisor.
+        assertThat(r[2]).isEqualTo(1L | (1L << 9) | (1L << 13) | (1L << 19) | (1L << 20) | (1L << 22) | (1L << 23));
         // EDX: FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2.
         assertThat(r[3]).isEqualTo(1L | (1L << 4) | (1L << 8) | (1L << 15) | (1L << 19) | (1L << 23) | (1L << 24)
                 | (1L << 25) | (1L << 26));

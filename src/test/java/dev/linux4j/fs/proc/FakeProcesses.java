@@ -223,7 +223,8 @@ final class FakeProcesses implements ProcessDirectory {
         String brand = "linux4j virtual x86-64 CPU\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
         return switch (leaf) {
             case 0 -> new int[] {13, chars("Genu"), chars("ntel"), chars("ineI")};
-            case 1 -> new int[] {0x306a9, (8 << 8) | (1 << 16), (1 << 13) | (1 << 22),
+            case 1 -> new int[] {0x306a9, (8 << 8) | (1 << 16),
+                (1 << 0) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23),
                 (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)};
             case 4 -> subleaf == 0 ? new int[] {0x121, (63) | (7 << 22), 63, 0}
                     : subleaf == 1 ? new int[] {0x163, (63) | (15 << 22), 8191, 0} : new int[4];
