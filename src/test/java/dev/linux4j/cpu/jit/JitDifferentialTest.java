@@ -268,16 +268,10 @@ class JitDifferentialTest {
         for (int iteration = 0; iteration < 300; iteration++) {
             long seed = seeds.nextLong();
             String asm = richProgram(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            long[] expected = state(interpreted, interpreted.run());
-            CpuHarness compiled = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler(iteration % 2 == 0);
-            compiled.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = state(compiled, compiled.run());
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(iteration % 2 == 0),
+                    JitDifferentialTest::state);
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
         }
         assertThat(mismatches).isEmpty();
@@ -290,17 +284,10 @@ class JitDifferentialTest {
         for (int iteration = 0; iteration < 150; iteration++) {
             long seed = seeds.nextLong();
             String asm = program(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            long[] expected = state(interpreted, interpreted.run());
-            CpuHarness compiled = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler();
-            compiled.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = state(compiled, compiled.run());
-            assertThat(jit.compiledBlocks()).isPositive();
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(), JitDifferentialTest::state);
+            assertThat(o.translated()).isTrue();
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
         }
         assertThat(mismatches).isEmpty();

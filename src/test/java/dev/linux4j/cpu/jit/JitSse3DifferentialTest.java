@@ -132,19 +132,11 @@ class JitSse3DifferentialTest {
         for (int iteration = 0; iteration < 300; iteration++) {
             long seed = seeds.nextLong();
             String asm = program(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            CpuExit exit = interpreted.run();
-            long[] expected = state(interpreted, exit);
-            ranToEnd += exit instanceof CpuExit.Fault f && f.rip() == interpreted.end ? 1 : 0;
-            CpuHarness jitted = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler();
-            jitted.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = state(jitted, jitted.run());
-            compiled += jit.compiledBlocks() > 0 ? 1 : 0;
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(), JitSse3DifferentialTest::state);
+            ranToEnd += o.ranToEnd() ? 1 : 0;
+            compiled += o.translated() ? 1 : 0;
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
         }
         assertThat(compiled).isEqualTo(300);

@@ -2,9 +2,7 @@ package dev.linux4j.cpu.jit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.linux4j.cpu.CpuHarness;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -146,17 +144,10 @@ class JitSse41DifferentialTest {
         for (int iteration = 0; iteration < 200; iteration++) {
             long seed = seeds.nextLong();
             String asm = program(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            long[] expected = JitSseDifferentialTest.state(interpreted, interpreted.run());
-            CpuHarness jitted = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler();
-            jitted.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = JitSseDifferentialTest.state(jitted, jitted.run());
-            compiled += jit.compiledBlocks() > 0 ? 1 : 0;
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(), JitSseDifferentialTest::state);
+            compiled += o.translated() ? 1 : 0;
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
         }
         assertThat(compiled).isEqualTo(200);

@@ -129,20 +129,13 @@ class JitSse42Test {
         for (int iteration = 0; iteration < 120; iteration++) {
             long seed = seeds.nextLong();
             String asm = program(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            long[] expected = state(interpreted, interpreted.run());
-            CpuHarness compiled = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler(iteration % 2 == 0);
-            compiled.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = state(compiled, compiled.run());
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(iteration % 2 == 0),
+                    JitSse42Test::state);
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
             // The program must run to its end (the UD2 after it), not stop at an unknown form.
-            assertThat(expected[18]).isEqualTo(CpuExit.FaultKind.INVALID_OPCODE.ordinal());
-            assertThat(expected[16]).isEqualTo(interpreted.end);
+            assertThat(o.ranToEnd()).as("seed %d ran to its end", seed).isTrue();
         }
         assertThat(mismatches).isEmpty();
     }

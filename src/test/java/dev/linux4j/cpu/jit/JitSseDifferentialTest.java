@@ -192,17 +192,10 @@ class JitSseDifferentialTest {
         for (int iteration = 0; iteration < 400; iteration++) {
             long seed = seeds.nextLong();
             String asm = program(new Random(seed));
-            byte[] code = CpuHarness.assemble(asm);
-            CpuHarness interpreted = new CpuHarness(code);
-            long[] expected = state(interpreted, interpreted.run());
-            CpuHarness jitted = new CpuHarness(code);
-            ClassfileBlockCompiler jit = new ClassfileBlockCompiler();
-            jitted.cpu.codeCache().setCompiler(jit, 1);
-            long[] actual = state(jitted, jitted.run());
-            compiled += jit.compiledBlocks() > 0 ? 1 : 0;
-            if (!Arrays.equals(expected, actual)) {
-                mismatches.add("seed " + seed + ":\n" + asm + "\nexpected " + Arrays.toString(expected)
-                        + "\nactual   " + Arrays.toString(actual));
+            Differential.Outcome o = Differential.run(asm, new ClassfileBlockCompiler(), JitSseDifferentialTest::state);
+            compiled += o.translated() ? 1 : 0;
+            if (!o.same()) {
+                mismatches.add(o.report(seed, asm));
             }
         }
         assertThat(compiled).isEqualTo(400);
