@@ -25,6 +25,7 @@ final class PidEntries {
             new Entry("task", Kind.DIR, 0555, false),
             new Entry("fd", Kind.DIR, 0500, true),
             new Entry("fdinfo", Kind.DIR, 0555, true),
+            new Entry("net", Kind.DIR, 0555, true),
             new Entry("environ", Kind.FILE, 0400, true),
             new Entry("auxv", Kind.FILE, 0400, true),
             new Entry("status", Kind.FILE, 0444, true),
@@ -104,6 +105,7 @@ final class PidEntries {
             case "task" -> new ProcNode.Dir(a, this::taskNames, this::taskChild);
             case "fd" -> new ProcNode.Dir(a.withSize(view.files().size()), this::fdNames, this::fdChild);
             case "fdinfo" -> new ProcNode.Dir(a, this::fdNames, this::fdinfoChild);
+            case "net" -> NetFiles.dir(fs, a);
             case "cwd" -> new ProcNode.Link(a, () -> FdLinks.directory(fs, view.cwd()),
                     () -> new MagicLink.ToPath(view.cwd()));
             case "root" -> new ProcNode.Link(a, () -> Vfs.pathFrom(fs.readerRoot(), view.root(), false),

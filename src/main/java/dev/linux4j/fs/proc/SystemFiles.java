@@ -19,7 +19,7 @@ final class SystemFiles {
 
     /** The files and links this class provides at the top of /proc. */
     static final List<String> NAMES = List.of("cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version",
-            "filesystems", "mounts", "swaps", "locks");
+            "filesystems", "mounts", "swaps", "locks", "net");
 
     static ProcNode node(ProcFileSystem fs, String name) {
         ProcessDirectory d = fs.processes();
@@ -36,6 +36,9 @@ final class SystemFiles {
             case "swaps" -> () -> "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
             default -> null;
         };
+        if (name.equals("net")) {
+            return new ProcNode.Link(fs.rootAttr(0777).withSize(8), () -> "self/net");
+        }
         if (name.equals("mounts")) {
             return new ProcNode.Link(fs.rootAttr(0777).withSize(11), () -> "self/mounts");
         }

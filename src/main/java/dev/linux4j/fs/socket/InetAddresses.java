@@ -166,4 +166,20 @@ final class InetAddresses {
         }
         return fromIn6(sa);
     }
+
+    /**
+     * A /proc/net line of an inet socket: {@code name} its getsockname bytes, {@code peer} its
+     * peer or null (shown as the wildcard address, port 0).
+     */
+    static dev.linux4j.vfs.SocketTable.InetRow procRow(Socket s, boolean tcp, byte[] name, InetSocketAddress peer,
+            int state, int txQueue, int rxQueue, int refcount) {
+        int family = s.family();
+        byte[] remote = encode(family, peer == null ? any(family, 0) : peer);
+        int at = family == AF_INET ? 4 : 8;
+        int len = family == AF_INET ? 4 : 16;
+        return new dev.linux4j.vfs.SocketTable.InetRow(s.inode(), tcp, family != AF_INET,
+                java.util.Arrays.copyOfRange(name, at, at + len), (name[2] & 0xff) << 8 | name[3] & 0xff,
+                java.util.Arrays.copyOfRange(remote, at, at + len), (remote[2] & 0xff) << 8 | remote[3] & 0xff, state,
+                txQueue, rxQueue, s.cred()[1], refcount);
+    }
 }

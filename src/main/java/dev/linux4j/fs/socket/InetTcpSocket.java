@@ -773,6 +773,25 @@ final class InetTcpSocket extends InetSocket {
         return e;
     }
 
+    /**
+     * get_tcp4_sock's line: listed while listening or connected (in the listening or established
+     * hash); rx_queue is the connections waiting for a listener, else the bytes read ahead here.
+     */
+    @Override
+    public synchronized dev.linux4j.vfs.SocketTable.Row procRow() {
+        int st = switch (state) {
+            case LISTEN -> 0x0A;
+            case ESTABLISHED -> 0x01;
+            case SYN_SENT -> 0x02;
+            case CLOSE -> 0;
+        };
+        if (st == 0 || local == null) {
+            return null;
+        }
+        int rxq = state == State.LISTEN ? backlog.size() : rx == null ? 0 : rx.remaining();
+        return InetAddresses.procRow(this, true, name(), peer, st, 0, rxq, 1);
+    }
+
     /** getsockname(2) (inet_getname, inet6_getname): the wildcard address and port 0 before any. */
     @Override
     public synchronized byte[] name() {
@@ -843,6 +862,7 @@ final class InetTcpSocket extends InetSocket {
      */
     @Override
     public void release(FileDescription file) {
+        unlist();
         synchronized (this) {
             byte[] linger = option(SOL_SOCKET, SO_LINGER);
             boolean abort = rx != null && rx.hasRemaining() || intOf(linger) != 0 && (linger[4] | linger[5]

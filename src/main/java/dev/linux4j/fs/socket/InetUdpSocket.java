@@ -442,6 +442,18 @@ final class InetUdpSocket extends InetSocket {
         return false;
     }
 
+    /**
+     * udp4_format_sock's line: listed once it has a port (udp_lib_get_port hashed it); TCP_CLOSE
+     * unless connected; rx_queue the bytes queued here (Linux counts buffer truesize).
+     */
+    @Override
+    public synchronized dev.linux4j.vfs.SocketTable.Row procRow() {
+        if (!bound) {
+            return null;
+        }
+        return InetAddresses.procRow(this, false, name(), peer, peer != null ? 0x01 : 0x07, 0, queuedBytes, 2);
+    }
+
     /** getsockname(2): the host's name once bound; else the address bind gave, with port 0. */
     @Override
     public synchronized byte[] name() {
@@ -494,6 +506,7 @@ final class InetUdpSocket extends InetSocket {
 
     @Override
     public void release(FileDescription file) {
+        unlist();
         synchronized (this) {
             close(channel);
             queue.clear();

@@ -10,6 +10,7 @@ import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
+import dev.linux4j.vfs.SocketTable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Locking: {@code this} guards the options kept here; families document their own.
  */
-public abstract class Socket implements FileOps {
+public abstract class Socket implements FileOps, SocketTable.Source {
     /** sockfs's st_dev as Linux reports it (an anonymous device, 0:8). */
     private static final long SOCKFS_DEV = 0x8;
     /** net.core.wmem_default and rmem_default: SO_SNDBUF and SO_RCVBUF until set. */
@@ -91,7 +92,13 @@ public abstract class Socket implements FileOps {
 
     /** A new open file for this socket: O_RDWR, with O_NONBLOCK from {@code flags} (SOCK_NONBLOCK). */
     public FileDescription open(int flags) {
+        SocketTable.register(inode, this); // /proc/net lists it until release unlists it
         return new FileDescription(this, Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK), dname(null), null);
+    }
+
+    /** Takes the socket out of /proc/net: its open file is released. */
+    protected final void unlist() {
+        SocketTable.unregister(inode);
     }
 
     /** bind(2) with the address bytes given. */

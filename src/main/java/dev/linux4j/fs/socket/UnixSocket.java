@@ -321,6 +321,17 @@ public final class UnixSocket extends Socket {
     }
 
     /**
+     * unix_seq_show's line: sk_refcnt is the socket's own two references (file and table) and
+     * one its connected peer holds.
+     */
+    @Override
+    public synchronized dev.linux4j.vfs.SocketTable.Row procRow() {
+        boolean connected = state == State.ESTABLISHED;
+        return new dev.linux4j.vfs.SocketTable.UnixRow(inode(), peer != null ? 3 : 2, type(),
+                state == State.LISTEN, connected, address == null ? null : address.clone());
+    }
+
+    /**
      * accept(2) (unix_accept): EOPNOTSUPP for a datagram socket, EINVAL unless listening; waits
      * for a connection (EAGAIN when non-blocking).
      */
@@ -887,6 +898,7 @@ public final class UnixSocket extends Socket {
         UnixSocket p;
         UnixSocket[] embryos;
         boolean unread;
+        unlist();
         synchronized (this) {
             released = true;
             if (key != null) {

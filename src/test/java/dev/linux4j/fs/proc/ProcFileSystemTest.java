@@ -386,6 +386,6 @@ class ProcFileSystemTest {
         List<DirEntry> entries = ops.readdir(null);
         assertThat(entries.stream().map(e -> new String(e.name(), StandardCharsets.UTF_8)))
                 .contains("status", "maps", "fd", "exe");
-        assertThat(proc.stat("100").nlink()).isEqualTo(5); // . and .. plus task, fd, fdinfo
+        assertThat(proc.stat("100").nlink()).isEqualTo(6); // . and .. plus task, fd, fdinfo, net
     }
 }
