@@ -166,25 +166,33 @@ public final class SignalCalls {
             throw ErrnoException.of(Errno.EINVAL);
         }
         Task target = findTask(t, tgid, tid);
+        ThreadGroup self = t.group();
+        Signals.checkKillPermission(self, target.group(), sig); // do_send_specific
         if (sig != 0) {
-            ThreadGroup self = t.group();
             Signals.sendToTask(target, Siginfo.kill(sig, Siginfo.SI_TKILL, self.pid(), self.credentials().uid()));
         }
     }
 
-    /** rt_sigqueueinfo / rt_tgsigqueueinfo: the caller's siginfo (si_code must be negative unless to itself). */
+    /**
+     * rt_sigqueueinfo / rt_tgsigqueueinfo (do_rt_sigqueueinfo, do_rt_tgsigqueueinfo): the
+     * caller's siginfo, whose si_code must be negative (and not SI_TKILL) unless the caller
+     * signals itself (EPERM, before the target is looked for), then ESRCH and kill's
+     * permission check.
+     */
     public static void queue(Task t, int tgid, int tid, int sig, byte[] info) {
         if (sig < 0 || sig > NSIG) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         Siginfo si = Siginfo.of(info, sig);
+        boolean self = (tid == 0 ? tgid : tid) == t.tid(); // task_pid_vnr(current): the calling thread's id
+        if ((si.code() >= 0 || si.code() == Siginfo.SI_TKILL) && !self) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
         ThreadGroup g = tid == 0 ? t.kernel().tree().find(tgid) : findTask(t, tgid, tid).group();
         if (g == null) {
             throw ErrnoException.of(Errno.ESRCH);
         }
-        if ((si.code() >= 0 || si.code() == Siginfo.SI_TKILL) && g != t.group()) {
-            throw ErrnoException.of(Errno.EPERM);
-        }
+        Signals.checkKillPermission(t.group(), g, sig);
         if (sig != 0) {
             if (tid == 0) {
                 Signals.sendToGroup(g, si);

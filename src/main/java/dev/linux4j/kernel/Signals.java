@@ -226,7 +226,7 @@ public final class Signals {
      * check_kill_permission for a signal from a process: its own, or kill_ok_by_cred, or
      * SIGCONT within the session; EPERM otherwise.
      */
-    private static void checkKillPermission(ThreadGroup sender, ThreadGroup target, int sig) {
+    static void checkKillPermission(ThreadGroup sender, ThreadGroup target, int sig) {
         if (!mayKill(sender, target, sig)) {
             throw ErrnoException.of(Errno.EPERM);
         }
