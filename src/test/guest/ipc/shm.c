@@ -234,6 +234,19 @@ int main(int argc, char **argv) {
     struct shm_info sinfo;
     n = shmctl(0, SHM_INFO, (struct shmid_ds *)&sinfo);
     printf("SHM_INFO -> %s used_ids>0 %d\n", n >= 0 ? "ok" : errname(errno), sinfo.used_ids > 0);
+    /* shm_rss counts a segment's pages from their first touch through an attach */
+    {
+        int rid = shmget(IPC_PRIVATE, 3 * 4096, IPC_CREAT | 0600);
+        char *m = shmat(rid, NULL, 0);
+        struct shm_info before, after;
+        shmctl(0, SHM_INFO, (struct shmid_ds *)&before);
+        m[0] = 1;
+        m[2 * 4096 + 5] = 2;
+        shmctl(0, SHM_INFO, (struct shmid_ds *)&after);
+        printf("SHM_INFO shm_rss grew by %ld pages\n", (long)(after.shm_rss - before.shm_rss));
+        shmdt(m);
+        shmctl(rid, IPC_RMID, NULL);
+    }
     T(shmctl(0, IPC_INFO, (struct shmid_ds *)8));
 
     /* another user */

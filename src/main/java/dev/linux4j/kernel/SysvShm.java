@@ -418,21 +418,10 @@ public final class SysvShm {
 
     /**
      * /proc/sysvipc/shm (sysvipc_shm_proc_show): rss is the segment's pages in memory
-     * (shm_add_rss_swap), swap 0. Pages the attaches hold in the shared page cache are written
-     * back into the segment first, so that a page touched through a mapping counts, as a shmem
-     * page does from its first fault.
+     * (shm_add_rss_swap, after {@link #writeBackAll}), swap 0.
      */
     List<SysvIpcView.Shm> proc() {
-        List<Segment> segments;
-        ids.lock.lock();
-        try {
-            segments = ids.all();
-        } finally {
-            ids.lock.unlock();
-        }
-        for (Segment s : segments) {
-            SharedFilePages.writeBack(s); // not under the table's lock: it takes the page cache's
-        }
+        writeBackAll();
         ids.lock.lock();
         try {
             List<SysvIpcView.Shm> out = new ArrayList<>();
@@ -460,8 +449,30 @@ public final class SysvShm {
         }
     }
 
-    /** SHM_INFO (shmctl_shm_info): segments in use, their pages, and the pages holding data. */
+    /**
+     * Writes the pages the attaches hold in the shared page cache back into their segments, so
+     * that a page touched through a mapping counts in rss, as a shmem page does from its first
+     * fault.
+     */
+    private void writeBackAll() {
+        List<Segment> segments;
+        ids.lock.lock();
+        try {
+            segments = ids.all();
+        } finally {
+            ids.lock.unlock();
+        }
+        for (Segment s : segments) {
+            SharedFilePages.writeBack(s); // not under the table's lock: it takes the page cache's
+        }
+    }
+
+    /**
+     * SHM_INFO (shmctl_shm_info): segments in use, their pages, and the pages in memory
+     * (shm_rss, counted after {@link #writeBackAll}).
+     */
     public IpcNamespace.Status<Ipc.ShmInfo> shmInfo() {
+        writeBackAll();
         ids.lock.lock();
         try {
             long rss = 0;
