@@ -44,17 +44,7 @@ final class Sse42 {
      * lengths, index into ECX.
      */
     static void pcmpestri(Cpu c, Insn i) {
-        int imm = (int) i.imm;
-        long addr = Sse.srcAddrU(c, i);
-        long bLo = Sse.srcLo(c, i, addr);
-        long bHi = Sse.srcHi(c, i, addr);
-        int n = elements(imm);
-        boolean wide = i.hasPrefix(Insn.P_REX_W);
-        int la = explicitLength(c.r[Cpu.RAX], wide, n);
-        int lb = explicitLength(c.r[Cpu.RDX], wide, n);
-        int res = intRes2(c.xmm[2 * i.reg], c.xmm[2 * i.reg + 1], la, bLo, bHi, lb, imm);
-        c.setReg(Cpu.RCX, 4, index(res, imm));
-        setFlags(c, res, la, lb, n);
+        compareStrings(c, i, true, false);
     }
 
     /**
@@ -62,47 +52,49 @@ final class Sse42 {
      * lengths, mask into XMM0.
      */
     static void pcmpestrm(Cpu c, Insn i) {
-        int imm = (int) i.imm;
-        long addr = Sse.srcAddrU(c, i);
-        long bLo = Sse.srcLo(c, i, addr);
-        long bHi = Sse.srcHi(c, i, addr);
-        int n = elements(imm);
-        boolean wide = i.hasPrefix(Insn.P_REX_W);
-        int la = explicitLength(c.r[Cpu.RAX], wide, n);
-        int lb = explicitLength(c.r[Cpu.RDX], wide, n);
-        int res = intRes2(c.xmm[2 * i.reg], c.xmm[2 * i.reg + 1], la, bLo, bHi, lb, imm);
-        writeMask(c, res, imm);
-        setFlags(c, res, la, lb, n);
+        compareStrings(c, i, true, true);
     }
 
     /** PCMPISTRI xmm1, xmm2/m128, imm8 (66 0F 3A 63): implicit (NUL-terminated) lengths, index into ECX. */
     static void pcmpistri(Cpu c, Insn i) {
-        int imm = (int) i.imm;
-        long addr = Sse.srcAddrU(c, i);
-        long bLo = Sse.srcLo(c, i, addr);
-        long bHi = Sse.srcHi(c, i, addr);
-        long aLo = c.xmm[2 * i.reg];
-        long aHi = c.xmm[2 * i.reg + 1];
-        int la = implicitLength(aLo, aHi, imm);
-        int lb = implicitLength(bLo, bHi, imm);
-        int res = intRes2(aLo, aHi, la, bLo, bHi, lb, imm);
-        c.setReg(Cpu.RCX, 4, index(res, imm));
-        setFlags(c, res, la, lb, elements(imm));
+        compareStrings(c, i, false, false);
     }
 
     /** PCMPISTRM xmm1, xmm2/m128, imm8 (66 0F 3A 62): implicit (NUL-terminated) lengths, mask into XMM0. */
     static void pcmpistrm(Cpu c, Insn i) {
+        compareStrings(c, i, false, true);
+    }
+
+    /**
+     * The four packed string compares (SDM Vol. 2, 4.1): xmm1 against xmm2/m128 (never checked
+     * for alignment), with explicit lengths (EAX/EDX, RAX/RDX with REX.W) or implicit ones (the
+     * first NUL element); IntRes2 gives the index into ECX or the mask into XMM0, and the flags.
+     */
+    private static void compareStrings(Cpu c, Insn i, boolean explicit, boolean toMask) {
         int imm = (int) i.imm;
         long addr = Sse.srcAddrU(c, i);
         long bLo = Sse.srcLo(c, i, addr);
         long bHi = Sse.srcHi(c, i, addr);
         long aLo = c.xmm[2 * i.reg];
         long aHi = c.xmm[2 * i.reg + 1];
-        int la = implicitLength(aLo, aHi, imm);
-        int lb = implicitLength(bLo, bHi, imm);
+        int n = elements(imm);
+        int la;
+        int lb;
+        if (explicit) {
+            boolean wide = i.hasPrefix(Insn.P_REX_W);
+            la = explicitLength(c.r[Cpu.RAX], wide, n);
+            lb = explicitLength(c.r[Cpu.RDX], wide, n);
+        } else {
+            la = implicitLength(aLo, aHi, imm);
+            lb = implicitLength(bLo, bHi, imm);
+        }
         int res = intRes2(aLo, aHi, la, bLo, bHi, lb, imm);
-        writeMask(c, res, imm);
-        setFlags(c, res, la, lb, elements(imm));
+        if (toMask) {
+            writeMask(c, res, imm);
+        } else {
+            c.setReg(Cpu.RCX, 4, index(res, imm));
+        }
+        setFlags(c, res, la, lb, n);
     }
 
     /** The element count: 16 bytes or 8 words (imm8[0]). */
