@@ -228,6 +228,15 @@ int main(void) {
     got("after child", read(sv[0], buf, sizeof buf), buf);
     close(sv[0]);
 
+    /* MSG_WAITALL stopped early (MSG_DONTWAIT, the peer gone) returns what it got */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    write(sv[1], "abc", 3);
+    got("MSG_WAITALL|MSG_DONTWAIT, part there", recv(sv[0], buf, 9, MSG_WAITALL | MSG_DONTWAIT), buf);
+    write(sv[1], "de", 2);
+    close(sv[1]);
+    got("MSG_WAITALL, peer gone", recv(sv[0], buf, 9, MSG_WAITALL), buf);
+    close(sv[0]);
+
     /* a large transfer through a child */
     socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
     pid = fork();

@@ -8,6 +8,7 @@ import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.fs.pipe.Pipe;
 import dev.linux4j.vfs.Caller;
 import dev.linux4j.vfs.FileDescription;
+import dev.linux4j.vfs.RestartSyscall;
 import dev.linux4j.vfs.Sleep;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -443,7 +444,8 @@ public final class UnixSocket extends Socket {
      * sent with them (Linux's unix_stream_read_generic goes on into the skb that carries them
      * and stops after it); the caller installs them or releases them (read(2) drops them).
      * EINVAL for an unconnected stream socket, ENOTCONN for a seqpacket one; a pending error
-     * (ECONNRESET) comes once the queue is empty.
+     * (ECONNRESET) comes once the queue is empty. A stream read that an error, a signal or
+     * MSG_DONTWAIT stops after some bytes returns those bytes.
      */
     @Override
     public Received receive(byte[] buf, int off, int len, int flags, boolean nonblock) {
@@ -475,38 +477,39 @@ public final class UnixSocket extends Socket {
             FileDescription[] files = null;
             int[] creds = null;
             boolean waitAll = (flags & MSG_WAITALL) != 0;
-            do {
-                if (n == 0 && len > 0 && awaitData(nonblock)) {
+            while (n < len) {
+                try {
+                    if (!awaitData(nonblock || n > 0 && !waitAll)) {
+                        if (n == 0) {
+                            endOfFile();
+                        }
+                        break;
+                    }
+                } catch (ErrnoException | RestartSyscall e) {
+                    if (n > 0) {
+                        break; // unix_stream_read_generic returns what it copied before an error
+                    }
+                    throw e;
+                }
+                if (n == 0) {
                     creds = credsAt(received);
                 }
-                int got = receiveOnce(buf, off + n, len - n, nonblock || n > 0 && !waitAll, peek);
-                if (got <= 0) {
-                    break;
-                }
+                int limit = (int) Math.min(len - n, Math.min(room(received), credRoom(received)));
+                int got = peek ? in.peek(buf, off + n, limit, true) : in.read(buf, off + n, limit, true);
+                n += got;
                 if (!peek) {
                     Ancillary a = arrived(got, false);
                     if (a != null) {
                         files = a.files();
-                        n += got;
                         break;
                     }
                 }
-                n += got;
-            } while (waitAll && !peek && n < len);
+                if (!waitAll || peek) {
+                    break;
+                }
+            }
             return new Received(n, n, files, from.boundName(), creds);
         }
-    }
-
-    /**
-     * One read of a stream (the receive lock held): waits for data, then takes at most what lies
-     * before the next descriptors that this read does not start at.
-     */
-    private int receiveOnce(byte[] buf, int off, int len, boolean nonblock, boolean peek) {
-        if (len > 0 && !awaitData(nonblock)) {
-            return endOfFile();
-        }
-        int limit = (int) Math.min(len, Math.min(room(received), credRoom(received)));
-        return peek ? in.peek(buf, off, limit, true) : in.read(buf, off, limit, true);
     }
 
     /**
