@@ -281,7 +281,7 @@ final class SocketSyscalls {
         Socket s = socket(task, fd);
         byte[] data = new byte[(int) len];
         Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
-        UnixSocket.release(got.files()); // recvfrom has nowhere to put descriptors
+        Socket.releaseFiles(got.files()); // recvfrom has nowhere to put descriptors
         task.memory().write(buf, data, 0, got.copied());
         if (src != 0) {
             addressOut(task, got.from() == null ? new byte[0] : got.from(), src, addrlen);
@@ -381,7 +381,7 @@ final class SocketSyscalls {
                 p += cmsgAlign(len);
             }
         } catch (RuntimeException e) {
-            UnixSocket.release(files.toArray(new FileDescription[0]));
+            Socket.releaseFiles(files.toArray(new FileDescription[0]));
             throw e;
         }
         return new Control(files.isEmpty() ? null : files.toArray(new FileDescription[0]), creds);

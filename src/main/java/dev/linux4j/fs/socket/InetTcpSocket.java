@@ -625,7 +625,7 @@ final class InetTcpSocket extends InetSocket {
     @Override
     public int send(byte[] buf, int off, int len, int flags, boolean nonblock, byte[] to, SocketPaths paths,
             FileDescription[] files) {
-        UnixSocket.release(files);
+        releaseFiles(files);
         long deadline = deadline(nonblock, SO_SNDTIMEO);
         int sent = 0;
         while (true) {

@@ -175,7 +175,7 @@ final class InetUdpSocket extends InetSocket {
     @Override
     public int send(byte[] buf, int off, int len, int flags, boolean nonblock, byte[] to, SocketPaths paths,
             FileDescription[] files) {
-        UnixSocket.release(files);
+        releaseFiles(files);
         if ((flags & MSG_OOB) != 0) {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }

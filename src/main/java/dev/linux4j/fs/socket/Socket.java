@@ -319,6 +319,15 @@ public abstract class Socket implements FileOps, SocketTable.Source {
         }
     }
 
+    /** Gives up one reference to each of {@code files} (descriptors in flight that nobody takes); null: none. */
+    public static void releaseFiles(FileDescription[] files) {
+        if (files != null) {
+            for (FileDescription f : files) {
+                f.release();
+            }
+        }
+    }
+
     protected static byte[] le(int v) {
         return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
     }
@@ -330,7 +339,7 @@ public abstract class Socket implements FileOps, SocketTable.Source {
     @Override
     public int read(FileDescription file, byte[] buf, int off, int len, long position) {
         Received r = receive(buf, off, len, 0, (file.flags() & Fcntl.O_NONBLOCK) != 0);
-        UnixSocket.release(r.files()); // read(2) has nowhere to put them
+        releaseFiles(r.files()); // read(2) has nowhere to put them
         return r.copied();
     }
 

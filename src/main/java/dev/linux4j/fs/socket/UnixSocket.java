@@ -607,21 +607,12 @@ public final class UnixSocket extends Socket {
                 if (got == null) {
                     got = a;
                 } else {
-                    release(a.files());
+                    releaseFiles(a.files());
                 }
             }
         }
         received += count;
         return got;
-    }
-
-    /** Gives up one reference to each of {@code files} (descriptors in flight that nobody takes); null: none. */
-    public static void release(FileDescription[] files) {
-        if (files != null) {
-            for (FileDescription f : files) {
-                f.release();
-            }
-        }
     }
 
     /** The length of the next message (or the bytes queued, for a stream): FIONREAD (unix_inq_len). */
@@ -676,11 +667,11 @@ public final class UnixSocket extends Socket {
                 throw ErrnoException.of(Errno.EMSGSIZE);
             }
         } catch (ErrnoException e) {
-            release(files);
+            releaseFiles(files);
             throw e;
         }
         if (len == 0 && !messages()) {
-            release(files);
+            releaseFiles(files);
             return 0; // unix_stream_sendmsg sends nothing, and drops the descriptors
         }
         return target.enqueue(buf, off, len, nonblock, files, type() == SOCK_DGRAM ? boundName() : null, creds);
@@ -767,7 +758,7 @@ public final class UnixSocket extends Socket {
                     synchronized (ancillary) {
                         ancillary.remove(a);
                     }
-                    release(files);
+                    releaseFiles(files);
                 }
                 throw e;
             }
@@ -918,7 +909,7 @@ public final class UnixSocket extends Socket {
         }
         synchronized (ancillary) {
             for (Ancillary a : ancillary) {
-                release(a.files());
+                releaseFiles(a.files());
             }
             ancillary.clear();
         }
@@ -944,7 +935,7 @@ public final class UnixSocket extends Socket {
         synchronized (this) {
             p = peer;
         }
-        release((FileDescription) null);
+        release(null);
         if (p != null) {
             synchronized (p) {
                 p.error = Errno.ECONNRESET.number();
