@@ -11,17 +11,23 @@ import sun.misc.SignalHandler;
  * Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT), a hang-up (SIGHUP) or {@code kill PID} (SIGTERM) would do to
  * a program run natively. Only the command line installs these; an embedder keeps the JVM's.
  *
- * <p>HotSpot reserves SIGQUIT for its thread dump and refuses any Java handler for it, so on a
- * JVM that does, SIGQUIT keeps the JVM's meaning and {@link #forward} skips it.
+ * <p>HotSpot reserves SIGQUIT for its thread dump and refuses any Java handler for it; on an
+ * x86-64 Linux host a native handler of {@link SignalPipe} catches it instead (and the JVM's
+ * thread dump and jcmd's attach are gone while it is installed). Elsewhere SIGQUIT keeps the
+ * JVM's meaning.
  */
 public final class HostSignals {
     private HostSignals() {}
 
-    /** Host signal name and the Linux x86-64 signal number it carries to the guest. */
-    private record Forwarded(String name, int linuxNumber) {}
+    /**
+     * Host signal name, the Linux x86-64 signal number it carries to the guest, and the host's
+     * number for a native handler when the JVM refuses a Java one (0: none; the JVM also refuses
+     * a signal the parent ignored, as nohup does with SIGHUP, and that must stay ignored).
+     */
+    private record Forwarded(String name, int linuxNumber, int nativeHostNumber) {}
 
-    private static final List<Forwarded> FORWARDED = List.of(new Forwarded("INT", 2), new Forwarded("TERM", 15),
-            new Forwarded("HUP", 1), new Forwarded("QUIT", 3));
+    private static final List<Forwarded> FORWARDED = List.of(new Forwarded("INT", 2, 0), new Forwarded("TERM", 15, 0),
+            new Forwarded("HUP", 1, 0), new Forwarded("QUIT", 3, 3));
 
     /**
      * Installs handlers that pass each forwarded signal's Linux number to {@code sink} (on the
@@ -37,7 +43,12 @@ public final class HostSignals {
                 SignalHandler previous = Signal.handle(signal, s -> sink.accept(f.linuxNumber()));
                 restore.add(() -> Signal.handle(signal, previous));
             } catch (IllegalArgumentException e) {
-                // reserved by the JVM (SIGQUIT on HotSpot) or ignored by the parent (nohup): left alone
+                // reserved by the JVM (SIGQUIT on HotSpot) or ignored by the parent (nohup)
+                Runnable nativeRestore = f.nativeHostNumber() == 0 || !"Linux".equals(System.getProperty("os.name"))
+                        ? null : SignalPipe.install(f.nativeHostNumber(), f.linuxNumber(), sink);
+                if (nativeRestore != null) {
+                    restore.add(nativeRestore);
+                }
             }
         }
         return () -> restore.forEach(Runnable::run);
