@@ -70,7 +70,7 @@ public final class Fork {
             child.signalActions().resetHandled();
         }
         Task task = new Task(kernel, child, pid);
-        task.inheritNice(parent);
+        task.inheritScheduling(parent);
         task.newCpu();
         copyRegisters(parent.cpu(), task.cpu());
         Cpu c = task.cpu();

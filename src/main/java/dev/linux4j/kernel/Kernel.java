@@ -250,6 +250,9 @@ public final class Kernel {
         group.releaseVfork();
         group.setImage(image.path(), argv, envp, loaded.auxvAddress(), loaded.auxvLength());
         group.setComm(Vfs.nameOf(filename));
+        // set_personality_64bit: a 64-bit image never runs with READ_IMPLIES_EXEC; the rest
+        // (PER_LINUX32, ADDR_NO_RANDOMIZE, UNAME26...) is kept, which is how setarch works.
+        task.setPersonality(task.personality() & ~dev.linux4j.abi.Personality.READ_IMPLIES_EXEC);
         procs.exec(group, loaded);
         task.newCpu();
         Cpu cpu = task.cpu();

@@ -441,6 +441,27 @@ final class Procs implements ProcessDirectory {
         }
 
         @Override
+        public int schedPolicy(int tid) {
+            Task t = taskOf(tid);
+            return t == null ? 0 : t.schedPolicy();
+        }
+
+        @Override
+        public int rtPriority(int tid) {
+            Task t = taskOf(tid);
+            return t == null ? 0 : t.rtPriority();
+        }
+
+        private Task taskOf(int tid) {
+            for (Task t : group.tasks()) {
+                if (t.tid() == tid) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        @Override
         public int nice(int tid) {
             for (Task t : group.tasks()) {
                 if (t.tid() == tid) {

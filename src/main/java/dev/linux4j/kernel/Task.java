@@ -107,9 +107,105 @@ public final class Task {
         return n == HOST_NICE ? HostNice.VALUE : n;
     }
 
-    /** A new task takes its creator's nice value (the host's stays unread until asked for). */
-    void inheritNice(Task creator) {
+    /**
+     * What a new task takes from its creator (sched_fork, copy_io, copy_process): the nice value
+     * (the host's stays unread until asked for), the scheduling policy and priority, the I/O
+     * priority and the personality. With SCHED_RESET_ON_FORK the creator's real-time or deadline
+     * policy becomes SCHED_OTHER at priority 0, a negative nice value 0, a custom time slice the
+     * default, and the flag is not passed on.
+     */
+    void inheritScheduling(Task creator) {
         nice = creator.nice;
+        policy = creator.policy;
+        rtPriority = creator.rtPriority;
+        slice = creator.slice;
+        ioprio = creator.ioprio;
+        personality = creator.personality;
+        if (creator.resetOnFork) {
+            if (policy == SCHED_FIFO || policy == SCHED_RR || policy == SCHED_DEADLINE) {
+                policy = SCHED_OTHER;
+                rtPriority = 0;
+                nice = 0;
+            } else if (nice() < 0) {
+                nice = 0;
+            }
+            slice = 0;
+        }
+    }
+
+    // Scheduling policies, include/uapi/linux/sched.h.
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+    public static final int SCHED_RR = 2;
+    public static final int SCHED_BATCH = 3;
+    public static final int SCHED_IDLE = 5;
+    public static final int SCHED_DEADLINE = 6;
+
+    /** p->policy: what sched_setscheduler/sched_setattr set; nothing else changes with it. */
+    private volatile int policy = SCHED_OTHER;
+    /** p->rt_priority: 1..99 under SCHED_FIFO and SCHED_RR, else 0. */
+    private volatile int rtPriority;
+    /** p->sched_reset_on_fork. */
+    private volatile boolean resetOnFork;
+    /** A fair task's custom time slice from sched_setattr's sched_runtime, in ns; 0: the default. */
+    private volatile long slice;
+    /** The I/O priority ioprio_set gave (io_context->ioprio); -1 while the task has none. */
+    private volatile int ioprio = -1;
+    /** task_struct's personality (include/uapi/linux/personality.h); 0 is PER_LINUX. */
+    private volatile int personality;
+
+    public int schedPolicy() {
+        return policy;
+    }
+
+    public int rtPriority() {
+        return rtPriority;
+    }
+
+    public boolean resetOnFork() {
+        return resetOnFork;
+    }
+
+    /** The time slice sched_getattr reports in sched_runtime for a fair task: a custom one, or {@code base}. */
+    public long slice(long base) {
+        long s = slice;
+        return s != 0 ? s : base;
+    }
+
+    /**
+     * __setscheduler_params: the caller has validated and permission-checked the new values;
+     * {@code nice} applies to the fair policies only, {@code slice} (0: the default) too.
+     */
+    public void setScheduling(int newPolicy, int newRtPriority, int newNice, long newSlice, boolean newResetOnFork) {
+        policy = newPolicy;
+        rtPriority = newRtPriority;
+        if (newPolicy != SCHED_FIFO && newPolicy != SCHED_RR && newPolicy != SCHED_DEADLINE) {
+            nice = newNice;
+            slice = newSlice;
+        }
+        resetOnFork = newResetOnFork;
+    }
+
+    /** Only the reset-on-fork flag changes (__sched_setscheduler with nothing else to change). */
+    public void setResetOnFork(boolean on) {
+        resetOnFork = on;
+    }
+
+    /** The raw I/O priority, -1 if none was ever set. */
+    public int ioprio() {
+        return ioprio;
+    }
+
+    public void setIoprio(int value) {
+        ioprio = value;
+    }
+
+    public int personality() {
+        return personality;
+    }
+
+    public void setPersonality(int value) {
+        personality = value;
     }
 
     /** set_user_nice: the caller has clamped {@code value} to -20..19 and checked permissions. */

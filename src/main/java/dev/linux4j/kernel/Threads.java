@@ -55,7 +55,7 @@ public final class Threads {
         }
         int tid = kernel.tree().allocatePid();
         Task task = new Task(kernel, g, tid);
-        task.inheritNice(parent);
+        task.inheritScheduling(parent);
         task.newCpu();
         Cpu c = task.cpu();
         Fork.copyRegisters(parent.cpu(), c);

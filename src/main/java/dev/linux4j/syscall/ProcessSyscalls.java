@@ -3,6 +3,7 @@ package dev.linux4j.syscall;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
+import dev.linux4j.abi.Personality;
 import dev.linux4j.abi.Resource;
 import dev.linux4j.abi.Siginfo;
 import dev.linux4j.kernel.Credentials;
@@ -165,8 +166,11 @@ final class ProcessSyscalls {
     static long uname(Task task, SyscallArgs args) {
         long buf = args.pointer(0);
         var cfg = task.kernel().config();
-        String[] fields = {"Linux", cfg.hostname(), cfg.osRelease(), Kernel.UTS_VERSION, "x86_64",
-            "(none)"};
+        int persona = task.personality();
+        String release = (persona & Personality.UNAME26) != 0 ? uname26(cfg.osRelease()) : cfg.osRelease();
+        // override_architecture: a PER_LINUX32 process is told it runs on i686
+        String machine = (persona & Personality.PER_MASK) == Personality.PER_LINUX32 ? "i686" : "x86_64";
+        String[] fields = {"Linux", cfg.hostname(), release, Kernel.UTS_VERSION, machine, "(none)"};
         byte[] out = new byte[65 * 6];
         for (int i = 0; i < fields.length; i++) {
             byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
@@ -174,6 +178,52 @@ final class ProcessSyscalls {
         }
         task.memory().write(buf, out);
         return 0;
+    }
+
+    /**
+     * override_release (kernel/sys.c) under the UNAME26 personality: "2.6." followed by 60 plus
+     * the release's second number, then what follows its first three numeric components (for
+     * 6.12.0-1-amd64: 2.6.72-1-amd64), so that programs that only know 2.6 kernels run.
+     */
+    static String uname26(String release) {
+        int end = 0;
+        int dots = 0;
+        while (end < release.length()) {
+            char ch = release.charAt(end);
+            if (ch == '.' && ++dots >= 3) {
+                break;
+            }
+            if (!Character.isDigit(ch) && ch != '.') {
+                break;
+            }
+            end++;
+        }
+        String[] parts = release.split("[^0-9]", 3);
+        long patchlevel = 0;
+        if (parts.length > 1) {
+            try {
+                patchlevel = Long.parseLong(parts[1]);
+            } catch (NumberFormatException e) {
+                patchlevel = 0;
+            }
+        }
+        return "2.6." + (patchlevel + 60) + release.substring(end);
+    }
+
+    /**
+     * personality(2): {@code int personality(unsigned long persona)} — any value is taken as the
+     * new personality (set_personality does not check it); 0xffffffff only asks. Returns the old
+     * one. PER_LINUX32 changes what uname reports, UNAME26 the release; the address-space flags
+     * (ADDR_NO_RANDOMIZE...) are kept and inherited, and change nothing, as linux4j lays memory
+     * out without randomisation already.
+     */
+    static long personality(Task task, SyscallArgs args) {
+        int old = task.personality();
+        int persona = (int) args.raw(0);
+        if (persona != Personality.QUERY) {
+            task.setPersonality(persona);
+        }
+        return old;
     }
 
     /**
@@ -354,7 +404,7 @@ final class ProcessSyscalls {
     }
 
     /** The live threads getpriority/setpriority name; EINVAL for an unknown {@code which}. */
-    private static List<Task> priorityTargets(Task task, int which, int who) {
+    static List<Task> priorityTargets(Task task, int which, int who) {
         Kernel kernel = task.kernel();
         List<Task> out = new ArrayList<>();
         switch (which) {

@@ -9,9 +9,9 @@ import dev.linux4j.kernel.Threads;
 import dev.linux4j.memory.AddressSpace;
 
 /**
- * clone3, the robust-list query and the scheduler calls (kernel/fork.c, kernel/futex/syscalls.c,
- * kernel/sched/syscalls.c). Every guest thread is an ordinary SCHED_OTHER thread (its nice value
- * only reported back, see setpriority) on the CPUs {@code --cpus} gives the guest.
+ * clone3, the robust-list query, CPU affinity and getcpu (kernel/fork.c, kernel/futex/syscalls.c,
+ * kernel/sched/syscalls.c): guest threads run on the CPUs {@code --cpus} gives the guest. The
+ * scheduling policies are {@link SchedSyscalls}'.
  */
 final class ThreadSyscalls {
     private ThreadSyscalls() {}
@@ -152,108 +152,6 @@ final class ThreadSyscalls {
         if (node != 0) {
             task.memory().write32(node, 0);
         }
-        return 0;
-    }
-
-    // sched policies, include/uapi/linux/sched.h
-    private static final int SCHED_OTHER = 0;
-    private static final int SCHED_FIFO = 1;
-    private static final int SCHED_RR = 2;
-    private static final int SCHED_BATCH = 3;
-    private static final int SCHED_IDLE = 5;
-    private static final int SCHED_DEADLINE = 6;
-    private static final int SCHED_RESET_ON_FORK = 0x40000000;
-
-    /** sched_getscheduler(2): every thread is SCHED_OTHER. */
-    static long schedGetscheduler(Task task, SyscallArgs args) {
-        target(task, args.int32(0));
-        return SCHED_OTHER;
-    }
-
-    /** sched_getparam(2): {@code int sched_getparam(pid_t pid, struct sched_param *param)} — priority 0. */
-    static long schedGetparam(Task task, SyscallArgs args) {
-        long param = args.pointer(1);
-        if (param == 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        target(task, args.int32(0));
-        task.memory().write32(param, 0);
-        return 0;
-    }
-
-    /**
-     * sched_setscheduler(2): {@code int sched_setscheduler(pid_t pid, int policy, const struct
-     * sched_param *param)} — the normal policies at priority 0 are accepted; real-time ones need
-     * CAP_SYS_NICE (EPERM).
-     */
-    static long schedSetscheduler(Task task, SyscallArgs args) {
-        int policy = args.int32(1) & ~SCHED_RESET_ON_FORK;
-        long param = args.pointer(2);
-        if (param == 0 || args.int32(0) < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        int prio = task.memory().read32(param);
-        target(task, args.int32(0));
-        return checkPolicy(policy, prio);
-    }
-
-    /** sched_setparam(2): the policy stays SCHED_OTHER, so only priority 0 is valid. */
-    static long schedSetparam(Task task, SyscallArgs args) {
-        long param = args.pointer(1);
-        if (param == 0 || args.int32(0) < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        int prio = task.memory().read32(param);
-        target(task, args.int32(0));
-        return checkPolicy(SCHED_OTHER, prio);
-    }
-
-    private static long checkPolicy(int policy, int prio) {
-        switch (policy) {
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE -> {
-                if (prio != 0) {
-                    throw ErrnoException.of(Errno.EINVAL);
-                }
-                return 0;
-            }
-            case SCHED_FIFO, SCHED_RR -> {
-                if (prio < 1 || prio > 99) {
-                    throw ErrnoException.of(Errno.EINVAL);
-                }
-                throw ErrnoException.of(Errno.EPERM);
-            }
-            case SCHED_DEADLINE -> throw ErrnoException.of(Errno.EINVAL);
-            default -> throw ErrnoException.of(Errno.EINVAL);
-        }
-    }
-
-    /** sched_get_priority_max(2). */
-    static long schedGetPriorityMax(Task task, SyscallArgs args) {
-        return switch (args.int32(0)) {
-            case SCHED_FIFO, SCHED_RR -> 99;
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
-            default -> throw ErrnoException.of(Errno.EINVAL);
-        };
-    }
-
-    /** sched_get_priority_min(2). */
-    static long schedGetPriorityMin(Task task, SyscallArgs args) {
-        return switch (args.int32(0)) {
-            case SCHED_FIFO, SCHED_RR -> 1;
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
-            default -> throw ErrnoException.of(Errno.EINVAL);
-        };
-    }
-
-    /**
-     * sched_rr_get_interval(2): {@code int sched_rr_get_interval(pid_t pid, struct timespec *tp)} —
-     * CFS reports the slice of a SCHED_OTHER task (4 ms: one tick at HZ=250).
-     */
-    static long schedRrGetInterval(Task task, SyscallArgs args) {
-        long tp = args.pointer(1);
-        target(task, args.int32(0));
-        task.memory().write64(tp, 0);
-        task.memory().write64(tp + 8, 4_000_000L);
         return 0;
     }
 }

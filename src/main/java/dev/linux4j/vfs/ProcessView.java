@@ -99,6 +99,16 @@ public interface ProcessView {
         return 0;
     }
 
+    /** The scheduling policy of thread {@code tid} (p->policy: SCHED_OTHER 0, SCHED_FIFO 1...). */
+    default int schedPolicy(int tid) {
+        return 0;
+    }
+
+    /** The real-time priority of thread {@code tid} (p->rt_priority), 0 under a fair policy. */
+    default int rtPriority(int tid) {
+        return 0;
+    }
+
     /**
      * An open descriptor.
      *

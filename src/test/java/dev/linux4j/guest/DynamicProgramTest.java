@@ -164,7 +164,14 @@ class DynamicProgramTest {
             List.of("/usr/bin/tclsh", "@F/prog.tcl", "@F/words.txt"),
             List.of("/usr/bin/file", "@F/alpha.txt", "@F/blob.bin", "@F/data.json", "@F/script.sh", "@F/words.gz",
                     "@F/words.xz", "@F/sub", "@F/link", "/bin/ls"),
-            List.of("/usr/bin/file", "-i", "-L", "@F/link", "@F/words.gz", "@F/data.json"));
+            List.of("/usr/bin/file", "-i", "-L", "@F/link", "@F/words.gz", "@F/data.json"),
+            // util-linux's scheduling tools: ioprio_set/get, sched_setattr/getattr, personality
+            List.of("/usr/bin/ionice", "-c2", "-n5", "/usr/bin/ionice"),
+            List.of("/usr/bin/ionice", "-c3", "/bin/sh", "-c", "ionice -p $$; ionice -c2 -n1 -p $$; ionice -p $$"),
+            List.of("/usr/bin/chrt", "-R", "-f", "3", "/bin/sh", "-c",
+                    "chrt -p $$ | cut -d: -f2; chrt -b -p 0 $$; chrt -p $$ | cut -d: -f2; chrt -m"),
+            List.of("/usr/bin/setarch", "i386", "-R", "/bin/uname", "-m"),
+            List.of("/usr/bin/setarch", "--uname-2.6", "/bin/sh", "-c", "uname -r | cut -c1-4; uname -m"));
 
     @TestFactory
     Stream<DynamicNode> hostPrograms() {

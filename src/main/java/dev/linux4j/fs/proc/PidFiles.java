@@ -229,7 +229,10 @@ final class PidFiles {
             b.append(' ').append(t / (1_000_000_000L / USER_HZ)); // utime stime cutime cstime
         }
         int nice = v.nice(tid);
-        b.append(' ').append(20 + nice).append(' ').append(nice); // priority (prio - MAX_RT_PRIO), nice
+        int policy = v.schedPolicy(tid);
+        int rtPriority = v.rtPriority(tid);
+        boolean rt = policy == 1 || policy == 2; // SCHED_FIFO, SCHED_RR: prio is 99 - rt_priority
+        b.append(' ').append(rt ? -1 - rtPriority : 20 + nice).append(' ').append(nice); // priority (prio - MAX_RT_PRIO), nice
         b.append(' ').append(v.tids().length).append(" 0"); // num_threads itrealvalue
         b.append(' ').append(startTicks);
         b.append(' ').append(m.totalVm() << PAGE_SHIFT).append(' ').append(m.rss());
@@ -242,7 +245,8 @@ final class PidFiles {
         b.append(' ').append(v.caughtSignals() & 0xffffffffL);
         b.append(" 0 0 0"); // wchan nswap cnswap
         b.append(" 17"); // exit_signal: SIGCHLD
-        b.append(" 0 0 0 0 0 0"); // processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time
+        b.append(" 0 ").append(rtPriority).append(' ').append(policy); // processor rt_priority policy
+        b.append(" 0 0 0"); // delayacct_blkio_ticks guest_time cguest_time
         b.append(' ').append(l.startData()).append(' ').append(l.endData()).append(' ').append(l.startBrk());
         b.append(' ').append(l.argStart()).append(' ').append(l.argEnd());
         b.append(' ').append(l.envStart()).append(' ').append(l.envEnd());
