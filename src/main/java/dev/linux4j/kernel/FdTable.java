@@ -19,7 +19,8 @@ public final class FdTable {
 
     private FileDescription[] files = new FileDescription[64];
     private boolean[] cloexec = new boolean[64];
-    private int limit = DEFAULT_NOFILE;
+    /** RLIMIT_NOFILE's soft limit (a new table has the first process's; fork copies the parent's). */
+    private int limit = Rlimits.initialNofile();
 
     /** The description behind {@code fd}; EBADF if none. */
     public synchronized FileDescription get(int fd) {

@@ -4,12 +4,98 @@ import static dev.linux4j.abi.Resource.*;
 
 import dev.linux4j.abi.Signal;
 
-/** Default resource limits (as a Debian login session has them) and signal core-dump classes. */
+/**
+ * The first process's resource limits and the signals' core-dump classes. A program started
+ * from a shell inherits the shell's limits; so does the guest's first process, which takes the
+ * limits of the JVM linux4j runs in (read from the host's /proc/self/limits), but for the soft
+ * limit on open files: HotSpot raises its own to the hard limit at start-up (-XX:+MaxFDLimit),
+ * so the launcher passes the shell's in {@code -Dlinux4j.nofile}. Where the host has no
+ * /proc/self/limits, the limits a Debian login session has.
+ */
 final class Rlimits {
     private Rlimits() {}
 
     static final int RLIMIT_NOFILE = dev.linux4j.abi.Resource.RLIMIT_NOFILE;
 
+    /** The host's limits, read once; the Debian defaults where they cannot be read. */
+    private static final class Host {
+        static final long[][] LIMITS = read();
+
+        private static long[][] read() {
+            long[][] l = defaults();
+            try {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"));
+                for (String line : lines) {
+                    String[] f = line.trim().split(" {2,}");
+                    if (f.length < 3) {
+                        continue;
+                    }
+                    int r = byName(f[0]);
+                    if (r >= 0) {
+                        l[r] = new long[] {value(f[1]), value(f[2])};
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return defaults();
+            }
+            String nofile = System.getProperty("linux4j.nofile");
+            if (nofile != null) {
+                try {
+                    long soft = value(nofile.trim());
+                    if (Long.compareUnsigned(soft, l[RLIMIT_NOFILE][1]) <= 0) {
+                        l[RLIMIT_NOFILE][0] = soft;
+                    }
+                } catch (NumberFormatException e) {
+                    // not a number: keep the JVM's
+                }
+            }
+            return l;
+        }
+
+        private static long value(String s) {
+            return "unlimited".equals(s) ? RLIM_INFINITY : Long.parseLong(s);
+        }
+
+        /** The resource a /proc/PID/limits row names (fs/proc/base.c lnames), or -1. */
+        private static int byName(String name) {
+            return switch (name) {
+                case "Max cpu time" -> RLIMIT_CPU;
+                case "Max file size" -> RLIMIT_FSIZE;
+                case "Max data size" -> RLIMIT_DATA;
+                case "Max stack size" -> RLIMIT_STACK;
+                case "Max core file size" -> RLIMIT_CORE;
+                case "Max resident set" -> RLIMIT_RSS;
+                case "Max processes" -> RLIMIT_NPROC;
+                case "Max open files" -> RLIMIT_NOFILE;
+                case "Max locked memory" -> RLIMIT_MEMLOCK;
+                case "Max address space" -> RLIMIT_AS;
+                case "Max file locks" -> RLIMIT_LOCKS;
+                case "Max pending signals" -> RLIMIT_SIGPENDING;
+                case "Max msgqueue size" -> RLIMIT_MSGQUEUE;
+                case "Max nice priority" -> RLIMIT_NICE;
+                case "Max realtime priority" -> RLIMIT_RTPRIO;
+                case "Max realtime timeout" -> RLIMIT_RTTIME;
+                default -> -1;
+            };
+        }
+    }
+
+    /** The first process's limits: a copy of the host's. */
+    static long[][] initial() {
+        long[][] l = new long[RLIM_NLIMITS][];
+        for (int i = 0; i < RLIM_NLIMITS; i++) {
+            l[i] = Host.LIMITS[i].clone();
+        }
+        return l;
+    }
+
+    /** The first process's soft limit on open files, as an fd table's bound. */
+    static int initialNofile() {
+        long soft = Host.LIMITS[RLIMIT_NOFILE][0];
+        return soft < 0 || soft > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) soft; // RLIM_INFINITY is -1
+    }
+
+    /** The limits of a Debian login session. */
     static long[][] defaults() {
         long[][] l = new long[RLIM_NLIMITS][];
         for (int i = 0; i < RLIM_NLIMITS; i++) {

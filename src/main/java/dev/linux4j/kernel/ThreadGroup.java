@@ -32,7 +32,7 @@ public final class ThreadGroup {
     private long auxvAddress;
     private int auxvLength;
     private volatile ExitStatus exitStatus;
-    private final long[][] rlimits = Rlimits.defaults();
+    private final long[][] rlimits = Rlimits.initial();
 
     // Signal state (see Signals): guarded by siglock.
     final Object siglock = new Object();

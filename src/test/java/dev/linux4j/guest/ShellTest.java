@@ -32,7 +32,9 @@ class ShellTest {
                 new Script("kill -TERM", "sh -c 'kill -TERM $$'; echo $?; sh -c 'exit 7'; echo $?"),
                 new Script("loop", "i=0; while [ $i -lt 20 ]; do i=$((i+1)); /bin/true; done; echo $i"),
                 new Script("exit status", "false || echo or; true && echo and; sh -c 'exit 42'"),
-                new Script("here and redirect", "cat <<EOT | wc -l\na\nb\nc\nEOT\necho err >&2; echo out 2>/dev/null"));
+                new Script("here and redirect", "cat <<EOT | wc -l\na\nb\nc\nEOT\necho err >&2; echo out 2>/dev/null"),
+                // the first process starts with the limits it was started with, as a native one
+                new Script("ulimit", "ulimit -a; ulimit -S -n 100; sh -c 'ulimit -n'; ulimit -n 2000 || echo raise refused"));
     }
 
     @TestFactory
