@@ -402,7 +402,7 @@ final class Procs implements ProcessDirectory {
                 }
                 out.add(new Mapping(v.start(), v.end(), v.prot(), (v.flags() & Mman.MAP_SHARED) != 0,
                         file ? v.offset() : 0, dev, ino, name, file, (v.flags() & Mman.MAP_GROWSDOWN) != 0,
-                        space.residentPages(v.start(), v.end())));
+                        space.residentPages(v.start(), v.end()), v.lock().locked()));
             }
             return out;
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * A guest address space: Linux's {@code mm_struct}. A software page table maps each 4 KiB guest
@@ -19,9 +20,10 @@ import java.util.TreeMap;
  * PROT_NONE or MAP_NORESERVE reservation takes no guest memory until used; its page-table
  * entries are written at once, though (8 bytes per page: 64 GiB cost 0.3 s and 128 MiB).
  *
- * <p>Locking: {@code this} guards the VMA map, the page-table structure and brk. Page-table
- * entries are read without the lock by {@link Mmu}s, which revalidate through
- * {@link #generation()} after any unmap or protection change.
+ * <p>Locking: {@code this} guards the VMA map, the page-table structure, brk and the locks of
+ * mlock(2). Page-table entries are read without the lock by {@link Mmu}s, which revalidate
+ * through {@link #generation()} after any unmap or protection change. The caller's
+ * {@link MemlockLimit} is read before taking {@code this}: it takes the task's own locks.
  */
 public final class AddressSpace {
     // Page-table entry: frame address (page aligned) | flag bits below.
@@ -65,6 +67,23 @@ public final class AddressSpace {
     private long mmapBase = DEFAULT_MMAP_BASE;
     private long brkStart;
     private long brk;
+    /**
+     * mm->def_flags' VM_LOCKED_MASK: the lock mlockall(MCL_FUTURE) gives every later mapping.
+     * Written under this; volatile so that a mapping call can tell without it whether it needs
+     * the caller's {@link MemlockLimit}.
+     */
+    private volatile Vma.Lock futureLock = Vma.Lock.NONE;
+
+    /** The calling task's {@link MemlockLimit} (capable() and rlimit() of mm/mlock.c), installed by the kernel. */
+    private static volatile Supplier<MemlockLimit> memlockLimit = () -> MemlockLimit.UNLIMITED;
+
+    /**
+     * Installs what tells mmap, brk and mremap the calling task's RLIMIT_MEMLOCK and CAP_IPC_LOCK,
+     * for mappings that mlockall(MCL_FUTURE) or MAP_LOCKED lock. Until then nothing is refused.
+     */
+    public static void setMemlockLimit(Supplier<MemlockLimit> limit) {
+        memlockLimit = limit;
+    }
 
     /** Told when a page holding decoded code is written or unmapped. */
     public interface CodeWatcher {
@@ -325,7 +344,7 @@ public final class AddressSpace {
      *
      * @return the mapped address
      */
-    public synchronized long map(long addr, long length, int prot, int flags, String name, long offset) {
+    public long map(long addr, long length, int prot, int flags, String name, long offset) {
         return map(addr, length, prot, flags, name, offset, null);
     }
 
@@ -333,12 +352,21 @@ public final class AddressSpace {
      * Maps {@code file} from {@code offset} (or anonymous memory when null), as mmap(2). The
      * mapping takes over one reference to the file. MAP_PRIVATE pages are read from the file at
      * first touch into private frames; MAP_SHARED pages are the file's cached pages
-     * ({@link SharedFilePages}). Placement as for anonymous memory.
+     * ({@link SharedFilePages}). Placement as for anonymous memory. The mapping is locked with
+     * MAP_LOCKED or after mlockall(MCL_FUTURE), and then faulted in unless locked on fault.
      *
      * @return the mapped address
+     * @throws ErrnoException EPERM for MAP_LOCKED without RLIMIT_MEMLOCK or CAP_IPC_LOCK, EAGAIN
+     *     when a locked mapping would exceed RLIMIT_MEMLOCK (do_mmap, mlock_future_ok)
      */
-    public synchronized long map(long addr, long length, int prot, int flags, String name, long offset,
-            MappedFile file) {
+    public long map(long addr, long length, int prot, int flags, String name, long offset, MappedFile file) {
+        boolean locks = (flags & MAP_LOCKED) != 0 || futureLock.locked();
+        MemlockLimit limit = locks ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        return map(addr, length, prot, flags, name, offset, file, limit);
+    }
+
+    private synchronized long map(long addr, long length, int prot, int flags, String name, long offset,
+            MappedFile file, MemlockLimit limit) {
         if (length <= 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
@@ -362,7 +390,6 @@ public final class AddressSpace {
                 throw ErrnoException.of(Errno.EEXIST);
             }
             start = addr;
-            unmapLocked(start, len);
         } else {
             long hint = addr & ~(long) (PAGE_SIZE - 1);
             if (hint != 0 && hint >= PAGE_SIZE * 16L && hint + len <= TASK_SIZE && hint + len > hint
@@ -372,11 +399,27 @@ public final class AddressSpace {
                 start = findFree(len, (flags & MAP_32BIT) != 0);
             }
         }
+        Vma.Lock lock = futureLock; // mm->def_flags
+        if ((flags & MAP_LOCKED) != 0) {
+            if (!limit.mayLock()) {
+                throw ErrnoException.of(Errno.EPERM);
+            }
+            lock = lock.locked() ? lock : Vma.Lock.LOCKED;
+        }
+        if (lock.locked() && !limit.allows((len >>> PAGE_SHIFT) + lockedPages())) {
+            throw ErrnoException.of(Errno.EAGAIN);
+        }
+        if (fixed) {
+            unmapLocked(start, len);
+        }
         insertVma(new Vma(start, start + len, prot & 7, flags & (MAP_SHARED | MAP_GROWSDOWN | MAP_NORESERVE | MAP_STACK),
-                name, offset, file));
+                name, offset, file, lock));
         long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
         for (long p = start; p < start + len; p += PAGE_SIZE) {
             setPte(p >>> PAGE_SHIFT, pteFlags);
+        }
+        if (lock == Vma.Lock.LOCKED) {
+            populate(start, start + len, true); // vm_mmap_pgoff's mm_populate
         }
         return start;
     }
@@ -474,7 +517,10 @@ public final class AddressSpace {
         }
     }
 
-    /** Changes protection of [addr, addr+length), as mprotect(2); ENOMEM if any page is unmapped. */
+    /**
+     * Changes protection of [addr, addr+length), as mprotect(2); ENOMEM if any page is unmapped.
+     * A locked private mapping that becomes writable is faulted in for writing (mprotect_fixup).
+     */
     public synchronized void protect(long addr, long length, int prot) {
         if ((addr & (PAGE_SIZE - 1)) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
@@ -504,8 +550,13 @@ public final class AddressSpace {
         }
         splitAt(addr);
         splitAt(end);
+        List<Vma> becomeWritable = new ArrayList<>();
         for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
             vmas.put(v.start(), v.withProt(prot & 7));
+            if (v.lock().locked() && (v.prot() & PROT_WRITE) == 0 && (v.flags() & MAP_SHARED) == 0
+                    && (prot & PROT_WRITE) != 0) {
+                becomeWritable.add(v);
+            }
         }
         long protBits = (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
         for (long p = addr; p < end; p += PAGE_SIZE) {
@@ -514,13 +565,29 @@ public final class AddressSpace {
             setPte(vpn, (pte & ~7L) | protBits);
         }
         generation++;
+        for (Vma v : becomeWritable) {
+            populate(v.start(), v.end(), true);
+        }
     }
 
     /**
      * mremap(2) for anonymous memory: shrink in place, grow in place when the pages above are
-     * free, or move when MREMAP_MAYMOVE allows (frames move with their contents).
+     * free, or move when MREMAP_MAYMOVE allows (frames move with their contents). A locked
+     * mapping stays locked and its new pages are faulted in; growing it past RLIMIT_MEMLOCK is
+     * EAGAIN. MREMAP_DONTUNMAP leaves the old range unlocked (move_vma).
      */
-    public synchronized long remap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
+    public long remap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
+        boolean locked;
+        synchronized (this) {
+            Vma v = vmaAt(oldAddr);
+            locked = v != null && v.lock().locked();
+        }
+        MemlockLimit limit = locked ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        return remap(oldAddr, oldLength, newLength, flags, newAddr, limit);
+    }
+
+    private synchronized long remap(long oldAddr, long oldLength, long newLength, int flags, long newAddr,
+            MemlockLimit limit) {
         if ((oldAddr & (PAGE_SIZE - 1)) != 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
                 || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0) || newLength == 0) {
             throw ErrnoException.of(Errno.EINVAL);
@@ -534,6 +601,9 @@ public final class AddressSpace {
         Vma v = e.getValue();
         if (oldLen == 0 || oldAddr + oldLen > v.end()) {
             throw ErrnoException.of(Errno.EFAULT);
+        }
+        if (v.lock().locked() && newLen > oldLen && !limit.allows(((newLen - oldLen) >>> PAGE_SHIFT) + lockedPages())) {
+            throw ErrnoException.of(Errno.EAGAIN); // mlock_future_ok
         }
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
@@ -550,6 +620,9 @@ public final class AddressSpace {
                 long pteFlags = PTE_MAPPED | v.prot() | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
                 for (long p = oldAddr + oldLen; p < growEnd; p += PAGE_SIZE) {
                     setPte(p >>> PAGE_SHIFT, pteFlags);
+                }
+                if (v.lock() == Vma.Lock.LOCKED) {
+                    populate(oldAddr + oldLen, growEnd, true);
                 }
                 return oldAddr;
             }
@@ -589,11 +662,16 @@ public final class AddressSpace {
             v.file().retain();
         }
         insertVma(new Vma(target, target + newLen, v.prot(), v.flags(), v.name(), v.offset() + (oldAddr - v.start()),
-                v.file()));
+                v.file(), v.lock()));
         if ((flags & MREMAP_DONTUNMAP) == 0) {
             unmapLocked(oldAddr, oldLen);
+        } else if (v.lock().locked()) {
+            setLock(oldAddr, oldAddr + oldLen, Vma.Lock.NONE);
         }
         generation++;
+        if (v.lock() == Vma.Lock.LOCKED && newLen > oldLen) {
+            populate(target + oldLen, target + newLen, true);
+        }
         return target;
     }
 
@@ -707,6 +785,192 @@ public final class AddressSpace {
         return count;
     }
 
+    // ---------------------------------------------------------------- mlock
+
+    /** The mapping holding {@code addr}, or null (vma_lookup). */
+    private Vma vmaAt(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        return e == null || Long.compareUnsigned(e.getValue().end(), addr) <= 0 ? null : e.getValue();
+    }
+
+    /** mm->locked_vm: pages of the locked mappings, what /proc/PID/status shows as VmLck. */
+    public synchronized long lockedPages() {
+        long pages = 0;
+        for (Vma v : vmas.values()) {
+            if (v.lock().locked()) {
+                pages += v.length() >>> PAGE_SHIFT;
+            }
+        }
+        return pages;
+    }
+
+    /** count_mm_mlocked_page_nr: locked pages within [start, start+len), the end clamped to 2^64-1. */
+    private long lockedPagesIn(long start, long len) {
+        long end = Long.compareUnsigned(start + len, start) < 0 ? -1 : start + len;
+        long pages = 0;
+        for (Vma v : vmas.values()) {
+            if (v.lock().locked() && Long.compareUnsigned(v.end(), start) > 0 && Long.compareUnsigned(v.start(), end) < 0) {
+                long from = Long.compareUnsigned(v.start(), start) > 0 ? v.start() : start;
+                long to = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
+                pages += (to - from) >>> PAGE_SHIFT;
+            }
+        }
+        return pages;
+    }
+
+    /** mm->total_vm: pages of every mapping. */
+    private long totalPages() {
+        long pages = 0;
+        for (Vma v : vmas.values()) {
+            pages += v.length() >>> PAGE_SHIFT;
+        }
+        return pages;
+    }
+
+    /**
+     * The work of mlock(2), mlock2(2) and munlock(2) on a range already rounded to pages
+     * (do_mlock, apply_vma_lock_flags): locking more than {@code limit} counting each locked
+     * page once is ENOMEM; a range that wraps is EINVAL; a gap is ENOMEM, the mappings before it
+     * changed all the same. {@link Vma.Lock#LOCKED} then faults the pages in, and a page that
+     * cannot be (PROT_NONE, beyond the end of its file) is ENOMEM with the lock kept, as
+     * __mlock_posix_error_return turns populate's EFAULT.
+     *
+     * @param lock NONE for munlock, which checks no limit
+     */
+    public synchronized void lock(long start, long len, Vma.Lock lock, MemlockLimit limit) {
+        if (lock.locked()) {
+            long locked = (len >>> PAGE_SHIFT) + lockedPages();
+            if (!limit.allows(locked)) {
+                locked -= lockedPagesIn(start, len); // relocking a locked page does not count twice
+            }
+            if (!limit.allows(locked)) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+        }
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) < 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        if (end == start) {
+            return;
+        }
+        long cursor = start;
+        while (Long.compareUnsigned(cursor, end) < 0) {
+            Vma v = vmaAt(cursor);
+            if (v == null) {
+                throw ErrnoException.of(Errno.ENOMEM);
+            }
+            long pieceEnd = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
+            if (v.lock() != lock) {
+                setLock(cursor, pieceEnd, lock);
+            }
+            cursor = pieceEnd;
+        }
+        if (lock == Vma.Lock.LOCKED && !populate(start, end, false)) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+    }
+
+    /**
+     * mlockall(2) and munlockall(2) (apply_mlockall_flags): {@code future} makes {@code lock}
+     * the lock of every later mapping until the next call, which clears it;
+     * {@code current} sets it on every mapping now (ENOMEM when more pages are mapped than
+     * {@code limit}, nothing changed) and faults them in, ignoring pages that cannot be.
+     * munlockall is {@code lockAll(NONE, true, false, UNLIMITED)}.
+     */
+    public synchronized void lockAll(Vma.Lock lock, boolean current, boolean future, MemlockLimit limit) {
+        if (current && !limit.allows(totalPages())) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        futureLock = future ? lock : Vma.Lock.NONE;
+        if (!current) {
+            return;
+        }
+        for (Vma v : new ArrayList<>(vmas.values())) {
+            if (v.lock() != lock) {
+                vmas.put(v.start(), v.withLock(lock));
+            }
+        }
+        for (Long start : new ArrayList<>(vmas.keySet())) {
+            mergeAt(start);
+        }
+        if (lock == Vma.Lock.LOCKED) {
+            populate(0, TASK_SIZE, true); // mm_populate(0, TASK_SIZE)
+        }
+    }
+
+    /** mlock_fixup: gives [from, to), within mappings, {@code lock}, splitting and merging as vma_modify_flags. */
+    private void setLock(long from, long to, Vma.Lock lock) {
+        splitAt(from);
+        splitAt(to);
+        List<Long> starts = new ArrayList<>(vmas.subMap(from, true, to, false).keySet());
+        for (Long start : starts) {
+            vmas.put(start, vmas.get(start).withLock(lock));
+        }
+        for (Long start : starts) {
+            mergeAt(start);
+        }
+        mergeAt(to);
+    }
+
+    /**
+     * Joins the anonymous mapping that starts at {@code addr} to the one ending there when they
+     * are pieces of one mapping that differ in nothing now (vma_merge). File mappings stay
+     * apart: a System V segment counts its attaches by them (shm_vm_ops' close forbids merging).
+     */
+    private void mergeAt(long addr) {
+        Vma next = vmas.get(addr);
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(addr);
+        if (next == null || below == null || next.file() != null || !below.getValue().mergeableWith(next)) {
+            return;
+        }
+        Vma prev = below.getValue();
+        vmas.remove(addr);
+        vmas.put(prev.start(), prev.withRange(prev.start(), next.end()));
+    }
+
+    /**
+     * __mm_populate: faults in the pages of [start, end) that have no frame yet, as
+     * populate_vma_page_range does for mlock: writable private pages for writing (breaking
+     * copy-on-write), others for reading; mappings locked on fault are left alone.
+     *
+     * @return false at the first page that cannot be faulted in (a PROT_NONE mapping, a page
+     *     beyond the end of its file), unless {@code ignoreErrors} skips to the next mapping
+     */
+    private boolean populate(long start, long end, boolean ignoreErrors) {
+        Vma first = vmaAt(start);
+        long from = first != null ? first.start() : start;
+        for (Vma v : new ArrayList<>(vmas.subMap(from, true, end, false).values())) {
+            if (v.lock() == Vma.Lock.ON_FAULT) {
+                continue;
+            }
+            if ((v.prot() & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0) {
+                if (ignoreErrors) {
+                    continue;
+                }
+                return false; // check_vma_flags: no FOLL_FORCE for an inaccessible mapping
+            }
+            boolean privateWritable = (v.prot() & PROT_WRITE) != 0 && (v.flags() & MAP_SHARED) == 0;
+            long to = Math.min(v.end(), end);
+            for (long p = Math.max(v.start(), start); p < to; p += PAGE_SIZE) {
+                long pte = pte(p >>> PAGE_SHIFT);
+                if ((pte & PTE_MAPPED) == 0 || (pte & FRAME_MASK) != 0) {
+                    continue;
+                }
+                int access = privateWritable ? PROT_WRITE : (pte & PTE_READ) != 0 ? PROT_READ : PROT_EXEC;
+                try {
+                    frameFor(p, access);
+                } catch (GuestFault f) {
+                    if (!ignoreErrors) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- brk
 
     /** Sets where the heap starts (the page after the executable's bss). */
@@ -717,26 +981,41 @@ public final class AddressSpace {
 
     /**
      * brk(2) as the kernel implements it: returns the new break, or the old one when the
-     * request is refused (below the start, or overlapping another mapping).
+     * request is refused (below the start, overlapping another mapping, or, after
+     * mlockall(MCL_FUTURE), locking more than RLIMIT_MEMLOCK: check_brk_limits).
      */
-    public synchronized long brk(long requested) {
+    public long brk(long requested) {
+        MemlockLimit limit = futureLock.locked() ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        return brk(requested, limit);
+    }
+
+    private synchronized long brk(long requested, MemlockLimit limit) {
         if (requested < brkStart) {
             return brk;
         }
         long oldTop = pageAlignUp(brk);
         long newTop = pageAlignUp(requested);
         if (newTop > oldTop) {
-            if (newTop > mmapBase || overlaps(oldTop, newTop - oldTop)) {
+            Vma.Lock lock = futureLock; // do_brk_flags adds mm->def_flags
+            if (newTop > mmapBase || overlaps(oldTop, newTop - oldTop)
+                    || lock.locked() && !limit.allows(((newTop - oldTop) >>> PAGE_SHIFT) + lockedPages())) {
                 return brk;
             }
-            Map.Entry<Long, Vma> heap = brkStart == oldTop ? null : vmas.floorEntry(brkStart);
-            if (heap != null && heap.getValue().end() == oldTop && "[heap]".equals(heap.getValue().name())) {
-                vmas.put(heap.getKey(), heap.getValue().withRange(heap.getKey(), newTop));
+            Map.Entry<Long, Vma> below = brkStart == oldTop ? null : vmas.lowerEntry(oldTop);
+            Vma heap = below != null && below.getValue().end() == oldTop && "[heap]".equals(below.getValue().name())
+                    ? below.getValue() : null;
+            if (heap != null && heap.lock() == lock) {
+                vmas.put(heap.start(), heap.withRange(heap.start(), newTop));
             } else {
-                insertVma(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, 0, "[heap]", 0));
+                // a heap locked differently is a mapping of its own, which munlockall may merge back
+                long offset = heap != null ? heap.offset() + heap.length() : 0;
+                insertVma(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, 0, "[heap]", offset, null, lock));
             }
             for (long p = oldTop; p < newTop; p += PAGE_SIZE) {
                 setPte(p >>> PAGE_SHIFT, PTE_MAPPED | PTE_READ | PTE_WRITE);
+            }
+            if (lock == Vma.Lock.LOCKED) {
+                populate(oldTop, newTop, true);
             }
         } else if (newTop < oldTop) {
             unmapLocked(newTop, oldTop - newTop);
@@ -885,7 +1164,9 @@ public final class AddressSpace {
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
-        child.vmas.putAll(vmas);
+        for (Vma v : vmas.values()) {
+            child.vmas.put(v.start(), v.lock().locked() ? v.withLock(Vma.Lock.NONE) : v); // dup_mmap: locks are not inherited
+        }
         boolean parentChanged = false;
         for (Vma v : vmas.values()) {
             if (v.file() != null) {

@@ -13,11 +13,35 @@ package dev.linux4j.memory;
  * @param offset the file offset of {@code start} for a file mapping
  * @param file the file whose pages back the mapping, or null (anonymous memory, or file data
  *     the loader copied in)
+ * @param lock whether mlock(2) and friends locked it (VM_LOCKED, VM_LOCKONFAULT)
  */
-public record Vma(long start, long end, int prot, int flags, String name, long offset, MappedFile file) {
+public record Vma(long start, long end, int prot, int flags, String name, long offset, MappedFile file, Lock lock) {
+    /**
+     * The VM_LOCKED_MASK bits of {@code vm_flags} (include/linux/mm.h). Nothing is pinned on
+     * the JVM: a lock is bookkeeping (VmLck, RLIMIT_MEMLOCK, smaps "lo") and populates the pages.
+     */
+    public enum Lock {
+        /** Not locked. */
+        NONE,
+        /** VM_LOCKED: mlock(2), mlockall(MCL_CURRENT), MAP_LOCKED; its pages are faulted in at once. */
+        LOCKED,
+        /** VM_LOCKED | VM_LOCKONFAULT: mlock2(MLOCK_ONFAULT), MCL_ONFAULT; pages lock as they are touched. */
+        ON_FAULT;
+
+        /** Whether VM_LOCKED is set (what locked_vm, VmLck and smaps count). */
+        public boolean locked() {
+            return this != NONE;
+        }
+    }
+
     /** A mapping without a backing file. */
     public Vma(long start, long end, int prot, int flags, String name, long offset) {
-        this(start, end, prot, flags, name, offset, null);
+        this(start, end, prot, flags, name, offset, null, Lock.NONE);
+    }
+
+    /** An unlocked mapping. */
+    public Vma(long start, long end, int prot, int flags, String name, long offset, MappedFile file) {
+        this(start, end, prot, flags, name, offset, file, Lock.NONE);
     }
 
     public long length() {
@@ -30,10 +54,25 @@ public record Vma(long start, long end, int prot, int flags, String name, long o
     }
 
     Vma withRange(long newStart, long newEnd) {
-        return new Vma(newStart, newEnd, prot, flags, name, offset + (newStart - start), file);
+        return new Vma(newStart, newEnd, prot, flags, name, offset + (newStart - start), file, lock);
     }
 
     Vma withProt(int newProt) {
-        return new Vma(start, end, newProt, flags, name, offset, file);
+        return new Vma(start, end, newProt, flags, name, offset, file, lock);
+    }
+
+    Vma withLock(Lock newLock) {
+        return new Vma(start, end, prot, flags, name, offset, file, newLock);
+    }
+
+    /**
+     * Whether {@code next}, which starts where this ends, could be one mapping with it
+     * (is_mergeable_vma): everything equal but the range, and the offsets contiguous, which
+     * holds only for pieces of one mapping that a split cut apart (separately mapped anonymous
+     * memory starts at offset 0).
+     */
+    boolean mergeableWith(Vma next) {
+        return end == next.start && prot == next.prot && flags == next.flags && lock == next.lock
+                && file == next.file && java.util.Objects.equals(name, next.name) && offset + length() == next.offset;
     }
 }

@@ -23,6 +23,7 @@ public final class SyscallTable {
 
     /** The complete table. */
     public static SyscallTable linux() {
+        MlockSyscalls.init(); // mmap of memory that MAP_LOCKED or MCL_FUTURE locks asks the caller's limit from here on
         SyscallTable t = new SyscallTable();
         declare0(t);
         declare1(t);
@@ -227,10 +228,10 @@ public final class SyscallTable {
         t.supported(NR_sched_get_priority_max, SchedSyscalls::schedGetPriorityMax, INT);
         t.supported(NR_sched_get_priority_min, SchedSyscalls::schedGetPriorityMin, INT);
         t.supported(NR_sched_rr_get_interval, SchedSyscalls::schedRrGetInterval, INT, PTR);
-        t.unimplemented(NR_mlock, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_munlock, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_mlockall, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_munlockall, ENOSYS, "not provided inside the sandbox");
+        t.supported(NR_mlock, MlockSyscalls::mlock, PTR, ULONG);
+        t.supported(NR_munlock, MlockSyscalls::munlock, PTR, ULONG);
+        t.supported(NR_mlockall, MlockSyscalls::mlockall, HEX);
+        t.supported(NR_munlockall, MlockSyscalls::munlockall);
         t.unimplemented(NR_vhangup, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_modify_ldt, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_pivot_root, ENOSYS, "not provided inside the sandbox");
@@ -411,7 +412,7 @@ public final class SyscallTable {
         t.supported(NR_execveat, ProcessLifecycleSyscalls::execveat, DIRFD, PATH, PTR, PTR, AT_FLAGS);
         t.unimplemented(NR_userfaultfd, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_membarrier, ENOSYS, "not yet: membarrier");
-        t.unimplemented(NR_mlock2, ENOSYS, "not provided inside the sandbox");
+        t.supported(NR_mlock2, MlockSyscalls::mlock2, PTR, ULONG, HEX);
         t.supported(NR_copy_file_range, TransferSyscalls::copyFileRange, FD, PTR, FD, PTR, ULONG, HEX);
         t.supported(NR_preadv2, ReadWriteSyscalls::preadv2, FD, PTR, INT, LONG, LONG, HEX);
         t.supported(NR_pwritev2, ReadWriteSyscalls::pwritev2, FD, PTR, INT, LONG, LONG, HEX);

@@ -137,9 +137,16 @@ public interface ProcessView {
      * @param file whether it maps a file (the name is then a path)
      * @param stack a stack that grows down (VM_GROWSDOWN: counted as VmStk)
      * @param residentPages pages of it backed by memory (touched at least once)
+     * @param locked locked by mlock(2) or mlockall(2) (VM_LOCKED: counted as VmLck)
      */
     record Mapping(long start, long end, int prot, boolean shared, long offset, long dev, long ino, String name,
-            boolean file, boolean stack, long residentPages) {
+            boolean file, boolean stack, long residentPages, boolean locked) {
+        /** A mapping that is not locked. */
+        public Mapping(long start, long end, int prot, boolean shared, long offset, long dev, long ino, String name,
+                boolean file, boolean stack, long residentPages) {
+            this(start, end, prot, shared, offset, dev, ino, name, file, stack, residentPages, false);
+        }
+
         public long length() {
             return end - start;
         }

@@ -29,7 +29,7 @@ final class PidFiles {
 
     /** The mm counters task_mem and task_statm report, in pages. */
     record MemStats(long totalVm, long rssAnon, long rssFile, long dataVm, long stackVm, long execVm, long text,
-            long lib, long ptes) {
+            long lib, long ptes, long lockedVm) {
         long rss() {
             return rssAnon + rssFile;
         }
@@ -41,9 +41,13 @@ final class PidFiles {
             long data = 0;
             long stack = 0;
             long exec = 0;
+            long locked = 0;
             for (ProcessView.Mapping m : view.maps()) {
                 long pages = m.length() >>> PAGE_SHIFT;
                 total += pages;
+                if (m.locked()) {
+                    locked += pages; // mm->locked_vm
+                }
                 if (m.file()) {
                     file += m.residentPages();
                 } else {
@@ -63,7 +67,7 @@ final class PidFiles {
             long text = Math.max(0, Math.min(textBytes >>> PAGE_SHIFT, exec));
             // One 4 KiB page-table page per 2 MiB of address space, plus the upper levels.
             long ptes = total == 0 ? 0 : (total + 511) / 512 + 3;
-            return new MemStats(total, anon, file, data, stack, exec, text, exec - text, ptes);
+            return new MemStats(total, anon, file, data, stack, exec, text, exec - text, ptes, locked);
         }
     }
 
@@ -110,7 +114,7 @@ final class PidFiles {
         MemStats m = MemStats.of(v);
         kb(b, "VmPeak:\t", m.totalVm());
         kb(b, "VmSize:\t", m.totalVm());
-        kb(b, "VmLck:\t", 0);
+        kb(b, "VmLck:\t", m.lockedVm());
         kb(b, "VmPin:\t", 0);
         kb(b, "VmHWM:\t", m.rss());
         kb(b, "VmRSS:\t", m.rss());
@@ -322,8 +326,11 @@ final class PidFiles {
         b.append(String.format("%8d", bytes >> 10)).append(" kB\n");
     }
 
-    /** __show_smap's counters; the rollup adds the Pss_Anon/File/Shmem split. */
-    private static void smapCounters(StringBuilder b, long anonRss, long fileRss, boolean rollup) {
+    /**
+     * __show_smap's counters; the rollup adds the Pss_Anon/File/Shmem split. Locked is the Pss
+     * of locked mappings (smaps_account's pss_locked).
+     */
+    private static void smapCounters(StringBuilder b, long anonRss, long fileRss, long locked, boolean rollup) {
         long rss = anonRss + fileRss;
         smapsKb(b, "Rss:", rss);
         smapsKb(b, "Pss:", rss);
@@ -348,7 +355,7 @@ final class PidFiles {
         smapsKb(b, "Private_Hugetlb:", 0);
         smapsKb(b, "Swap:", 0);
         smapsKb(b, "SwapPss:", 0);
-        smapsKb(b, "Locked:", 0);
+        smapsKb(b, "Locked:", locked);
     }
 
     /** /proc/PID/smaps (show_smap). */
@@ -360,7 +367,7 @@ final class PidFiles {
             smapsKb(b, "Size:", m.length());
             smapsKb(b, "KernelPageSize:", PAGE_SIZE);
             smapsKb(b, "MMUPageSize:", PAGE_SIZE);
-            smapCounters(b, m.file() ? 0 : rss, m.file() ? rss : 0, false);
+            smapCounters(b, m.file() ? 0 : rss, m.file() ? rss : 0, m.locked() ? rss : 0, false);
             b.append("THPeligible:           0\n");
             b.append("VmFlags: ").append(vmFlags(m)).append('\n');
         }
@@ -389,6 +396,9 @@ final class PidFiles {
         if (m.stack()) {
             f.append("gd ");
         }
+        if (m.locked()) {
+            f.append("lo ");
+        }
         if (!m.shared() && (m.prot() & PROT_WRITE) != 0) {
             f.append("ac ");
         }
@@ -401,17 +411,21 @@ final class PidFiles {
         StringBuilder b = new StringBuilder();
         long anon = 0;
         long file = 0;
+        long locked = 0;
         for (ProcessView.Mapping m : maps) {
             if (m.file()) {
                 file += m.residentPages() << PAGE_SHIFT;
             } else {
                 anon += m.residentPages() << PAGE_SHIFT;
             }
+            if (m.locked()) {
+                locked += m.residentPages() << PAGE_SHIFT;
+            }
         }
         long start = maps.isEmpty() ? 0 : maps.get(0).start();
         long end = maps.isEmpty() ? 0 : maps.get(maps.size() - 1).end();
         mapLine(b, new ProcessView.Mapping(start, end, 0, false, 0, 0, 0, "[rollup]", false, false, 0), "/");
-        smapCounters(b, anon, file, true);
+        smapCounters(b, anon, file, locked, true);
         return b.toString();
     }
 
