@@ -19,7 +19,7 @@ final class SystemFiles {
 
     /** The files and links this class provides at the top of /proc. */
     static final List<String> NAMES = List.of("cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version",
-            "filesystems", "mounts", "swaps", "locks", "net");
+            "filesystems", "mounts", "swaps", "locks", "net", "vmstat", "diskstats", "partitions", "execdomains");
 
     static ProcNode node(ProcFileSystem fs, String name) {
         ProcessDirectory d = fs.processes();
@@ -34,6 +34,10 @@ final class SystemFiles {
             case "filesystems" -> () -> filesystems(fs);
             case "locks" -> dev.linux4j.vfs.ProcLocks::render;
             case "swaps" -> () -> "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
+            case "vmstat" -> SystemFiles::vmstat;
+            case "diskstats" -> () -> ""; // the guest has no block devices
+            case "partitions" -> () -> "major minor  #blocks  name\n\n";
+            case "execdomains" -> () -> "0-0\tLinux           \t[kernel]\n"; // kernel/exec_domain.c
             default -> null;
         };
         if (name.equals("net")) {
@@ -229,6 +233,35 @@ final class SystemFiles {
         kbLine(b, "DirectMap4k", total);
         kbLine(b, "DirectMap2M", 0);
         kbLine(b, "DirectMap1G", 0);
+        return b.toString();
+    }
+
+    /**
+     * /proc/vmstat (mm/vmstat.c vmstat_text), "name value" per line: the free pages from the JVM's
+     * free memory as in meminfo; the reclaim, swap and paging counters of a kernel that never
+     * reclaimed, swapped or paged are 0. The counters of NUMA, huge pages, compaction and the
+     * like are left out.
+     */
+    static String vmstat() {
+        Runtime rt = Runtime.getRuntime();
+        long freePages = (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) / 4096;
+        StringBuilder b = new StringBuilder(2048);
+        b.append("nr_free_pages ").append(freePages).append('\n');
+        for (String name : new String[] {"nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
+            "nr_zone_active_file", "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock", "nr_zspages",
+            "nr_free_cma", "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
+            "nr_unevictable", "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon", "nr_isolated_file",
+            "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback", "nr_shmem", "nr_kernel_stack",
+            "nr_page_table_pages", "nr_swapcached", "pgpgin", "pgpgout", "pswpin", "pswpout", "pgalloc_dma",
+            "pgalloc_dma32", "pgalloc_normal", "pgalloc_movable", "pgfree", "pgactivate", "pgdeactivate",
+            "pglazyfree", "pgfault", "pgmajfault", "pglazyfreed", "pgrefill", "pgreuse", "pgsteal_kswapd",
+            "pgsteal_direct", "pgscan_kswapd", "pgscan_direct", "pgscan_direct_throttle", "pginodesteal",
+            "slabs_scanned", "kswapd_inodesteal", "pageoutrun", "pgrotated", "drop_pagecache", "drop_slab", "oom_kill",
+            "pgmigrate_success", "pgmigrate_fail", "unevictable_pgs_culled", "unevictable_pgs_scanned",
+            "unevictable_pgs_rescued", "unevictable_pgs_mlocked", "unevictable_pgs_munlocked",
+            "unevictable_pgs_cleared", "unevictable_pgs_stranded", "swap_ra", "swap_ra_hit", "nr_unstable"}) {
+            b.append(name).append(" 0\n");
+        }
         return b.toString();
     }
 
