@@ -226,6 +226,69 @@ final class ProcessSyscalls {
         return old;
     }
 
+    // syslog(2) actions, include/linux/syslog.h
+    private static final int SYSLOG_ACTION_CLOSE = 0;
+    private static final int SYSLOG_ACTION_OPEN = 1;
+    private static final int SYSLOG_ACTION_READ = 2;
+    private static final int SYSLOG_ACTION_READ_ALL = 3;
+    private static final int SYSLOG_ACTION_READ_CLEAR = 4;
+    private static final int SYSLOG_ACTION_CLEAR = 5;
+    private static final int SYSLOG_ACTION_CONSOLE_OFF = 6;
+    private static final int SYSLOG_ACTION_CONSOLE_ON = 7;
+    private static final int SYSLOG_ACTION_CONSOLE_LEVEL = 8;
+    private static final int SYSLOG_ACTION_SIZE_UNREAD = 9;
+    private static final int SYSLOG_ACTION_SIZE_BUFFER = 10;
+    /** log_buf_len: 1 << CONFIG_LOG_BUF_SHIFT (17 in Debian's kernels). */
+    private static final int LOG_BUF_LEN = 1 << 17;
+
+    /**
+     * syslog(2): {@code int syslog(int type, char *bufp, int len)} (do_syslog in
+     * kernel/printk/printk.c), the kernel log of a kernel that logged nothing: reading it gives
+     * no bytes (SYSLOG_ACTION_READ waits for a message that never comes, until a signal), its
+     * size is Debian's 128 KiB. With kernel.dmesg_restrict set, as Debian sets it, every action
+     * needs CAP_SYSLOG (root here): EPERM otherwise.
+     */
+    static long syslog(Task task, SyscallArgs args) {
+        int type = args.int32(0);
+        long buf = args.pointer(1);
+        int len = args.int32(2);
+        if (task.group().credentials().euid() != 0) {
+            throw ErrnoException.of(Errno.EPERM); // syslog_action_restricted under dmesg_restrict
+        }
+        switch (type) {
+            case SYSLOG_ACTION_CLOSE, SYSLOG_ACTION_OPEN, SYSLOG_ACTION_CLEAR, SYSLOG_ACTION_CONSOLE_OFF,
+                    SYSLOG_ACTION_CONSOLE_ON, SYSLOG_ACTION_SIZE_UNREAD -> {
+                return 0;
+            }
+            case SYSLOG_ACTION_READ -> {
+                if (buf == 0 || len < 0) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                if (len == 0) {
+                    return 0;
+                }
+                dev.linux4j.vfs.Sleep.sleep(-1, null); // syslog_print: until there is a message; a signal ends it
+                return 0;
+            }
+            case SYSLOG_ACTION_READ_ALL, SYSLOG_ACTION_READ_CLEAR -> {
+                if (buf == 0 || len < 0) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                return 0;
+            }
+            case SYSLOG_ACTION_CONSOLE_LEVEL -> {
+                if (len < 1 || len > 8) {
+                    throw ErrnoException.of(Errno.EINVAL);
+                }
+                return 0;
+            }
+            case SYSLOG_ACTION_SIZE_BUFFER -> {
+                return LOG_BUF_LEN;
+            }
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+    }
+
     /**
      * sysinfo(2): {@code struct sysinfo} — uptime, loads[3], totalram, freeram, sharedram,
      * bufferram, totalswap, freeswap, procs (u16), pad, totalhigh, freehigh, mem_unit (u32): 112 bytes.
