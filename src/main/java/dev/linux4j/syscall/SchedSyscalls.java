@@ -66,7 +66,7 @@ final class SchedSyscalls {
     }
 
     /** The task a scheduler call names: 0 the caller, else a thread id; null for the virtual init; ESRCH, EINVAL if negative. */
-    private static Task target(Task task, int pid) {
+    static Task target(Task task, int pid) {
         if (pid < 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }

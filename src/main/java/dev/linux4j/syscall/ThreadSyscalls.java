@@ -93,15 +93,12 @@ final class ThreadSyscalls {
         return 0;
     }
 
-    /** The task a scheduler call names: 0 the caller, else any thread id; ESRCH if none, EINVAL if negative. */
+    /**
+     * The task a scheduler call names, as {@link SchedSyscalls#target}, but ESRCH for the virtual
+     * init (pid 1), which has no robust list or affinity to report.
+     */
     private static Task target(Task task, int pid) {
-        if (pid < 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        if (pid == 0) {
-            return task;
-        }
-        Task t = Threads.findTask(task.kernel(), pid);
+        Task t = SchedSyscalls.target(task, pid);
         if (t == null) {
             throw ErrnoException.of(Errno.ESRCH);
         }
