@@ -47,6 +47,7 @@ public final class ProcessTree {
             parent.children.add(g);
             g.pgid = parent.pgid;
             g.sid = parent.sid;
+            g.tty = parent.tty;
         } else {
             g.pgid = 1;
             g.sid = 1;
@@ -116,6 +117,7 @@ public final class ProcessTree {
         }
         caller.pgid = pid;
         caller.sid = pid;
+        caller.tty = null; // ksys_setsid's proc_clear_tty
         return pid;
     }
 

@@ -344,10 +344,7 @@ public final class Task {
         thread = Thread.currentThread();
         cputime.start();
         Sleep.bind(sleeper);
-        Caller.bind(() -> {
-            Credentials c = group.credentials();
-            return new int[] {group.pid(), c.uid(), c.gid()};
-        });
+        Caller.bind(new TaskCaller(group));
         try {
             runLoop();
         } finally {

@@ -54,6 +54,8 @@ public final class ThreadGroup {
     final List<ThreadGroup> children = new ArrayList<>();
     int pgid;
     int sid;
+    /** The controlling terminal (signal->tty): inherited by fork, dropped by setsid. */
+    dev.linux4j.vfs.JobControl.Terminal tty;
     volatile boolean zombie;
     int stopReport;
     boolean continuedReport;
@@ -351,6 +353,13 @@ public final class ThreadGroup {
     void releaseResources() {
         kernel.ipc().exit(this, ownsSpace ? space() : null); // shm attaches and SEM_UNDO (exit_mm, exit_sem)
         files.closeAll();
+        dev.linux4j.vfs.JobControl.Terminal terminal;
+        synchronized (kernel.tree()) {
+            terminal = sid == pid ? tty : null;
+        }
+        if (terminal != null) {
+            terminal.disassociate(new TaskCaller(this), true); // do_exit's disassociate_ctty(1)
+        }
         AddressSpace s;
         synchronized (this) {
             s = space;

@@ -9,6 +9,7 @@ import dev.linux4j.abi.Flock;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.fs.memfd.MemfdFile;
+import dev.linux4j.fs.tty.PtyMaster;
 import dev.linux4j.kernel.FdTable;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.kernel.ThreadGroup;
@@ -249,6 +250,14 @@ final class FdSyscalls {
                 if (ops.seekable() && Stat.isReg(ops.stat(file).mode())) {
                     mem.write32(arg, (int) (ops.size(file) - file.position()));
                     return 0;
+                }
+            }
+            case TIOCGPTPEER -> {
+                if (file.ops() instanceof PtyMaster master) {
+                    // ptm_open_peer: the slave opened with the flags in arg, on a new descriptor
+                    int flags = (int) arg;
+                    FileDescription peer = master.openPeer(flags);
+                    return install(task, peer, (flags & O_CLOEXEC) != 0);
                 }
             }
             default -> { }

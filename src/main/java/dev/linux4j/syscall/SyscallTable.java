@@ -91,7 +91,7 @@ public final class SyscallTable {
         t.supported(NR_rt_sigaction, SignalSyscalls::rtSigaction, SIGNAL, PTR, PTR, ULONG);
         t.supported(NR_rt_sigprocmask, SignalSyscalls::rtSigprocmask, SIGHOW, PTR, PTR, ULONG);
         t.supported(NR_rt_sigreturn, SignalSyscalls::rtSigreturn);
-        t.partial(NR_ioctl, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD, FIOQSIZE; terminal requests reach a host terminal only through the JVM's own stdio; FIOASYNC cannot enable SIGIO", FdSyscalls::ioctl, FD, IOCTL_CMD, HEX);
+        t.partial(NR_ioctl, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD, FIOQSIZE; termios, window size, job control and the ptmx requests on the guest's pseudo-terminals; on the host's terminal, terminal requests reach it only through the JVM's own stdio; FIOASYNC cannot enable SIGIO; no TIOCPKT, TIOCSTI or TIOCSIG", FdSyscalls::ioctl, FD, IOCTL_CMD, HEX);
         t.supported(NR_pread64, ReadWriteSyscalls::pread64, FD, BUF_OUT, ULONG, LONG);
         t.supported(NR_pwrite64, ReadWriteSyscalls::pwrite64, FD, BUF_IN, ULONG, LONG);
         t.supported(NR_readv, ReadWriteSyscalls::readv, FD, PTR, INT);

@@ -12,6 +12,11 @@ public final class Caller {
     public interface Identity {
         /** The caller's {tgid, real uid, real gid}: struct ucred as scm_send fills it. */
         int[] ucred();
+
+        /** The process side of terminal job control, or null where the caller has none. */
+        default JobControl jobControl() {
+            return null;
+        }
     }
 
     private static final ThreadLocal<Identity> CURRENT = new ThreadLocal<>();
@@ -29,5 +34,11 @@ public final class Caller {
     public static int[] ucred() {
         Identity i = CURRENT.get();
         return i == null ? null : i.ucred();
+    }
+
+    /** The calling task's job control (its controlling terminal, its process group), or null. */
+    public static JobControl jobControl() {
+        Identity i = CURRENT.get();
+        return i == null ? null : i.jobControl();
     }
 }

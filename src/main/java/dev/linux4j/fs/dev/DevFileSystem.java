@@ -8,6 +8,10 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
+import dev.linux4j.abi.Fcntl;
+import dev.linux4j.fs.tty.DevPts;
+import dev.linux4j.vfs.Caller;
+import dev.linux4j.vfs.JobControl;
 import dev.linux4j.vfs.DirEntry;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps;
@@ -23,8 +27,10 @@ import java.util.Map;
 
 /**
  * The guest's /dev: the memory character devices of drivers/char/mem.c and random.c
- * (null, zero, full, random, urandom) with their Linux device numbers, and the stdio links
- * Linux's udev creates (stdin, stdout, stderr, fd → /proc/self/fd).
+ * (null, zero, full, random, urandom) with their Linux device numbers, the stdio links
+ * Linux's udev creates (stdin, stdout, stderr, fd → /proc/self/fd), the terminal devices of
+ * drivers/tty/tty_io.c (tty 5,0: the caller's controlling terminal; ptmx 5,2: a new pty) and
+ * the devpts instance mounted on /dev/pts (see {@link DevPts}).
  */
 public final class DevFileSystem implements FileSystem {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,6 +42,11 @@ public final class DevFileSystem implements FileSystem {
 
     private final Map<String, Node> devices = new LinkedHashMap<>();
     private final Map<String, String> links = new LinkedHashMap<>();
+    /** /dev/pts; its nodes report the st_dev of an anonymous device of their own. */
+    private final DevPts pts = new DevPts(StatBuf.makedev(0, 26));
+    private static final String PTS = "pts";
+    private static final long TTY_INO = 9;
+    private static final long PTMX_INO = 10;
 
     public DevFileSystem() {
         devices.put("null", new Node(4, 1, 3, new MemDevice(MemDevice.Kind.NULL)));
@@ -43,6 +54,8 @@ public final class DevFileSystem implements FileSystem {
         devices.put("full", new Node(6, 1, 7, new MemDevice(MemDevice.Kind.FULL)));
         devices.put("random", new Node(7, 1, 8, new MemDevice(MemDevice.Kind.RANDOM)));
         devices.put("urandom", new Node(8, 1, 9, new MemDevice(MemDevice.Kind.RANDOM)));
+        devices.put("tty", new Node(TTY_INO, DevPts.TTYAUX_MAJOR, 0, null));
+        devices.put("ptmx", new Node(PTMX_INO, DevPts.TTYAUX_MAJOR, 2, null));
         links.put("fd", "/proc/self/fd");
         links.put("stdin", "/proc/self/fd/0");
         links.put("stdout", "/proc/self/fd/1");
@@ -58,6 +71,9 @@ public final class DevFileSystem implements FileSystem {
     public StatBuf stat(String path) {
         if (path.isEmpty()) {
             return node(1, S_IFDIR | 0755, 0, 4096);
+        }
+        if (isPts(path)) {
+            return pts.stat(ptsPath(path));
         }
         Node n = devices.get(path);
         if (n != null) {
@@ -101,13 +117,68 @@ public final class DevFileSystem implements FileSystem {
                 }
             };
         }
+        if (isPts(path)) {
+            String inPts = ptsPath(path);
+            FileOps ops = pts.open(inPts, flags);
+            return ops != null ? ops : plainNode(pts.stat(inPts), inPts.isEmpty());
+        }
         Node n = devices.get(path);
         if (n == null) {
             stat(path);
             throw ErrnoException.of(Errno.EACCES); // cannot create files in /dev
         }
         StatBuf st = stat(path);
+        if (n.ops() == null) {
+            return (flags & Fcntl.O_PATH) != 0 ? plainNode(st, false) : openTerminal(path, flags, st);
+        }
         return new DeviceFile(n.ops(), st);
+    }
+
+    private static boolean isPts(String path) {
+        return path.equals(PTS) || path.startsWith(PTS + "/");
+    }
+
+    private static String ptsPath(String path) {
+        return path.length() == PTS.length() ? "" : path.substring(PTS.length() + 1);
+    }
+
+    /**
+     * /dev/ptmx opens a new pty's master (ptmx_open); /dev/tty the caller's controlling
+     * terminal (tty_open_current_tty: ENXIO without one).
+     */
+    private FileOps openTerminal(String path, int flags, StatBuf st) {
+        if (path.equals("ptmx")) {
+            return pts.openMaster(flags, st);
+        }
+        JobControl jc = Caller.jobControl();
+        JobControl.Terminal tty = jc == null ? null : jc.terminal();
+        if (tty == null) {
+            throw ErrnoException.of(Errno.ENXIO);
+        }
+        return tty.reopen(flags | Fcntl.O_NOCTTY);
+    }
+
+    /** A node opened for its attributes only (O_PATH), or the /dev/pts directory. */
+    private FileOps plainNode(StatBuf st, boolean directory) {
+        return new FileOps() {
+            @Override
+            public boolean seekable() {
+                return directory;
+            }
+
+            @Override
+            public StatBuf stat(FileDescription file) {
+                return st;
+            }
+
+            @Override
+            public List<DirEntry> readdir(FileDescription file) {
+                if (!directory) {
+                    throw ErrnoException.of(Errno.ENOTDIR);
+                }
+                return pts.list();
+            }
+        };
     }
 
     /** Binds a device's behaviour to its attributes. */
@@ -248,9 +319,13 @@ public final class DevFileSystem implements FileSystem {
     }
 
     private static final long SHM_INO = 2;
+    private static final long PTS_INO = 3;
 
     @Override
     public List<DirEntry> list(String path) {
+        if (path.equals(PTS)) {
+            return pts.list();
+        }
         if (!path.isEmpty()) {
             throw ErrnoException.of(Errno.ENOTDIR);
         }
@@ -266,6 +341,7 @@ public final class DevFileSystem implements FileSystem {
         // The mount point of the tmpfs on /dev/shm (the machine mounts it, as systemd does on
         // Linux); readdir names the directory underneath, as Linux does for a mount point.
         out.add(new DirEntry(SHM_INO, Stat.DT_DIR, "shm".getBytes(StandardCharsets.UTF_8)));
+        out.add(new DirEntry(PTS_INO, Stat.DT_DIR, PTS.getBytes(StandardCharsets.UTF_8)));
         return out;
     }
 
@@ -285,7 +361,7 @@ public final class DevFileSystem implements FileSystem {
 
     @Override
     public boolean access(String path, int mode) {
-        stat(path);
-        return (mode & 1) == 0 || path.isEmpty();
+        StatBuf st = stat(path);
+        return (mode & 1) == 0 || Stat.isDir(st.mode());
     }
 }
