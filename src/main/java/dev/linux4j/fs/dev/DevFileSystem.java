@@ -99,28 +99,12 @@ public final class DevFileSystem implements FileSystem {
     @Override
     public FileOps open(String path, int flags, int mode) {
         if (path.isEmpty()) {
-            StatBuf self = stat("");
-            return new FileOps() {
-                @Override
-                public boolean seekable() {
-                    return true;
-                }
-
-                @Override
-                public StatBuf stat(FileDescription file) {
-                    return self;
-                }
-
-                @Override
-                public List<DirEntry> readdir(FileDescription file) {
-                    return list("");
-                }
-            };
+            return plainNode(stat(""), () -> list(""));
         }
         if (isPts(path)) {
             String inPts = ptsPath(path);
             FileOps ops = pts.open(inPts, flags);
-            return ops != null ? ops : plainNode(pts.stat(inPts), inPts.isEmpty());
+            return ops != null ? ops : plainNode(pts.stat(inPts), inPts.isEmpty() ? pts::list : null);
         }
         Node n = devices.get(path);
         if (n == null) {
@@ -129,7 +113,7 @@ public final class DevFileSystem implements FileSystem {
         }
         StatBuf st = stat(path);
         if (n.ops() == null) {
-            return (flags & Fcntl.O_PATH) != 0 ? plainNode(st, false) : openTerminal(path, flags, st);
+            return (flags & Fcntl.O_PATH) != 0 ? plainNode(st, null) : openTerminal(path, flags, st);
         }
         return new DeviceFile(n.ops(), st);
     }
@@ -158,12 +142,15 @@ public final class DevFileSystem implements FileSystem {
         return tty.reopen(flags | Fcntl.O_NOCTTY);
     }
 
-    /** A node opened for its attributes only (O_PATH), or the /dev/pts directory. */
-    private FileOps plainNode(StatBuf st, boolean directory) {
+    /**
+     * A node opened for its attributes only (O_PATH), or a directory (/dev, /dev/pts) whose
+     * entries {@code listing} gives; null for a node that is not a directory.
+     */
+    private FileOps plainNode(StatBuf st, java.util.function.Supplier<List<DirEntry>> listing) {
         return new FileOps() {
             @Override
             public boolean seekable() {
-                return directory;
+                return listing != null;
             }
 
             @Override
@@ -173,10 +160,10 @@ public final class DevFileSystem implements FileSystem {
 
             @Override
             public List<DirEntry> readdir(FileDescription file) {
-                if (!directory) {
+                if (listing == null) {
                     throw ErrnoException.of(Errno.ENOTDIR);
                 }
-                return pts.list();
+                return listing.get();
             }
         };
     }
