@@ -52,18 +52,31 @@ public final class HostSignals {
         return () -> restore.forEach(Runnable::run);
     }
 
+    /** How long a program runs before the native SIGQUIT handler is installed. */
+    private static final long NATIVE_DELAY_MILLIS = 150;
+
     /**
-     * Installs the native handler of {@link SignalPipe} on a thread of its own: it links three
-     * downcalls, which took 9 ms of start-up on the program's own thread (busybox true: 141 ->
-     * 150 ms). A signal that comes before it is in place keeps the JVM's meaning.
+     * Installs the native handler of {@link SignalPipe} on a thread of its own, once the program
+     * has run {@link #NATIVE_DELAY_MILLIS}: on the program's own thread its set-up took 9 ms of
+     * start-up (busybox true: 141 -> 150 ms), and even beside it, competing for a 2-CPU host's
+     * processors with HotSpot's compilers, about 6 ms. A program that ends sooner never pays for
+     * it; a SIGQUIT that comes before it is in place keeps the JVM's meaning.
      *
-     * @return waits for the installation, then undoes it
+     * @return cancels the installation, or waits for it and undoes it
      */
     private static Runnable installInBackground(Forwarded f, IntConsumer sink) {
         java.util.concurrent.atomic.AtomicReference<Runnable> undo = new java.util.concurrent.atomic.AtomicReference<>();
         Thread installer = Thread.ofPlatform().daemon().name("linux4j host signal " + f.linuxNumber() + " set-up")
-                .start(() -> undo.set(SignalPipe.install(f.nativeHostNumber(), f.linuxNumber(), sink)));
+                .start(() -> {
+                    try {
+                        Thread.sleep(NATIVE_DELAY_MILLIS);
+                    } catch (InterruptedException e) {
+                        return; // the program ended first
+                    }
+                    undo.set(SignalPipe.install(f.nativeHostNumber(), f.linuxNumber(), sink));
+                });
         return () -> {
+            installer.interrupt(); // still sleeping: it installs nothing; installing: it goes on
             try {
                 installer.join();
             } catch (InterruptedException e) {
