@@ -432,12 +432,8 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public long blockedSignals(int tid) {
-            for (Task t : group.tasks()) {
-                if (t.tid() == tid) {
-                    return t.signalMask();
-                }
-            }
-            return 0;
+            Task t = taskOf(tid);
+            return t == null ? 0 : t.signalMask();
         }
 
         @Override
@@ -452,6 +448,7 @@ final class Procs implements ProcessDirectory {
             return t == null ? 0 : t.rtPriority();
         }
 
+        /** Thread {@code tid} of the process, or null. */
         private Task taskOf(int tid) {
             for (Task t : group.tasks()) {
                 if (t.tid() == tid) {
@@ -463,26 +460,16 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public int nice(int tid) {
-            for (Task t : group.tasks()) {
-                if (t.tid() == tid) {
-                    return t.nice();
-                }
-            }
-            return 0;
+            Task t = taskOf(tid);
+            return t == null ? 0 : t.nice();
         }
 
         @Override
         public long[] cpuTimes(int tid) {
             long[] children = group.cputime().children();
-            long[] self = null;
-            for (Task t : tid == 0 ? List.<Task>of() : group.tasks()) {
-                if (t.tid() == tid) {
-                    self = t.cputime().adjusted();
-                }
-            }
-            if (self == null) {
-                self = group.cputime().adjusted(); // the tgid's file (do_task_stat with whole)
-            }
+            Task t = tid == 0 ? null : taskOf(tid);
+            // tid 0 or a thread gone: the tgid's file (do_task_stat with whole)
+            long[] self = t != null ? t.cputime().adjusted() : group.cputime().adjusted();
             return new long[] {self[0], self[1], children[0], children[1]};
         }
 
