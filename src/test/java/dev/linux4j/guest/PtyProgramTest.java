@@ -30,8 +30,8 @@ class PtyProgramTest {
                 c = os.read(0, 1)
                 os.write(1, b"raw %r\\n" % c)
                 os._exit(7)
-            os.write(fd, b"hello\\x7fo world\\n")
             out = b""
+            typed = False
             sent = False
             while True:
                 try:
@@ -42,6 +42,9 @@ class PtyProgramTest {
                 if not d:
                     break
                 out += d
+                if b"foreground True" in out and not typed:
+                    os.write(fd, b"hello\\x7fo world\\n")  # after the child's first lines: the echo follows them
+                    typed = True
                 if b"ready" in out and not sent:
                     os.write(fd, b"\\r")
                     sent = True
