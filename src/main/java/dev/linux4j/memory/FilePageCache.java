@@ -11,8 +11,9 @@ import java.util.Map;
  * The clean pages of files mapped MAP_PRIVATE: Linux maps a private mapping's page-cache page
  * read-only until the first write copies it (do_read_fault, then do_wp_page). Here the first
  * read or execute fault of a file page, in any address space, reads it from the file into a frame
- * this cache keeps; every later read fault of that page maps the same frame copy-on-write. So the
- * hundredth {@code busybox true} finds busybox's text already in memory, as it would on Linux.
+ * this cache keeps; every later read fault of that page maps the same frame copy-on-write, and
+ * with it the pages of its 64 KiB window this cache holds ({@link #cached}: Linux's fault-around).
+ * So the hundredth {@code busybox true} finds busybox's text already in memory, as it would on Linux.
  *
  * <p>Coherence: an entry holds the pages of one file as of one {@link MappedFile.Stamp} (size,
  * modification and change times, from the stat the fault makes anyway). A write to the file, by a
@@ -80,6 +81,30 @@ public final class FilePageCache {
             }
             pool.share(frame);
             return frame;
+        }
+    }
+
+    /**
+     * The frame of page {@code pageIndex} of {@code file} with one more owner, as {@link #acquire}
+     * gives it, when this cache already holds that page as of {@code stamp}; else 0, reading
+     * nothing (fault-around maps only pages the page cache has: filemap_map_pages).
+     */
+    static long cached(MappedFile file, MappedFile.Stamp stamp, long pageIndex, boolean executable, PagePool pool) {
+        Object identity = file.identity();
+        synchronized (FilePageCache.class) {
+            Entry e = FILES.get(identity);
+            if (e == null || !e.stamp().equals(stamp)) {
+                return 0;
+            }
+            Long cached = e.frames().get(pageIndex);
+            if (cached == null) {
+                return 0;
+            }
+            if (executable && !e.executable()) {
+                FILES.put(identity, new Entry(stamp, e.frames(), true));
+            }
+            pool.share(cached);
+            return cached;
         }
     }
 
