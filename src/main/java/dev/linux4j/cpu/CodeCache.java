@@ -6,9 +6,7 @@ import static dev.linux4j.memory.PagePool.RAW;
 import dev.linux4j.memory.AddressSpace;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decoded blocks of one address space, keyed by start address (DESIGN.md decision 3). A block
@@ -29,9 +27,9 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
      * Sized for a small program's run (busybox true decodes about 800 blocks from 30 pages):
      * growing the tables step by step was 1% of a spawn.
      */
-    private final Map<Long, Block> blocks = new HashMap<>(2048);
+    private final LongTable<Block> blocks = new LongTable<>(1024);
     /** What this cache knows of each code page it decoded from, by page number. */
-    private final Map<Long, Page> pages = new HashMap<>(128);
+    private final LongTable<Page> pages = new LongTable<>(64);
     private volatile BlockCompiler compiler;
     private volatile int compileThreshold = Integer.MAX_VALUE;
 
@@ -407,9 +405,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Drops every block (execve replaced the image). */
     public synchronized void clear() {
         epoch++;
-        for (Block b : blocks.values()) {
-            b.valid = false;
-        }
+        blocks.forEachValue(b -> b.valid = false);
         blocks.clear();
         pages.clear(); // a decode holding an old record sees the epoch change
     }

@@ -33,23 +33,86 @@ final class SharedDecodes {
     /** A decoded block, and the page it runs into (null when it stays in its first page). */
     record Decoded(Insn[] insns, PageCode next) {}
 
-    /** One page of code as some address space held it, and the blocks decoded from it. */
+    /**
+     * One page of code as some address space held it, and the blocks decoded from it by their
+     * offset in the page. Readers take no lock: the table of blocks is filled in place under the
+     * page's lock and replaced when it grows. A slot only ever goes from empty to one block, its
+     * offset written before the block is stored with release semantics, so a reader that loads
+     * the block with acquire semantics sees its offset; a reader that finds the slot empty decodes
+     * the block itself (a wasted decode, never a wrong block).
+     */
     static final class PageCode {
         private final byte[] bytes;
-        private final ConcurrentHashMap<Long, Decoded> blocks = new ConcurrentHashMap<>();
+        private volatile Slots slots = new Slots(16);
 
         private PageCode(byte[] bytes) {
             this.bytes = bytes;
         }
 
         Decoded block(long pc) {
-            return blocks.get(pc);
+            Slots t = slots;
+            int offset = (int) pc & (PAGE_SIZE - 1);
+            int mask = t.offsets.length - 1;
+            for (int i = Slots.slot(offset, mask); ; i = (i + 1) & mask) {
+                Decoded d = (Decoded) Slots.BLOCK.getAcquire(t.blocks, i);
+                if (d == null) {
+                    return null;
+                }
+                if (t.offsets[i] == offset) {
+                    return d;
+                }
+            }
         }
 
-        void add(long pc, Insn[] insns, PageCode next) {
-            if (shareable(insns)) {
-                blocks.putIfAbsent(pc, new Decoded(insns, next));
+        synchronized void add(long pc, Insn[] insns, PageCode next) {
+            if (!shareable(insns) || block(pc) != null) {
+                return;
             }
+            Slots t = slots;
+            if ((t.size + 1) * 2 > t.offsets.length) {
+                t = t.grown();
+            }
+            t.put((int) pc & (PAGE_SIZE - 1), new Decoded(insns, next));
+            slots = t; // publishes a grown table; a table filled in place needs no publishing
+        }
+    }
+
+    /** A page's blocks by offset: open addressing, grown by copying (see {@link PageCode}). */
+    private static final class Slots {
+        static final java.lang.invoke.VarHandle BLOCK = java.lang.invoke.MethodHandles.arrayElementVarHandle(Decoded[].class);
+        final int[] offsets;
+        final Decoded[] blocks;
+        int size;
+
+        Slots(int capacity) {
+            offsets = new int[capacity];
+            blocks = new Decoded[capacity];
+        }
+
+        /** Stores a block at an offset the table lacks: the offset first, then the block. */
+        void put(int offset, Decoded d) {
+            int mask = offsets.length - 1;
+            int i = slot(offset, mask);
+            while (blocks[i] != null) {
+                i = (i + 1) & mask;
+            }
+            offsets[i] = offset;
+            BLOCK.setRelease(blocks, i, d);
+            size++;
+        }
+
+        Slots grown() {
+            Slots t = new Slots(offsets.length * 2);
+            for (int i = 0; i < offsets.length; i++) {
+                if (blocks[i] != null) {
+                    t.put(offsets[i], blocks[i]);
+                }
+            }
+            return t;
+        }
+
+        static int slot(int offset, int mask) {
+            return (offset * 0x9E3779B1 >>> 16) & mask;
         }
     }
 
