@@ -15,6 +15,7 @@ import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
 import dev.linux4j.kernel.Kernel;
 import dev.linux4j.kernel.KernelConfig;
+import dev.linux4j.kernel.TaskCputime;
 import dev.linux4j.loader.ExecException;
 import dev.linux4j.syscall.Dispatcher;
 import dev.linux4j.syscall.SyscallTable;
@@ -302,6 +303,7 @@ public final class Machine {
                 warnUnimplemented, diagnostics, cpus,
                 jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
+        TaskCputime.setThreadUserTime(HostNative::threadUserTime);
         proc.attach(kernel.processes());
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));

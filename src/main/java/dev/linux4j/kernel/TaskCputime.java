@@ -2,12 +2,13 @@ package dev.linux4j.kernel;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.function.LongSupplier;
 
 /**
  * One task's CPU clock: Linux's {@code task->utime}, {@code task->stime},
  * {@code task->se.sum_exec_runtime} and {@code task->prev_cputime}, measured on the Java thread
- * that runs the task. The raw user time is the host's (the JVM reads it from
- * /proc/self/task/TID/stat, in clock ticks, as Linux samples utime at the tick); the runtime is
+ * that runs the task. The raw user time is the host's (getrusage(2) for the calling thread, else
+ * the JVM's read of /proc/self/task/TID/stat in clock ticks); the runtime is
  * the thread's CPU clock in nanoseconds; system time is the difference, as for a Linux task whose
  * tick samples are scaled to its runtime. Interpreting guest code and running its syscalls are
  * both host user time; time blocked in host I/O is no CPU time at all.
@@ -37,7 +38,7 @@ public final class TaskCputime {
     /** The task's thread starts running guest code (called on that thread). */
     synchronized void start() {
         threadId = Thread.currentThread().threadId();
-        baseUser = Math.max(0, THREADS.getCurrentThreadUserTime());
+        baseUser = Math.max(0, currentThreadUserTime());
         baseRuntime = Math.max(0, THREADS.getCurrentThreadCpuTime());
         user = 0;
         runtime = 0;
@@ -99,7 +100,7 @@ public final class TaskCputime {
         boolean self = Thread.currentThread().threadId() == threadId;
         long u = -1;
         if (withUser) {
-            u = self ? THREADS.getCurrentThreadUserTime() : THREADS.getThreadUserTime(threadId);
+            u = self ? currentThreadUserTime() : THREADS.getThreadUserTime(threadId);
         }
         long r = self ? THREADS.getCurrentThreadCpuTime() : THREADS.getThreadCpuTime(threadId);
         if (r < 0) {
@@ -111,6 +112,27 @@ public final class TaskCputime {
             // of the precise runtime, never let it pass it.
             user = Math.max(user, Math.min(u - baseUser, runtime));
         }
+    }
+
+    /**
+     * The calling thread's user time: from getrusage(2) where the host has it, as the JVM's read
+     * of /proc (two of them per process: at its start and its exit) was 1% of a spawn. Both are
+     * the kernel's task_cputime_adjusted; /proc's comes in clock ticks, so a sample of another
+     * thread may lag this one by up to a tick, which the clamping in sampleLocked absorbs.
+     */
+    private static long currentThreadUserTime() {
+        long u = threadUserTime.getAsLong();
+        return u >= 0 ? u : THREADS.getCurrentThreadUserTime();
+    }
+
+    private static volatile LongSupplier threadUserTime = () -> -1;
+
+    /**
+     * Installs the host's reading of the calling thread's user time in nanoseconds, -1 when
+     * unknown (the machine wires getrusage in: this layer does not call the host).
+     */
+    public static void setThreadUserTime(LongSupplier source) {
+        threadUserTime = source;
     }
 
     /**
