@@ -201,7 +201,7 @@ public final class Kernel {
         }
         ImageFile image;
         try {
-            image = openImage("/", "/", resolved.guestPath());
+            image = openImage(resolved); // resolved once: a second walk stats every component again
         } catch (ErrnoException e) {
             throw new ExecException(e.errno(), e.errno().message());
         }
@@ -264,7 +264,10 @@ public final class Kernel {
 
     /** Opens an executable or ELF interpreter for reading, resolving {@code path} as the process (root, cwd) would. */
     private ImageFile openImage(String root, String cwd, String path) {
-        Vfs.Resolved r = vfs().resolve(root, cwd, path, Vfs.FOLLOW);
+        return openImage(vfs().resolve(root, cwd, path, Vfs.FOLLOW));
+    }
+
+    private static ImageFile openImage(Vfs.Resolved r) {
         if (!Stat.isReg(r.stat().mode())) {
             throw ErrnoException.of(Stat.isDir(r.stat().mode()) ? Errno.EISDIR : Errno.EACCES);
         }
