@@ -234,7 +234,8 @@ public final class Kernel {
                 cred.uid(), cred.euid(), cred.gid(), cred.egid(), false, random16, HWCAP, 0, "x86_64", 2048);
         LoadedImage loaded;
         try {
-            loaded = ElfLoader.load(space, image, p -> openImage(group.fs().root(), group.cwd(), p), params);
+            loaded = ElfLoader.load(space, image, p -> openImage(group.fs().root(), group.cwd(), p), params,
+                    group.rlimit(dev.linux4j.abi.Resource.RLIMIT_STACK)[0]);
         } catch (ExecException e) {
             space.destroy();
             throw e;

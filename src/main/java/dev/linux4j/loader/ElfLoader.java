@@ -53,7 +53,8 @@ public final class ElfLoader {
      * Loads {@code file} into {@code space}, with the interpreter it names opened through
      * {@code opener}, and builds the initial stack.
      *
-     * @param stackRlimit RLIMIT_STACK's soft limit (sets the E2BIG limit for the strings)
+     * @param stackRlimit RLIMIT_STACK's soft limit (sets the E2BIG limit for the strings and the
+     *     [stack] mapping's first size)
      */
     public static LoadedImage load(AddressSpace space, ImageFile file, ImageOpener opener, ExecParams params,
             long stackRlimit) throws ExecException {
@@ -75,7 +76,7 @@ public final class ElfLoader {
         boolean executableStack = program.executableStack();
         // begin_new_exec(): the point of no return.
         try {
-            return loadImages(space, program, interp, interpPath, stack, params, executableStack);
+            return loadImages(space, program, interp, interpPath, stack, params, executableStack, stackRlimit);
         } catch (ErrnoException e) {
             throw new ExecException(e.errno(), "cannot build the new image: " + e.errno().name(), true);
         } catch (GuestFault e) {
@@ -88,8 +89,8 @@ public final class ElfLoader {
     }
 
     private static LoadedImage loadImages(AddressSpace space, ElfImage program, ElfImage interp, String interpPath,
-            InitialStack stack, ExecParams params, boolean executableStack) throws ExecException {
-        stack.mapAndWrite(space, executableStack);
+            InitialStack stack, ExecParams params, boolean executableStack, long stackRlimit) throws ExecException {
+        stack.mapAndWrite(space, executableStack, stackRlimit);
         ProgramLayout layout = mapProgram(space, program, interp != null);
         long entry = layout.entry;
         long interpBase = 0;

@@ -22,7 +22,7 @@ import java.util.List;
 final class InitialStack {
     /** STACK_TOP on x86-64 with 4-level paging and no randomisation. */
     static final long STACK_TOP = Mman.TASK_SIZE;
-    /** The default RLIMIT_STACK, 8 MiB: also the size of the [stack] mapping linux4j makes. */
+    /** The default RLIMIT_STACK, 8 MiB. */
     static final long DEFAULT_STACK_RLIMIT = 8L << 20;
     /** MAX_ARG_STRLEN: one string, with its NUL, may be at most 32 pages. */
     static final int MAX_ARG_STRLEN = 32 * 4096;
@@ -64,7 +64,7 @@ final class InitialStack {
     static InitialStack copyStrings(ExecParams params, long stackRlimit) throws ExecException {
         int argc = params.argv().size();
         int envc = params.envp().size();
-        long limit = Math.min(STK_LIM / 4 * 3, stackRlimit / 4);
+        long limit = Math.min(STK_LIM / 4 * 3, Long.divideUnsigned(stackRlimit, 4)); // RLIM_INFINITY is -1
         limit = Math.max(limit, ARG_MAX);
         long ptrSize = ((long) Math.max(argc, 1) + envc) * 8;
         if (limit <= ptrSize) {
@@ -156,10 +156,22 @@ final class InitialStack {
         return s;
     }
 
-    /** Maps the [stack] region and writes the strings (setup_arg_pages()). */
-    void mapAndWrite(AddressSpace space, boolean executable) {
+    /** stack_expand: what setup_arg_pages() adds below the strings' pages, 128 KiB. */
+    static final long STACK_EXPAND = 128L << 10;
+
+    /**
+     * Maps the [stack] region and writes the strings (setup_arg_pages()): the pages of the
+     * strings and 128 KiB below them, or down to RLIMIT_STACK from the top if that is less. It
+     * grows down from there as the program touches pages below it, as on Linux.
+     */
+    void mapAndWrite(AddressSpace space, boolean executable, long stackRlimit) {
         int prot = Mman.PROT_READ | Mman.PROT_WRITE | (executable ? Mman.PROT_EXEC : 0);
-        space.map(STACK_TOP - DEFAULT_STACK_RLIMIT, DEFAULT_STACK_RLIMIT, prot,
+        long vmStart = argStart & -Mman.PAGE_SIZE;
+        long rlimit = stackRlimit & -Mman.PAGE_SIZE;
+        long base = Long.compareUnsigned(STACK_TOP - vmStart + STACK_EXPAND, rlimit) > 0 ? STACK_TOP - rlimit
+                : vmStart - STACK_EXPAND;
+        base = Math.min(base, vmStart); // the strings' pages are mapped whatever the limit
+        space.map(base, STACK_TOP - base, prot,
                 Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED | Mman.MAP_GROWSDOWN, "[stack]", 0);
         space.poke(argStart, block, 0, block.length);
     }

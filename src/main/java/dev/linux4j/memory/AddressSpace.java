@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -194,7 +195,10 @@ public final class AddressSpace {
         long vpn = addr >>> PAGE_SHIFT;
         long pte = pte(vpn);
         if ((pte & PTE_MAPPED) == 0) {
-            throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
+            if (!expandStack(addr)) {
+                throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
+            }
+            pte = pte(vpn);
         }
         if ((pte & access) == 0) {
             throw new GuestFault(addr, GuestFault.Kind.PROTECTION, access == PROT_WRITE);
@@ -216,6 +220,69 @@ public final class AddressSpace {
             }
         }
         return frame;
+    }
+
+    /** mmap_min_addr's default: no mapping, and no stack, below 64 KiB. */
+    static final long MMAP_MIN_ADDR = 0x10000L;
+    /** stack_guard_gap: 256 pages, the room a growing stack keeps above the mapping below it. */
+    static final long STACK_GUARD_GAP = 256L << PAGE_SHIFT;
+
+    private static volatile LongSupplier stackLimit = () -> 8L << 20;
+
+    /**
+     * Installs the caller's RLIMIT_STACK soft limit in bytes (unsigned; RLIM_INFINITY is -1), which
+     * a growing stack checks (acct_stack_growth reads the current task's rlimit).
+     */
+    public static void setStackLimit(LongSupplier limit) {
+        stackLimit = limit;
+    }
+
+    /**
+     * expand_stack for a fault at the unmapped {@code addr} (lock_mm_and_find_vma, then
+     * expand_downwards and acct_stack_growth): if the mapping above it grows down, it is extended
+     * down to the page of {@code addr}, unless the stack would then be larger than RLIMIT_STACK
+     * or come within stack_guard_gap of an accessible mapping below that does not grow down, or
+     * a locked stack would pass RLIMIT_MEMLOCK. The new pages are faulted in on first touch as
+     * any others. Returns whether {@code addr} is now mapped; the fault is SIGSEGV otherwise.
+     */
+    private synchronized boolean expandStack(long addr) {
+        if ((pte(addr >>> PAGE_SHIFT) & PTE_MAPPED) != 0) {
+            return true; // another thread grew it meanwhile
+        }
+        Map.Entry<Long, Vma> above = vmas.higherEntry(addr);
+        if (above == null || (above.getValue().flags() & MAP_GROWSDOWN) == 0) {
+            return false;
+        }
+        Vma v = above.getValue();
+        long start = addr & ~(long) (PAGE_SIZE - 1);
+        if (start < MMAP_MIN_ADDR) {
+            return false;
+        }
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(v.start());
+        if (below != null) {
+            Vma prev = below.getValue();
+            if ((prev.flags() & MAP_GROWSDOWN) == 0 && prev.prot() != 0 && start - prev.end() < STACK_GUARD_GAP) {
+                return false;
+            }
+        }
+        if (Long.compareUnsigned(v.end() - start, stackLimit.getAsLong()) > 0) {
+            return false;
+        }
+        if (v.lock().locked() && !memlockLimit.get().allows(((v.start() - start) >>> PAGE_SHIFT) + lockedPages())) {
+            return false;
+        }
+        vmas.remove(v.start());
+        insertVma(v.withRange(start, v.end()));
+        setPtes(start, v.start(), v.prot());
+        return true;
+    }
+
+    /** Marks [start, end) mapped with protection {@code prot}, without frames: each page faults in on first touch. */
+    private void setPtes(long start, long end, int prot) {
+        long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
+        for (long p = start; p < end; p += PAGE_SIZE) {
+            setPte(p >>> PAGE_SHIFT, pteFlags);
+        }
     }
 
     /**
@@ -452,10 +519,7 @@ public final class AddressSpace {
         }
         insertVma(new Vma(start, start + len, prot & 7, flags & (MAP_SHARED | MAP_GROWSDOWN | MAP_NORESERVE | MAP_STACK),
                 name, offset, file, lock));
-        long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
-        for (long p = start; p < start + len; p += PAGE_SIZE) {
-            setPte(p >>> PAGE_SHIFT, pteFlags);
-        }
+        setPtes(start, start + len, prot);
         if (lock == Vma.Lock.LOCKED) {
             populate(start, start + len, true); // vm_mmap_pgoff's mm_populate
         }

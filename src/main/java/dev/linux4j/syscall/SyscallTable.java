@@ -5,7 +5,10 @@ import static dev.linux4j.abi.Sysno.*;
 import static dev.linux4j.syscall.ArgKind.*;
 
 import dev.linux4j.abi.Errno;
+import dev.linux4j.abi.Resource;
 import dev.linux4j.abi.Sysno;
+import dev.linux4j.kernel.Task;
+import dev.linux4j.memory.AddressSpace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +27,10 @@ public final class SyscallTable {
     /** The complete table. */
     public static SyscallTable linux() {
         MlockSyscalls.init(); // mmap of memory that MAP_LOCKED or MCL_FUTURE locks asks the caller's limit from here on
+        AddressSpace.setStackLimit(() -> { // a growing stack checks the faulting task's RLIMIT_STACK
+            Task task = Task.current();
+            return task == null ? 8L << 20 : task.group().rlimit(Resource.RLIMIT_STACK)[0];
+        });
         SyscallTable t = new SyscallTable();
         declare0(t);
         declare1(t);
@@ -230,7 +237,7 @@ public final class SyscallTable {
         t.supported(NR_sched_rr_get_interval, SchedSyscalls::schedRrGetInterval, INT, PTR);
         t.supported(NR_mlock, MlockSyscalls::mlock, PTR, ULONG);
         t.supported(NR_munlock, MlockSyscalls::munlock, PTR, ULONG);
-        t.partial(NR_mlockall, "MCL_CURRENT also locks the whole 8 MiB stack linux4j maps (about 8 MiB more than Linux, whose stack grows as used), so an unprivileged caller at the default RLIMIT_MEMLOCK gets ENOMEM", MlockSyscalls::mlockall, HEX);
+        t.supported(NR_mlockall, MlockSyscalls::mlockall, HEX);
         t.supported(NR_munlockall, MlockSyscalls::munlockall);
         t.unimplemented(NR_vhangup, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_modify_ldt, ENOSYS, "not provided inside the sandbox");
