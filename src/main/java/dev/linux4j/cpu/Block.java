@@ -10,6 +10,14 @@ public final class Block {
     volatile boolean valid = true;
     /** Times interpreted; racy by design (a lost update only delays compilation). */
     int executions;
+    /**
+     * When {@link #executions} last started again from half the threshold (System.nanoTime), 0
+     * before: a block of a thread that mostly waits must reach the threshold quickly to be
+     * translated (see {@link Cpu#mayTranslate}). Racy as the count.
+     */
+    long countedSince;
+    /** Times the block reached the threshold too slowly to be translated. */
+    int slowRounds;
     /** The JIT's translation once the block is hot, else null. */
     volatile CompiledBlock compiled;
     /**

@@ -1,0 +1,53 @@
+package dev.linux4j.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** When a block that reached the JIT's threshold is translated (Cpu.mayTranslate), with made-up clocks. */
+class TranslationPolicyTest {
+    private static final int THRESHOLD = 5000;
+    private static final long MS = 1_000_000L;
+
+    private static Block block() {
+        Block b = new Block(0x401000, new Insn[0]);
+        b.executions = THRESHOLD;
+        return b;
+    }
+
+    @Test
+    void aBusyThreadTranslatesAtTheThreshold() {
+        Block b = block();
+        assertThat(Cpu.mayTranslate(b, THRESHOLD, 5_000 * MS, 1_000 * MS, 600 * MS)).isTrue();
+        assertThat(b.slowRounds).isZero();
+    }
+
+    @Test
+    void aWaitingThreadTranslatesOnlyWhatCountsQuickly() {
+        Block b = block();
+        long now = 5_000 * MS;
+        // mostly waiting: the first time starts the window and counts again from half the threshold
+        assertThat(Cpu.mayTranslate(b, THRESHOLD, now, 1_000 * MS, 100 * MS)).isFalse();
+        assertThat(b.executions).isEqualTo(THRESHOLD / 2);
+        assertThat(b.countedSince).isEqualTo(now);
+        // back at the threshold a second later: too slow, the window starts over
+        b.executions = THRESHOLD;
+        assertThat(Cpu.mayTranslate(b, THRESHOLD, now + 1_000 * MS, 2_000 * MS, 200 * MS)).isFalse();
+        assertThat(b.countedSince).isEqualTo(now + 1_000 * MS);
+        // back within a tenth of a second: dense enough
+        b.executions = THRESHOLD;
+        assertThat(Cpu.mayTranslate(b, THRESHOLD, now + 1_100 * MS, 2_100 * MS, 210 * MS)).isTrue();
+    }
+
+    @Test
+    void aSlowBlockIsTranslatedInTheEnd() {
+        Block b = block();
+        long now = 5_000 * MS;
+        int refused = 0;
+        while (!Cpu.mayTranslate(b, THRESHOLD, now, 10_000 * MS, 100 * MS)) {
+            refused++;
+            now += 10_000 * MS; // never within the window
+        }
+        assertThat(refused).isEqualTo(Cpu.MAX_SLOW_ROUNDS);
+    }
+}
