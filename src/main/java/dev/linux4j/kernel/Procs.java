@@ -218,12 +218,19 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public int pgrp() {
-            return group.pid();
+            return group.pgid();
         }
 
         @Override
         public int session() {
-            return group.pid();
+            return group.sid();
+        }
+
+        @Override
+        public dev.linux4j.vfs.JobControl.Terminal terminal() {
+            synchronized (group.kernel().tree()) {
+                return group.tty;
+            }
         }
 
         @Override

@@ -18,6 +18,12 @@ public interface JobControl {
          * (and SIGCONT, but not on exit), and no process of the session keeps the terminal.
          */
         void disassociate(JobControl caller, boolean onExit);
+
+        /** tty_devnum: the terminal's device number, as makedev packs it. */
+        long device();
+
+        /** tty_get_pgrp: the foreground process group, 0 when there is none. */
+        int foregroundGroup();
     }
 
     /** The calling process's pid, process group and session. */

@@ -15,10 +15,15 @@ public interface ProcessView {
 
     int ppid();
 
-    /** Process group and session ids (the process's own pid until job control exists). */
+    /** Process group and session ids. */
     int pgrp();
 
     int session();
+
+    /** The controlling terminal (signal->tty), or null. */
+    default JobControl.Terminal terminal() {
+        return null;
+    }
 
     /** Thread ids, ascending; the first is the thread-group leader. */
     int[] tids();

@@ -3,6 +3,7 @@ package dev.linux4j.fs.proc;
 import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Resource;
 import dev.linux4j.vfs.ProcessDirectory;
+import dev.linux4j.vfs.JobControl;
 import dev.linux4j.vfs.ProcessView;
 import dev.linux4j.vfs.Vfs;
 import java.util.List;
@@ -226,7 +227,12 @@ final class PidFiles {
         StringBuilder b = new StringBuilder(400);
         b.append(tid).append(" (").append(v.comm()).append(") ").append(v.state(tid));
         b.append(' ').append(v.ppid()).append(' ').append(v.pgrp()).append(' ').append(v.session());
-        b.append(" 0 -1"); // tty_nr, tpgid
+        JobControl.Terminal tty = v.terminal();
+        if (tty == null) {
+            b.append(" 0 -1"); // tty_nr, tpgid
+        } else {
+            b.append(' ').append((int) tty.device()).append(' ').append(tty.foregroundGroup()); // new_encode_dev(tty_devnum)
+        }
         b.append(" 0"); // flags: no PF_RANDOMIZE, linux4j lays memory out without randomisation
         b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
         for (long t : v.cpuTimes(whole ? 0 : tid)) {

@@ -5,6 +5,7 @@ import static dev.linux4j.abi.Termios.*;
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Signal;
+import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.Caller;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.JobControl;
@@ -178,6 +179,21 @@ public final class Pty implements JobControl.Terminal {
     @Override
     public FileOps reopen(int flags) {
         return PtySlave.open(this, flags, true);
+    }
+
+    @Override
+    public long device() {
+        return StatBuf.makedev(DevPts.PTS_MAJOR, index);
+    }
+
+    @Override
+    public int foregroundGroup() {
+        lock.lock();
+        try {
+            return pgrp;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
