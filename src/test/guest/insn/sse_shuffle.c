@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../oracle.h"
+
 typedef struct { uint64_t q[2]; } __attribute__((aligned(16))) v128;
 
 static void pr(const char *what, v128 r) {
@@ -184,6 +186,8 @@ static void state(void) {
     __asm__ volatile("fninit\n\tfld1\n\tfldpi\n\tfldz\n\tmovdqa %1, %%xmm7\n\tmovdqa %2, %%xmm15\n\t"
                      "fxsave %0\n\tfstp %%st(0)\n\tfstp %%st(0)\n\tfstp %%st(0)"
                      : "=m"(area) : "m"(A), "m"(B) : "xmm7", "xmm15", "st", "st(1)", "st(2)");
+    /* MXCSR_MASK: the MXCSR bits the processor supports; AMD's has MM (bit 17) too (oracle.h) */
+    if (!oracle_is_intel()) area[30] &= ~0x02;
     printf("fxsave fcw %02x%02x fsw %02x%02x ftw %02x mxcsr %02x%02x mask %02x%02x%02x%02x\n", area[1], area[0],
            area[3], area[2], area[4], area[25], area[24], area[31], area[30], area[29], area[28]);
     for (int k = 0; k < 8; k++) {

@@ -6,13 +6,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs one program natively and under linux4j with the same arguments, environment, working
@@ -57,9 +60,24 @@ public final class GuestRun {
         }
     }
 
-    /** The environment both sides get: small and fixed, so output cannot depend on the host's. */
+    /**
+     * The environment both sides get: small and fixed, so output cannot depend on the host's.
+     * LINUX4J_ORACLE_CPU tells a test program the vendor of the processor its native run is on
+     * (src/test/guest/oracle.h).
+     */
     public static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LC_ALL", "C",
-            "TZ", "UTC", "HOME", "/root", "TERM", "dumb");
+            "TZ", "UTC", "HOME", "/root", "TERM", "dumb", "LINUX4J_ORACLE_CPU", hostCpuVendor());
+
+    /** The host processor's CPUID vendor string, from /proc/cpuinfo's vendor_id ("unknown" if none). */
+    static String hostCpuVendor() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("vendor_id"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
+    }
 
     private final List<String> argv;
     private Map<String, String> env = ENV;
