@@ -22,6 +22,10 @@ public final class Resource {
     public static final int RLIMIT_RTTIME = 15;
     public static final int RLIM_NLIMITS = 16;
     public static final long RLIM_INFINITY = -1L;
+    /** The default RLIMIT_STACK, 8 MiB. */
+    public static final long _STK_LIM = 8L * 1024 * 1024;
+    /** The default RLIMIT_MEMLOCK, 8 MiB. */
+    public static final long MLOCK_LIMIT = 8L * 1024 * 1024;
 
     /** getpriority(2)/setpriority(2) targets, include/uapi/linux/resource.h. */
     public static final int PRIO_PROCESS = 0;

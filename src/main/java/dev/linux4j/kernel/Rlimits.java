@@ -101,10 +101,10 @@ final class Rlimits {
         for (int i = 0; i < RLIM_NLIMITS; i++) {
             l[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
         }
-        l[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
+        l[RLIMIT_STACK] = new long[] {_STK_LIM, RLIM_INFINITY};
         l[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
         l[RLIMIT_NOFILE] = new long[] {FdTable.DEFAULT_NOFILE, 1L << 20};
-        l[RLIMIT_MEMLOCK] = new long[] {8L << 20, 8L << 20};
+        l[RLIMIT_MEMLOCK] = new long[] {MLOCK_LIMIT, MLOCK_LIMIT};
         l[RLIMIT_NPROC] = new long[] {63408, 63408};
         l[RLIMIT_SIGPENDING] = new long[] {63408, 63408};
         l[RLIMIT_MSGQUEUE] = new long[] {819200, 819200};

@@ -4,6 +4,7 @@ import static dev.linux4j.elf.Elf.*;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Resource;
 import dev.linux4j.elf.ProgramHeader;
 import dev.linux4j.loader.ImageMapper.Placement;
 import dev.linux4j.memory.AddressSpace;
@@ -46,7 +47,7 @@ public final class ElfLoader {
     /** Loads with the default 8 MiB RLIMIT_STACK. */
     public static LoadedImage load(AddressSpace space, ImageFile file, ImageOpener opener, ExecParams params)
             throws ExecException {
-        return load(space, file, opener, params, InitialStack.DEFAULT_STACK_RLIMIT);
+        return load(space, file, opener, params, Resource._STK_LIM);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.linux4j.loader;
 
+import static dev.linux4j.abi.Resource._STK_LIM;
 import static dev.linux4j.elf.Auxv.*;
 
 import dev.linux4j.abi.Errno;
@@ -22,14 +23,10 @@ import java.util.List;
 final class InitialStack {
     /** STACK_TOP on x86-64 with 4-level paging and no randomisation. */
     static final long STACK_TOP = Mman.TASK_SIZE;
-    /** The default RLIMIT_STACK, 8 MiB. */
-    static final long DEFAULT_STACK_RLIMIT = 8L << 20;
     /** MAX_ARG_STRLEN: one string, with its NUL, may be at most 32 pages. */
     static final int MAX_ARG_STRLEN = 32 * 4096;
     /** ARG_MAX: the strings may always take 32 pages, even with a smaller stack limit. */
     static final long ARG_MAX = 32 * 4096;
-    /** _STK_LIM. */
-    static final long STK_LIM = 8L << 20;
     /** AT_CLKTCK: USER_HZ. */
     static final long CLOCKS_PER_SEC = 100;
     /** offsetof(struct rseq, end) and __alignof__(struct rseq) in Linux 6.x. */
@@ -64,7 +61,7 @@ final class InitialStack {
     static InitialStack copyStrings(ExecParams params, long stackRlimit) throws ExecException {
         int argc = params.argv().size();
         int envc = params.envp().size();
-        long limit = Math.min(STK_LIM / 4 * 3, Long.divideUnsigned(stackRlimit, 4)); // RLIM_INFINITY is -1
+        long limit = Math.min(_STK_LIM / 4 * 3, Long.divideUnsigned(stackRlimit, 4)); // RLIM_INFINITY is -1
         limit = Math.max(limit, ARG_MAX);
         long ptrSize = ((long) Math.max(argc, 1) + envc) * 8;
         if (limit <= ptrSize) {

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * A guest address space: Linux's {@code mm_struct}. A software page table maps each 4 KiB guest
@@ -75,15 +73,16 @@ public final class AddressSpace {
      */
     private volatile Vma.Lock futureLock = Vma.Lock.NONE;
 
-    /** The calling task's {@link MemlockLimit} (capable() and rlimit() of mm/mlock.c), installed by the kernel. */
-    private static volatile Supplier<MemlockLimit> memlockLimit = () -> MemlockLimit.UNLIMITED;
+    /** The calling task's limits, installed by the kernel. */
+    private static volatile CallerLimits callerLimits = CallerLimits.DEFAULT;
 
     /**
-     * Installs what tells mmap, brk and mremap the calling task's RLIMIT_MEMLOCK and CAP_IPC_LOCK,
-     * for mappings that mlockall(MCL_FUTURE) or MAP_LOCKED lock. Until then nothing is refused.
+     * Installs what tells this layer the calling task's RLIMIT_STACK (for a growing stack) and
+     * RLIMIT_MEMLOCK with CAP_IPC_LOCK (for mlock, and for mmap, brk, mremap and stack growth of
+     * memory that mlockall(MCL_FUTURE) or MAP_LOCKED lock). Until then {@link CallerLimits#DEFAULT}.
      */
-    public static void setMemlockLimit(Supplier<MemlockLimit> limit) {
-        memlockLimit = limit;
+    public static void setCallerLimits(CallerLimits limits) {
+        callerLimits = limits;
     }
 
     /** Told when a page holding decoded code is written or unmapped. */
@@ -227,16 +226,6 @@ public final class AddressSpace {
     /** stack_guard_gap: 256 pages, the room a growing stack keeps above the mapping below it. */
     static final long STACK_GUARD_GAP = 256L << PAGE_SHIFT;
 
-    private static volatile LongSupplier stackLimit = () -> 8L << 20;
-
-    /**
-     * Installs the caller's RLIMIT_STACK soft limit in bytes (unsigned; RLIM_INFINITY is -1), which
-     * a growing stack checks (acct_stack_growth reads the current task's rlimit).
-     */
-    public static void setStackLimit(LongSupplier limit) {
-        stackLimit = limit;
-    }
-
     /**
      * expand_stack for a fault at the unmapped {@code addr} (lock_mm_and_find_vma, then
      * expand_downwards and acct_stack_growth): if the mapping above it grows down, it is extended
@@ -265,10 +254,10 @@ public final class AddressSpace {
                 return false;
             }
         }
-        if (Long.compareUnsigned(v.end() - start, stackLimit.getAsLong()) > 0) {
+        if (Long.compareUnsigned(v.end() - start, callerLimits.stack()) > 0) {
             return false;
         }
-        if (v.lock().locked() && !memlockLimit.get().allows(((v.start() - start) >>> PAGE_SHIFT) + lockedPages())) {
+        if (v.lock().locked() && !callerLimits.memlock().allows(((v.start() - start) >>> PAGE_SHIFT) + lockedPages())) {
             return false;
         }
         vmas.remove(v.start());
@@ -466,7 +455,7 @@ public final class AddressSpace {
      */
     public long map(long addr, long length, int prot, int flags, String name, long offset, MappedFile file) {
         boolean locks = (flags & MAP_LOCKED) != 0 || futureLock.locked();
-        MemlockLimit limit = locks ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        MemlockLimit limit = locks ? callerLimits.memlock() : MemlockLimit.UNLIMITED;
         return map(addr, length, prot, flags, name, offset, file, limit);
     }
 
@@ -684,7 +673,7 @@ public final class AddressSpace {
             Vma v = vmaAt(oldAddr);
             locked = v != null && v.lock().locked();
         }
-        MemlockLimit limit = locked ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        MemlockLimit limit = locked ? callerLimits.memlock() : MemlockLimit.UNLIMITED;
         return remap(oldAddr, oldLength, newLength, flags, newAddr, limit);
     }
 
@@ -1087,7 +1076,7 @@ public final class AddressSpace {
      * mlockall(MCL_FUTURE), locking more than RLIMIT_MEMLOCK: check_brk_limits).
      */
     public long brk(long requested) {
-        MemlockLimit limit = futureLock.locked() ? memlockLimit.get() : MemlockLimit.UNLIMITED;
+        MemlockLimit limit = futureLock.locked() ? callerLimits.memlock() : MemlockLimit.UNLIMITED;
         return brk(requested, limit);
     }
 

@@ -27,17 +27,6 @@ final class MlockSyscalls {
     static final int MCL_FUTURE = 2;
     static final int MCL_ONFAULT = 4;
 
-    static {
-        // mmap, brk and mremap of memory that MCL_FUTURE or MAP_LOCKED locks check the caller too
-        AddressSpace.setMemlockLimit(() -> {
-            Task task = Task.current();
-            return task == null ? MemlockLimit.UNLIMITED : limit(task);
-        });
-    }
-
-    /** Makes sure {@link AddressSpace} asks the calling task for its limit (runs the static initializer). */
-    static void init() {}
-
     /**
      * The caller's RLIMIT_MEMLOCK, or no limit with CAP_IPC_LOCK, which root has here as it
      * has every capability (capable(CAP_IPC_LOCK) in mm/mlock.c).

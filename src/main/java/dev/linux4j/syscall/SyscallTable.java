@@ -9,6 +9,8 @@ import dev.linux4j.abi.Resource;
 import dev.linux4j.abi.Sysno;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
+import dev.linux4j.memory.CallerLimits;
+import dev.linux4j.memory.MemlockLimit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,13 +26,28 @@ public final class SyscallTable {
 
     private SyscallTable() {}
 
+    /**
+     * What the memory layer asks of the calling task: a growing stack its RLIMIT_STACK; mmap,
+     * brk, mremap and stack growth of memory that MAP_LOCKED or MCL_FUTURE locks its memlock limit.
+     * A thread that is no task's (none should fault) gets the defaults.
+     */
+    private static final CallerLimits CURRENT_TASK_LIMITS = new CallerLimits() {
+        @Override
+        public long stack() {
+            Task task = Task.current();
+            return task == null ? CallerLimits.DEFAULT.stack() : task.group().rlimit(Resource.RLIMIT_STACK)[0];
+        }
+
+        @Override
+        public MemlockLimit memlock() {
+            Task task = Task.current();
+            return task == null ? CallerLimits.DEFAULT.memlock() : MlockSyscalls.limit(task);
+        }
+    };
+
     /** The complete table. */
     public static SyscallTable linux() {
-        MlockSyscalls.init(); // mmap of memory that MAP_LOCKED or MCL_FUTURE locks asks the caller's limit from here on
-        AddressSpace.setStackLimit(() -> { // a growing stack checks the faulting task's RLIMIT_STACK
-            Task task = Task.current();
-            return task == null ? 8L << 20 : task.group().rlimit(Resource.RLIMIT_STACK)[0];
-        });
+        AddressSpace.setCallerLimits(CURRENT_TASK_LIMITS);
         SyscallTable t = new SyscallTable();
         declare0(t);
         declare1(t);

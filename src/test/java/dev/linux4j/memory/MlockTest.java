@@ -10,6 +10,7 @@ import static dev.linux4j.abi.Mman.PAGE_SIZE;
 import static dev.linux4j.abi.Mman.PROT_NONE;
 import static dev.linux4j.abi.Mman.PROT_READ;
 import static dev.linux4j.abi.Mman.PROT_WRITE;
+import static dev.linux4j.abi.Resource._STK_LIM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ class MlockTest {
 
     @AfterEach
     void tearDown() {
-        AddressSpace.setMemlockLimit(() -> MemlockLimit.UNLIMITED);
+        AddressSpace.setCallerLimits(CallerLimits.DEFAULT);
         space.destroy();
     }
 
@@ -123,7 +124,7 @@ class MlockTest {
 
     @Test
     void futureMappingsAreLockedWithinTheLimit() {
-        AddressSpace.setMemlockLimit(() -> MemlockLimit.of(4L * PAGE_SIZE, false));
+        AddressSpace.setCallerLimits(CallerLimits.of(_STK_LIM, MemlockLimit.of(4L * PAGE_SIZE, false)));
         space.initBrk(page(100));
         space.lockAll(Vma.Lock.LOCKED, false, true, MemlockLimit.of(4L * PAGE_SIZE, false));
         long a = space.map(0, 3L * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, "", 0);
@@ -138,7 +139,7 @@ class MlockTest {
                 .isEqualTo(Errno.EAGAIN);
 
         space.lockAll(Vma.Lock.NONE, true, false, MemlockLimit.UNLIMITED);
-        AddressSpace.setMemlockLimit(() -> MemlockLimit.of(0, false));
+        AddressSpace.setCallerLimits(CallerLimits.of(_STK_LIM, MemlockLimit.of(0, false)));
         assertThat(errnoOf(() -> space.map(0, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, "", 0)))
                 .isEqualTo(Errno.EPERM);
         space.map(0, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, "", 0);
