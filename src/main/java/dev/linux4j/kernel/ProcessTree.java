@@ -77,6 +77,20 @@ public final class ProcessTree {
         return groups.values().stream().filter(g -> g.pgid == pgid && !g.zombie).toList();
     }
 
+    /**
+     * will_become_orphaned_pgrp(pgrp, NULL): no live member of group {@code pgid} has a parent in
+     * another group of the same session (a parent that is init does not count: here, none).
+     * The job-control signals do nothing to such a group, and a terminal refuses it with EIO.
+     */
+    synchronized boolean orphanedGroup(int pgid) {
+        for (ThreadGroup g : groups.values()) {
+            if (g.pgid == pgid && !g.zombie && g.parent != null && g.parent.pgid != pgid && g.parent.sid == g.sid) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     synchronized int ppid(ThreadGroup g) {
         return g.parent == null ? 1 : g.parent.pid();
     }

@@ -294,7 +294,10 @@ public final class Signals {
                         continue;
                     }
                     case STOP -> {
-                        stop(t, sig);
+                        // get_signal: SIGTSTP, SIGTTIN and SIGTTOU do nothing in an orphaned process group
+                        if (sig == SIGSTOP || !g.kernel().tree().orphanedGroup(g.pgid())) {
+                            stop(t, sig);
+                        }
                         continue;
                     }
                     case TERMINATE, CORE -> {

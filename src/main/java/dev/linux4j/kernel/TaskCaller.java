@@ -69,6 +69,18 @@ final class TaskCaller implements Caller.Identity, JobControl {
     }
 
     @Override
+    public boolean ignores(int sig) {
+        Task task = Task.current();
+        return task != null && (task.mask & Signals.bit(sig)) != 0
+                || group.signalActions().get(sig)[0] == SignalActions.SIG_IGN;
+    }
+
+    @Override
+    public boolean groupOrphaned() {
+        return tree().orphanedGroup(group.pgid());
+    }
+
+    @Override
     public void signalGroup(int pgid, int sig) {
         Siginfo info = Siginfo.kill(sig, Siginfo.SI_KERNEL, 0, 0);
         for (ThreadGroup g : tree().inGroup(pgid)) {

@@ -42,6 +42,12 @@ public interface JobControl {
     /** The session of process group {@code pgid}'s live members; 0 when there is no such group. */
     int sessionOfGroup(int pgid);
 
+    /** is_ignored of tty_jobctrl.c: the calling thread blocks {@code sig} or its process ignores it. */
+    boolean ignores(int sig);
+
+    /** is_current_pgrp_orphaned: the calling process's group is orphaned (will_become_orphaned_pgrp). */
+    boolean groupOrphaned();
+
     /** kill_pgrp(pgrp, sig, 1): a signal from the kernel (SI_KERNEL) to every member of the group. */
     void signalGroup(int pgid, int sig);
 

@@ -220,6 +220,16 @@ public final class Pty implements JobControl.Terminal {
 
     // ---------------------------------------------------------------- termios and winsize
 
+    /** L_TOSTOP: a background process writing the terminal gets SIGTTOU. */
+    boolean tostop() {
+        lock.lock();
+        try {
+            return (lflag(termios) & TOSTOP) != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     byte[] termios() {
         lock.lock();
         try {

@@ -6,6 +6,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Ioctls;
+import dev.linux4j.abi.Signal;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.vfs.Caller;
@@ -47,6 +48,7 @@ public final class PtySlave implements FileOps {
 
     @Override
     public int read(FileDescription file, byte[] buf, int off, int len, long position) {
+        TtyIoctl.checkChange(pty, Signal.SIGTTIN); // n_tty_read's job_control
         return pty.slaveRead(buf, off, len, (file.flags() & Fcntl.O_NONBLOCK) != 0);
     }
 
@@ -54,6 +56,9 @@ public final class PtySlave implements FileOps {
     public int write(FileDescription file, byte[] buf, int off, int len, long position) {
         if (pty.hungUp) {
             throw ErrnoException.of(Errno.EIO);
+        }
+        if (pty.tostop()) {
+            TtyIoctl.checkChange(pty, Signal.SIGTTOU); // n_tty_write
         }
         if (len == 0) {
             return 0;

@@ -4,11 +4,13 @@ import static dev.linux4j.abi.Ioctls.*;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Signal;
 import dev.linux4j.abi.Termios;
 import dev.linux4j.vfs.Caller;
 import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.FileOps.IoctlContext;
 import dev.linux4j.vfs.JobControl;
+import dev.linux4j.vfs.RestartSyscall;
 
 /**
  * The terminal ioctls both ends of a pty share (drivers/tty/tty_io.c tty_ioctl, tty_ioctl.c
@@ -32,13 +34,22 @@ final class TtyIoctl {
                 java.nio.ByteBuffer.wrap(t2).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(36, 38400).putInt(40, 38400);
                 context.write(arg, t2);
             }
-            case TCSETS, TCSETSW, TCSETSF -> pty.setTermios(context.read(arg, Termios.SIZE), cmd == TCSETSF);
-            case TCSETS2, TCSETSW2, TCSETSF2 -> pty.setTermios(context.read(arg, Termios.SIZE), cmd == TCSETSF2);
+            case TCSETS, TCSETSW, TCSETSF -> {
+                checkChange(pty, Signal.SIGTTOU); // set_termios
+                pty.setTermios(context.read(arg, Termios.SIZE), cmd == TCSETSF);
+            }
+            case TCSETS2, TCSETSW2, TCSETSF2 -> {
+                checkChange(pty, Signal.SIGTTOU);
+                pty.setTermios(context.read(arg, Termios.SIZE), cmd == TCSETSF2);
+            }
             case TIOCGWINSZ -> context.write(arg, pty.winsize());
             case TIOCSWINSZ -> pty.setWinsize(context.read(arg, SIZEOF_WINSIZE));
             case FIONREAD -> context.writeInt(arg, master ? pty.masterAvailable() : pty.slaveAvailable());
             case TIOCOUTQ -> context.writeInt(arg, 0); // a pty has no chars_in_buffer
             case TCFLSH -> {
+                if (!master) {
+                    checkChange(pty, Signal.SIGTTOU); // n_tty_ioctl_helper checks the tty it was called on
+                }
                 int queue = (int) arg;
                 if (queue < Termios.TCIFLUSH || queue > Termios.TCIOFLUSH) {
                     throw ErrnoException.of(Errno.EINVAL);
@@ -50,6 +61,9 @@ final class TtyIoctl {
                 }
             }
             case TCXONC -> {
+                if (!master) {
+                    checkChange(pty, Signal.SIGTTOU);
+                }
                 if (arg < Termios.TCOOFF || arg > Termios.TCION) {
                     throw ErrnoException.of(Errno.EINVAL);
                 }
@@ -86,7 +100,14 @@ final class TtyIoctl {
                     pty.lock.unlock();
                 }
             }
-            case TIOCSPGRP -> setForeground(pty, jobControl(), readInt(context, arg));
+            case TIOCSPGRP -> {
+                try {
+                    checkChange(pty, Signal.SIGTTOU); // tiocspgrp
+                } catch (ErrnoException e) {
+                    throw e.errno() == Errno.EIO ? ErrnoException.of(Errno.ENOTTY) : e;
+                }
+                setForeground(pty, jobControl(), readInt(context, arg));
+            }
             case TIOCNOTTY -> {
                 JobControl jc = jobControl();
                 if (master || jc.terminal() != pty) {
@@ -97,6 +118,37 @@ final class TtyIoctl {
             default -> throw ErrnoException.of(Errno.ENOTTY);
         }
         return 0;
+    }
+
+    /**
+     * __tty_check_change (drivers/tty/tty_jobctrl.c): a process in a background group of the
+     * session whose controlling terminal {@code pty} is may not read it ({@code sig} SIGTTIN) nor
+     * change its settings or, under TOSTOP, write it (SIGTTOU). Its group gets {@code sig} and
+     * the call restarts once the group is continued (ERESTARTSYS); instead EIO when the group is
+     * orphaned, or for SIGTTIN when the caller blocks or ignores it. A caller that blocks or
+     * ignores SIGTTOU goes on.
+     */
+    static void checkChange(Pty pty, int sig) {
+        JobControl jc = Caller.jobControl();
+        if (jc == null || jc.terminal() != pty) {
+            return;
+        }
+        int foreground = pty.foregroundGroup();
+        int pgrp = jc.pgid();
+        if (foreground == 0 || foreground == pgrp) {
+            return;
+        }
+        if (jc.ignores(sig)) {
+            if (sig == Signal.SIGTTIN) {
+                throw ErrnoException.of(Errno.EIO);
+            }
+            return;
+        }
+        if (jc.groupOrphaned()) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+        jc.signalGroup(pgrp, sig);
+        throw RestartSyscall.ERESTARTSYS;
     }
 
     private static JobControl jobControl() {
