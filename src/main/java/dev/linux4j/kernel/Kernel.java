@@ -138,6 +138,7 @@ public final class Kernel {
         }
         int pid = tree.allocatePid();
         ThreadGroup group = new ThreadGroup(this, pid, null, files, cwd, config.umask(), config.credentials());
+        group.hostParent = true;
         Task task = new Task(this, group, pid);
         try {
             try {

@@ -22,6 +22,8 @@ import java.util.function.Predicate;
  * siglock (an interruptible wait does), never the other way round.
  */
 public final class ProcessTree {
+    /** The session and process group the first process starts in (init's, as a child of init). */
+    static final int INITIAL_SID = 1;
     // wait options, include/uapi/linux/wait.h
     public static final int WNOHANG = 1;
     public static final int WSTOPPED = 2;
@@ -49,8 +51,8 @@ public final class ProcessTree {
             g.sid = parent.sid;
             g.tty = parent.tty;
         } else {
-            g.pgid = 1;
-            g.sid = 1;
+            g.pgid = INITIAL_SID;
+            g.sid = INITIAL_SID;
         }
         groups.put(g.pid(), g);
     }
@@ -79,12 +81,18 @@ public final class ProcessTree {
 
     /**
      * will_become_orphaned_pgrp(pgrp, NULL): no live member of group {@code pgid} has a parent in
-     * another group of the same session (a parent that is init does not count: here, none).
-     * The job-control signals do nothing to such a group, and a terminal refuses it with EIO.
+     * another group of the same session. A parent that is init does not count (an orphan's:
+     * here, none); the first process's parent, the host's process that started linux4j, is in
+     * another group of the session the guest starts in. The job-control signals do nothing to
+     * an orphaned group, and a terminal refuses it with EIO.
      */
     synchronized boolean orphanedGroup(int pgid) {
         for (ThreadGroup g : groups.values()) {
-            if (g.pgid == pgid && !g.zombie && g.parent != null && g.parent.pgid != pgid && g.parent.sid == g.sid) {
+            if (g.pgid != pgid || g.zombie) {
+                continue;
+            }
+            if (g.parent == null ? g.hostParent && g.sid == INITIAL_SID
+                    : g.parent.pgid != pgid && g.parent.sid == g.sid) {
                 return false;
             }
         }

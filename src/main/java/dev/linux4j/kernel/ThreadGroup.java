@@ -57,6 +57,11 @@ public final class ThreadGroup {
     /** The controlling terminal (signal->tty): inherited by fork, dropped by setsid. */
     dev.linux4j.vfs.JobControl.Terminal tty;
     volatile boolean zombie;
+    /**
+     * The process linux4j started: its parent is the host's process that started linux4j, which
+     * is in the session the guest starts in but in none of the guest's process groups.
+     */
+    boolean hostParent;
     int stopReport;
     boolean continuedReport;
     int exitSignal = Signal.SIGCHLD;
