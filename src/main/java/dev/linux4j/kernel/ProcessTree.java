@@ -111,6 +111,11 @@ public final class ProcessTree {
         return g.sid;
     }
 
+    /** The process's controlling terminal (signal->tty), or null. */
+    synchronized dev.linux4j.vfs.JobControl.Terminal tty(ThreadGroup g) {
+        return g.tty;
+    }
+
     /** setpgid(2). */
     public synchronized void setpgid(ThreadGroup caller, int pid, int pgid) {
         ThreadGroup target = pid == 0 ? caller : groups.get(pid);

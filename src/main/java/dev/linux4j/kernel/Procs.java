@@ -228,9 +228,7 @@ final class Procs implements ProcessDirectory {
 
         @Override
         public dev.linux4j.vfs.JobControl.Terminal terminal() {
-            synchronized (group.kernel().tree()) {
-                return group.tty;
-            }
+            return group.kernel().tree().tty(group);
         }
 
         @Override

@@ -50,9 +50,7 @@ final class TaskCaller implements Caller.Identity, JobControl {
 
     @Override
     public Terminal terminal() {
-        synchronized (tree()) {
-            return group.tty;
-        }
+        return tree().tty(group);
     }
 
     @Override
