@@ -21,16 +21,24 @@ final class BitOps {
     static final int BTC = 3;
 
     static void register(OpcodeTable t) {
-        t.add(MAP_0F, 0xa3, PFX_NONE, "bt", MODRM, (c, i) -> btEvGv(c, i, BT));
-        t.add(MAP_0F, 0xab, PFX_NONE, "bts", MODRM | LOCKABLE, (c, i) -> btEvGv(c, i, BTS));
-        t.add(MAP_0F, 0xb3, PFX_NONE, "btr", MODRM | LOCKABLE, (c, i) -> btEvGv(c, i, BTR));
-        t.add(MAP_0F, 0xbb, PFX_NONE, "btc", MODRM | LOCKABLE, (c, i) -> btEvGv(c, i, BTC));
-        t.addGroup(MAP_0F, 0xba, PFX_NONE, 4, "bt", IB, (c, i) -> btEvIb(c, i, BT));
-        t.addGroup(MAP_0F, 0xba, PFX_NONE, 5, "bts", IB | LOCKABLE, (c, i) -> btEvIb(c, i, BTS));
-        t.addGroup(MAP_0F, 0xba, PFX_NONE, 6, "btr", IB | LOCKABLE, (c, i) -> btEvIb(c, i, BTR));
-        t.addGroup(MAP_0F, 0xba, PFX_NONE, 7, "btc", IB | LOCKABLE, (c, i) -> btEvIb(c, i, BTC));
-        t.add(MAP_0F, 0xbc, PFX_NONE, "bsf", MODRM, (c, i) -> bsf(c, i));
-        t.add(MAP_0F, 0xbd, PFX_NONE, "bsr", MODRM, (c, i) -> bsr(c, i));
+        t.add(MAP_0F, 0xa3, PFX_NONE, "bt", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvGv(c, i, BT); } });
+        t.add(MAP_0F, 0xab, PFX_NONE, "bts", MODRM | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvGv(c, i, BTS); } });
+        t.add(MAP_0F, 0xb3, PFX_NONE, "btr", MODRM | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvGv(c, i, BTR); } });
+        t.add(MAP_0F, 0xbb, PFX_NONE, "btc", MODRM | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvGv(c, i, BTC); } });
+        t.addGroup(MAP_0F, 0xba, PFX_NONE, 4, "bt", IB,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvIb(c, i, BT); } });
+        t.addGroup(MAP_0F, 0xba, PFX_NONE, 5, "bts", IB | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvIb(c, i, BTS); } });
+        t.addGroup(MAP_0F, 0xba, PFX_NONE, 6, "btr", IB | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvIb(c, i, BTR); } });
+        t.addGroup(MAP_0F, 0xba, PFX_NONE, 7, "btc", IB | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { btEvIb(c, i, BTC); } });
+        t.add(MAP_0F, 0xbc, PFX_NONE, "bsf", MODRM, new Exec() { public void exec(Cpu c, Insn i) { bsf(c, i); } });
+        t.add(MAP_0F, 0xbd, PFX_NONE, "bsr", MODRM, new Exec() { public void exec(Cpu c, Insn i) { bsr(c, i); } });
     }
 
     /**

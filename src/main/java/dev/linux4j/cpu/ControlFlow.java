@@ -22,40 +22,52 @@ final class ControlFlow {
     }
 
     private static void registerBranches(OpcodeTable t) {
-        t.add(0xe8, "call", BRANCH | REL32, (c, i) -> callNear(c, i.imm));
-        t.addGroup(MAP_1B, 0xff, PFX_NONE, 2, "call", BRANCH, (c, i) -> callNear(c, c.readE(i, 8)));
-        t.add(0xe9, "jmp", BRANCH | REL32, (c, i) -> c.rip = i.imm);
-        t.add(0xeb, "jmp", BRANCH | REL8, (c, i) -> c.rip = i.imm);
-        t.addGroup(MAP_1B, 0xff, PFX_NONE, 4, "jmp", BRANCH, (c, i) -> c.rip = c.readE(i, 8));
+        t.add(0xe8, "call", BRANCH | REL32, new Exec() { public void exec(Cpu c, Insn i) { callNear(c, i.imm); } });
+        t.addGroup(MAP_1B, 0xff, PFX_NONE, 2, "call", BRANCH,
+                new Exec() { public void exec(Cpu c, Insn i) { callNear(c, c.readE(i, 8)); } });
+        t.add(0xe9, "jmp", BRANCH | REL32, new Exec() { public void exec(Cpu c, Insn i) { c.rip = i.imm; } });
+        t.add(0xeb, "jmp", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { c.rip = i.imm; } });
+        t.addGroup(MAP_1B, 0xff, PFX_NONE, 4, "jmp", BRANCH,
+                new Exec() { public void exec(Cpu c, Insn i) { c.rip = c.readE(i, 8); } });
         for (int cc = 0; cc < 16; cc++) {
-            t.add(0x70 + cc, "j", BRANCH | REL8, ControlFlow::jcc);
-            t.add(MAP_0F, 0x80 + cc, PFX_NONE, "j", BRANCH | REL32, ControlFlow::jcc);
+            t.add(0x70 + cc, "j", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { jcc(c, i); } });
+            t.add(MAP_0F, 0x80 + cc, PFX_NONE, "j", BRANCH | REL32,
+                    new Exec() { public void exec(Cpu c, Insn i) { jcc(c, i); } });
         }
-        t.add(0xc3, "ret", BRANCH, (c, i) -> retNear(c, 0));
-        t.add(0xc2, "ret", BRANCH | IW, (c, i) -> retNear(c, i.imm));
-        t.add(0xe0, "loopne", BRANCH | REL8, ControlFlow::loop);
-        t.add(0xe1, "loope", BRANCH | REL8, ControlFlow::loop);
-        t.add(0xe2, "loop", BRANCH | REL8, ControlFlow::loop);
-        t.add(0xe3, "jrcxz", BRANCH | REL8, ControlFlow::jrcxz);
+        t.add(0xc3, "ret", BRANCH, new Exec() { public void exec(Cpu c, Insn i) { retNear(c, 0); } });
+        t.add(0xc2, "ret", BRANCH | IW, new Exec() { public void exec(Cpu c, Insn i) { retNear(c, i.imm); } });
+        t.add(0xe0, "loopne", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { loop(c, i); } });
+        t.add(0xe1, "loope", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { loop(c, i); } });
+        t.add(0xe2, "loop", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { loop(c, i); } });
+        t.add(0xe3, "jrcxz", BRANCH | REL8, new Exec() { public void exec(Cpu c, Insn i) { jrcxz(c, i); } });
     }
 
     private static void registerSystem(OpcodeTable t) {
-        t.add(MAP_0F, 0x05, PFX_NONE, "syscall", ENDS_BLOCK, ControlFlow::syscall);
-        t.add(0xcc, "int3", ENDS_BLOCK, (c, i) -> {
-            throw CpuTrap.BREAKPOINT;
+        t.add(MAP_0F, 0x05, PFX_NONE, "syscall", ENDS_BLOCK,
+                new Exec() { public void exec(Cpu c, Insn i) { syscall(c, i); } });
+        t.add(0xcc, "int3", ENDS_BLOCK, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                throw CpuTrap.BREAKPOINT;
+            }
         });
-        t.add(0xcd, "int", ENDS_BLOCK | IB, ControlFlow::intN);
-        t.add(0xf4, "hlt", ENDS_BLOCK, (c, i) -> {
-            throw Cpu.HaltException.INSTANCE;
+        t.add(0xcd, "int", ENDS_BLOCK | IB, new Exec() { public void exec(Cpu c, Insn i) { intN(c, i); } });
+        t.add(0xf4, "hlt", ENDS_BLOCK, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                throw Cpu.HaltException.INSTANCE;
+            }
         });
-        t.add(MAP_0F, 0x0b, PFX_NONE, "ud2", ENDS_BLOCK, ControlFlow::invalid);
-        t.add(MAP_0F, 0xb9, PFX_NONE, "ud1", ENDS_BLOCK | MODRM, ControlFlow::invalid);
-        t.add(MAP_0F, 0xff, PFX_NONE, "ud0", ENDS_BLOCK | MODRM, ControlFlow::invalid);
+        t.add(MAP_0F, 0x0b, PFX_NONE, "ud2", ENDS_BLOCK,
+                new Exec() { public void exec(Cpu c, Insn i) { invalid(c, i); } });
+        t.add(MAP_0F, 0xb9, PFX_NONE, "ud1", ENDS_BLOCK | MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { invalid(c, i); } });
+        t.add(MAP_0F, 0xff, PFX_NONE, "ud0", ENDS_BLOCK | MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { invalid(c, i); } });
         // 0F 01 D0-D7 (XGETBV, XSETBV, VMFUNC, XEND, XTEST): #UD, as CPUID advertises none of
         // OSXSAVE, VMFUNC or RTM.
-        t.addGroupReg(MAP_0F, 0x01, PFX_NONE, 2, "xgetbv", ENDS_BLOCK, ControlFlow::invalid);
-        t.add(MAP_0F, 0xa2, PFX_NONE, "cpuid", 0, (c, i) -> Cpuid.cpuid(c));
-        t.add(MAP_0F, 0x31, PFX_NONE, "rdtsc", 0, (c, i) -> Cpuid.rdtsc(c));
+        t.addGroupReg(MAP_0F, 0x01, PFX_NONE, 2, "xgetbv", ENDS_BLOCK,
+                new Exec() { public void exec(Cpu c, Insn i) { invalid(c, i); } });
+        t.add(MAP_0F, 0xa2, PFX_NONE, "cpuid", 0, new Exec() { public void exec(Cpu c, Insn i) { Cpuid.cpuid(c); } });
+        t.add(MAP_0F, 0x31, PFX_NONE, "rdtsc", 0, new Exec() { public void exec(Cpu c, Insn i) { Cpuid.rdtsc(c); } });
     }
 
     private static void registerNops(OpcodeTable t) {
@@ -63,14 +75,16 @@ final class ControlFlow {
         // Vol. 2B, PREFETCHh). 66/F2/F3 forms (ENDBR64 is F3 0F 1E FA, RDSSP and the MPX forms
         // are F3/F2/66 0F 1A-1E) are NOPs too on a CPU without CET and MPX enabled.
         for (int op = 0x18; op <= 0x1f; op++) {
-            t.add(MAP_0F, op, PFX_NONE, "nop", MODRM, ControlFlow::nop);
+            t.add(MAP_0F, op, PFX_NONE, "nop", MODRM, new Exec() { public void exec(Cpu c, Insn i) { nop(c, i); } });
             if (op >= 0x1a) {
-                t.add(MAP_0F, op, PFX_66, "nop", MODRM, ControlFlow::nop);
-                t.add(MAP_0F, op, PFX_F3, op == 0x1e ? "endbr" : "nop", MODRM, ControlFlow::nop);
-                t.add(MAP_0F, op, PFX_F2, "nop", MODRM, ControlFlow::nop);
+                t.add(MAP_0F, op, PFX_66, "nop", MODRM, new Exec() { public void exec(Cpu c, Insn i) { nop(c, i); } });
+                t.add(MAP_0F, op, PFX_F3, op == 0x1e ? "endbr" : "nop", MODRM,
+                        new Exec() { public void exec(Cpu c, Insn i) { nop(c, i); } });
+                t.add(MAP_0F, op, PFX_F2, "nop", MODRM, new Exec() { public void exec(Cpu c, Insn i) { nop(c, i); } });
             }
         }
-        t.add(MAP_0F, 0x0d, PFX_NONE, "prefetchw", MODRM, ControlFlow::nop);
+        t.add(MAP_0F, 0x0d, PFX_NONE, "prefetchw", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { nop(c, i); } });
     }
 
     // ---------------------------------------------------------------- semantics

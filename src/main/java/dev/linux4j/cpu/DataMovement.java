@@ -29,73 +29,105 @@ final class DataMovement {
     }
 
     private static void registerMov(OpcodeTable t) {
-        t.add(0x88, "mov", MODRM | SIZE_BYTE, (c, i) -> c.writeE(i, c.readG(i)));
-        t.add(0x89, "mov", MODRM, (c, i) -> c.writeE(i, c.readG(i)));
-        t.add(0x8a, "mov", MODRM | SIZE_BYTE, (c, i) -> c.writeG(i, c.readE(i)));
-        t.add(0x8b, "mov", MODRM, (c, i) -> c.writeG(i, c.readE(i)));
-        t.add(0x8c, "mov", MODRM, DataMovement::movEwSw);
-        t.add(0x8e, "mov", MODRM | SIZE_W, DataMovement::movSwEw);
-        t.addOpReg(MAP_1B, 0xb0, "mov", SIZE_BYTE | IB, (c, i) -> c.writeG(i, i.imm));
-        t.addOpReg(MAP_1B, 0xb8, "mov", IV, (c, i) -> c.writeG(i, i.imm));
-        t.addGroup(MAP_1B, 0xc6, PFX_NONE, 0, "mov", SIZE_BYTE | IB, (c, i) -> c.writeE(i, i.imm));
-        t.addGroup(MAP_1B, 0xc7, PFX_NONE, 0, "mov", IZ, (c, i) -> c.writeE(i, i.imm));
-        t.add(0xa0, "mov", MOFFS | SIZE_BYTE, (c, i) -> c.setReg(Cpu.RAX, 1, c.mmu.read8(moffs(c, i))));
-        t.add(0xa1, "mov", MOFFS, (c, i) -> c.setReg(Cpu.RAX, i.opsize, c.mmu.read(moffs(c, i), i.opsize)));
-        t.add(0xa2, "mov", MOFFS | SIZE_BYTE, (c, i) -> c.mmu.write8(moffs(c, i), (int) c.r[Cpu.RAX]));
-        t.add(0xa3, "mov", MOFFS, (c, i) -> c.mmu.write(moffs(c, i), c.r[Cpu.RAX], i.opsize));
-        t.add(MAP_0F, 0xb6, PFX_NONE, "movzx", MODRM, (c, i) -> c.writeG(i, c.readE(i, 1)));
-        t.add(MAP_0F, 0xb7, PFX_NONE, "movzx", MODRM, (c, i) -> c.writeG(i, c.readE(i, 2)));
-        t.add(MAP_0F, 0xbe, PFX_NONE, "movsx", MODRM, (c, i) -> c.writeG(i, (byte) c.readE(i, 1)));
-        t.add(MAP_0F, 0xbf, PFX_NONE, "movsx", MODRM, (c, i) -> c.writeG(i, (short) c.readE(i, 2)));
-        t.add(0x63, "movsxd", MODRM, DataMovement::movsxdGvEd);
-        t.add(0x8d, "lea", MODRM | MEM_ONLY, (c, i) -> c.writeG(i, leaAddress(c, i)));
-        t.add(MAP_0F38, 0xf0, PFX_NONE, "movbe", MODRM | MEM_ONLY, DataMovement::movbeGvMv);
-        t.add(MAP_0F38, 0xf1, PFX_NONE, "movbe", MODRM | MEM_ONLY, DataMovement::movbeMvGv);
-        t.addOpReg(MAP_0F, 0xc8, "bswap", 0, DataMovement::bswap);
-        t.add(0x98, "cbw", 0, DataMovement::cbw);
-        t.add(0x99, "cwd", 0, DataMovement::cwd);
-        t.add(0xd7, "xlat", SIZE_BYTE, DataMovement::xlat);
+        t.add(0x88, "mov", MODRM | SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, c.readG(i)); } });
+        t.add(0x89, "mov", MODRM, new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, c.readG(i)); } });
+        t.add(0x8a, "mov", MODRM | SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, c.readE(i)); } });
+        t.add(0x8b, "mov", MODRM, new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, c.readE(i)); } });
+        t.add(0x8c, "mov", MODRM, new Exec() { public void exec(Cpu c, Insn i) { movEwSw(c, i); } });
+        t.add(0x8e, "mov", MODRM | SIZE_W, new Exec() { public void exec(Cpu c, Insn i) { movSwEw(c, i); } });
+        t.addOpReg(MAP_1B, 0xb0, "mov", SIZE_BYTE | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, i.imm); } });
+        t.addOpReg(MAP_1B, 0xb8, "mov", IV, new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, i.imm); } });
+        t.addGroup(MAP_1B, 0xc6, PFX_NONE, 0, "mov", SIZE_BYTE | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, i.imm); } });
+        t.addGroup(MAP_1B, 0xc7, PFX_NONE, 0, "mov", IZ,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, i.imm); } });
+        t.add(0xa0, "mov", MOFFS | SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { c.setReg(Cpu.RAX, 1, c.mmu.read8(moffs(c, i))); } });
+        t.add(0xa1, "mov", MOFFS, new Exec() {
+            public void exec(Cpu c, Insn i) { c.setReg(Cpu.RAX, i.opsize, c.mmu.read(moffs(c, i), i.opsize)); }
+        });
+        t.add(0xa2, "mov", MOFFS | SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write8(moffs(c, i), (int) c.r[Cpu.RAX]); } });
+        t.add(0xa3, "mov", MOFFS,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write(moffs(c, i), c.r[Cpu.RAX], i.opsize); } });
+        t.add(MAP_0F, 0xb6, PFX_NONE, "movzx", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, c.readE(i, 1)); } });
+        t.add(MAP_0F, 0xb7, PFX_NONE, "movzx", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, c.readE(i, 2)); } });
+        t.add(MAP_0F, 0xbe, PFX_NONE, "movsx", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, (byte) c.readE(i, 1)); } });
+        t.add(MAP_0F, 0xbf, PFX_NONE, "movsx", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, (short) c.readE(i, 2)); } });
+        t.add(0x63, "movsxd", MODRM, new Exec() { public void exec(Cpu c, Insn i) { movsxdGvEd(c, i); } });
+        t.add(0x8d, "lea", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeG(i, leaAddress(c, i)); } });
+        t.add(MAP_0F38, 0xf0, PFX_NONE, "movbe", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { movbeGvMv(c, i); } });
+        t.add(MAP_0F38, 0xf1, PFX_NONE, "movbe", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { movbeMvGv(c, i); } });
+        t.addOpReg(MAP_0F, 0xc8, "bswap", 0, new Exec() { public void exec(Cpu c, Insn i) { bswap(c, i); } });
+        t.add(0x98, "cbw", 0, new Exec() { public void exec(Cpu c, Insn i) { cbw(c, i); } });
+        t.add(0x99, "cwd", 0, new Exec() { public void exec(Cpu c, Insn i) { cwd(c, i); } });
+        t.add(0xd7, "xlat", SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { xlat(c, i); } });
     }
 
     private static void registerExchange(OpcodeTable t) {
-        t.add(0x86, "xchg", MODRM | SIZE_BYTE | LOCKABLE, DataMovement::xchgEvGv);
-        t.add(0x87, "xchg", MODRM | LOCKABLE, DataMovement::xchgEvGv);
-        t.addOpReg(MAP_1B, 0x90, "xchg", 0, DataMovement::xchgRaxReg);
-        t.add(MAP_0F, 0xb0, PFX_NONE, "cmpxchg", MODRM | SIZE_BYTE | LOCKABLE, DataMovement::cmpxchgEvGv);
-        t.add(MAP_0F, 0xb1, PFX_NONE, "cmpxchg", MODRM | LOCKABLE, DataMovement::cmpxchgEvGv);
-        t.add(MAP_0F, 0xc0, PFX_NONE, "xadd", MODRM | SIZE_BYTE | LOCKABLE, DataMovement::xaddEvGv);
-        t.add(MAP_0F, 0xc1, PFX_NONE, "xadd", MODRM | LOCKABLE, DataMovement::xaddEvGv);
-        t.addGroupMem(MAP_0F, 0xc7, PFX_NONE, 1, "cmpxchg8b", LOCKABLE, DataMovement::cmpxchg8b16b);
+        t.add(0x86, "xchg", MODRM | SIZE_BYTE | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { xchgEvGv(c, i); } });
+        t.add(0x87, "xchg", MODRM | LOCKABLE, new Exec() { public void exec(Cpu c, Insn i) { xchgEvGv(c, i); } });
+        t.addOpReg(MAP_1B, 0x90, "xchg", 0, new Exec() { public void exec(Cpu c, Insn i) { xchgRaxReg(c, i); } });
+        t.add(MAP_0F, 0xb0, PFX_NONE, "cmpxchg", MODRM | SIZE_BYTE | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpxchgEvGv(c, i); } });
+        t.add(MAP_0F, 0xb1, PFX_NONE, "cmpxchg", MODRM | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpxchgEvGv(c, i); } });
+        t.add(MAP_0F, 0xc0, PFX_NONE, "xadd", MODRM | SIZE_BYTE | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { xaddEvGv(c, i); } });
+        t.add(MAP_0F, 0xc1, PFX_NONE, "xadd", MODRM | LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { xaddEvGv(c, i); } });
+        t.addGroupMem(MAP_0F, 0xc7, PFX_NONE, 1, "cmpxchg8b", LOCKABLE,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpxchg8b16b(c, i); } });
     }
 
     private static void registerConditional(OpcodeTable t) {
         for (int cc = 0; cc < 16; cc++) {
-            t.add(MAP_0F, 0x40 + cc, PFX_NONE, "cmov", MODRM, DataMovement::cmovGvEv);
-            t.add(MAP_0F, 0x90 + cc, PFX_NONE, "set", MODRM | SIZE_BYTE, DataMovement::setccEb);
+            t.add(MAP_0F, 0x40 + cc, PFX_NONE, "cmov", MODRM,
+                    new Exec() { public void exec(Cpu c, Insn i) { cmovGvEv(c, i); } });
+            t.add(MAP_0F, 0x90 + cc, PFX_NONE, "set", MODRM | SIZE_BYTE,
+                    new Exec() { public void exec(Cpu c, Insn i) { setccEb(c, i); } });
         }
     }
 
     private static void registerStack(OpcodeTable t) {
-        t.addOpReg(MAP_1B, 0x50, "push", SIZE_D64, (c, i) -> c.push(c.reg(i.reg, i.opsize), i.opsize));
-        t.addOpReg(MAP_1B, 0x58, "pop", SIZE_D64, (c, i) -> c.setReg(i.reg, i.opsize, c.pop(i.opsize)));
-        t.add(0x6a, "push", SIZE_D64 | IB, (c, i) -> c.push(i.imm, i.opsize));
-        t.add(0x68, "push", SIZE_D64 | IZ, (c, i) -> c.push(i.imm, i.opsize));
-        t.addGroup(MAP_1B, 0xff, PFX_NONE, 6, "push", SIZE_D64, (c, i) -> c.push(c.readE(i), i.opsize));
-        t.addGroup(MAP_1B, 0x8f, PFX_NONE, 0, "pop", SIZE_D64, DataMovement::popEv);
-        t.add(0x9c, "pushf", SIZE_D64, DataMovement::pushf);
-        t.add(0x9d, "popf", SIZE_D64, DataMovement::popf);
-        t.add(0xc8, "enter", SIZE_D64 | IW_IB, DataMovement::enter);
-        t.add(0xc9, "leave", SIZE_D64, DataMovement::leave);
+        t.addOpReg(MAP_1B, 0x50, "push", SIZE_D64,
+                new Exec() { public void exec(Cpu c, Insn i) { c.push(c.reg(i.reg, i.opsize), i.opsize); } });
+        t.addOpReg(MAP_1B, 0x58, "pop", SIZE_D64,
+                new Exec() { public void exec(Cpu c, Insn i) { c.setReg(i.reg, i.opsize, c.pop(i.opsize)); } });
+        t.add(0x6a, "push", SIZE_D64 | IB, new Exec() { public void exec(Cpu c, Insn i) { c.push(i.imm, i.opsize); } });
+        t.add(0x68, "push", SIZE_D64 | IZ, new Exec() { public void exec(Cpu c, Insn i) { c.push(i.imm, i.opsize); } });
+        t.addGroup(MAP_1B, 0xff, PFX_NONE, 6, "push", SIZE_D64,
+                new Exec() { public void exec(Cpu c, Insn i) { c.push(c.readE(i), i.opsize); } });
+        t.addGroup(MAP_1B, 0x8f, PFX_NONE, 0, "pop", SIZE_D64,
+                new Exec() { public void exec(Cpu c, Insn i) { popEv(c, i); } });
+        t.add(0x9c, "pushf", SIZE_D64, new Exec() { public void exec(Cpu c, Insn i) { pushf(c, i); } });
+        t.add(0x9d, "popf", SIZE_D64, new Exec() { public void exec(Cpu c, Insn i) { popf(c, i); } });
+        t.add(0xc8, "enter", SIZE_D64 | IW_IB, new Exec() { public void exec(Cpu c, Insn i) { enter(c, i); } });
+        t.add(0xc9, "leave", SIZE_D64, new Exec() { public void exec(Cpu c, Insn i) { leave(c, i); } });
     }
 
     private static void registerFlags(OpcodeTable t) {
-        t.add(0x9e, "sahf", 0, DataMovement::sahf);
-        t.add(0x9f, "lahf", 0, DataMovement::lahf);
-        t.add(0xf8, "clc", 0, (c, i) -> c.setStatusFlags(c.statusFlags() & ~Cpu.CF));
-        t.add(0xf9, "stc", 0, (c, i) -> c.setStatusFlags(c.statusFlags() | Cpu.CF));
-        t.add(0xf5, "cmc", 0, (c, i) -> c.setStatusFlags(c.statusFlags() ^ Cpu.CF));
-        t.add(0xfc, "cld", 0, (c, i) -> c.setDf(false));
-        t.add(0xfd, "std", 0, (c, i) -> c.setDf(true));
+        t.add(0x9e, "sahf", 0, new Exec() { public void exec(Cpu c, Insn i) { sahf(c, i); } });
+        t.add(0x9f, "lahf", 0, new Exec() { public void exec(Cpu c, Insn i) { lahf(c, i); } });
+        t.add(0xf8, "clc", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { c.setStatusFlags(c.statusFlags() & ~Cpu.CF); } });
+        t.add(0xf9, "stc", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { c.setStatusFlags(c.statusFlags() | Cpu.CF); } });
+        t.add(0xf5, "cmc", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { c.setStatusFlags(c.statusFlags() ^ Cpu.CF); } });
+        t.add(0xfc, "cld", 0, new Exec() { public void exec(Cpu c, Insn i) { c.setDf(false); } });
+        t.add(0xfd, "std", 0, new Exec() { public void exec(Cpu c, Insn i) { c.setDf(true); } });
     }
 
     // ---------------------------------------------------------------- addresses

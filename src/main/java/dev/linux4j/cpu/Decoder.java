@@ -66,14 +66,20 @@ public final class Decoder {
 
     private static final RuntimeException TOO_LONG = new RuntimeException("instruction too long", null, false, false) {};
 
-    private static final Exec RAISE_INVALID = (cpu, insn) -> {
-        throw CpuTrap.INVALID_OPCODE;
+    private static final Exec RAISE_INVALID = new Exec() {
+        public void exec(Cpu cpu, Insn insn) {
+            throw CpuTrap.INVALID_OPCODE;
+        }
     };
-    private static final Exec RAISE_UNIMPLEMENTED = (cpu, insn) -> {
-        throw CpuTrap.UNIMPLEMENTED;
+    private static final Exec RAISE_UNIMPLEMENTED = new Exec() {
+        public void exec(Cpu cpu, Insn insn) {
+            throw CpuTrap.UNIMPLEMENTED;
+        }
     };
-    private static final Exec RAISE_GP = (cpu, insn) -> {
-        throw CpuTrap.GENERAL_PROTECTION;
+    private static final Exec RAISE_GP = new Exec() {
+        public void exec(Cpu cpu, Insn insn) {
+            throw CpuTrap.GENERAL_PROTECTION;
+        }
     };
 
     /**

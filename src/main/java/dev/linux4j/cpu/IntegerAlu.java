@@ -43,66 +43,66 @@ final class IntegerAlu {
         int v = MODRM;
         int lb = b | LOCKABLE;
         int lv = v | LOCKABLE;
-        t.add(0x00, "add", lb, (c, i) -> opEbGb(c, i, ADD));
-        t.add(0x01, "add", lv, (c, i) -> opEvGv(c, i, ADD));
-        t.add(0x02, "add", b, (c, i) -> opGbEb(c, i, ADD));
-        t.add(0x03, "add", v, (c, i) -> opGvEv(c, i, ADD));
-        t.add(0x04, "add", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, ADD));
-        t.add(0x05, "add", IZ, (c, i) -> opAccImm(c, i, ADD));
-        t.add(0x08, "or", lb, (c, i) -> opEbGb(c, i, OR));
-        t.add(0x09, "or", lv, (c, i) -> opEvGv(c, i, OR));
-        t.add(0x0a, "or", b, (c, i) -> opGbEb(c, i, OR));
-        t.add(0x0b, "or", v, (c, i) -> opGvEv(c, i, OR));
-        t.add(0x0c, "or", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, OR));
-        t.add(0x0d, "or", IZ, (c, i) -> opAccImm(c, i, OR));
-        t.add(0x10, "adc", lb, (c, i) -> opEbGb(c, i, ADC));
-        t.add(0x11, "adc", lv, (c, i) -> opEvGv(c, i, ADC));
-        t.add(0x12, "adc", b, (c, i) -> opGbEb(c, i, ADC));
-        t.add(0x13, "adc", v, (c, i) -> opGvEv(c, i, ADC));
-        t.add(0x14, "adc", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, ADC));
-        t.add(0x15, "adc", IZ, (c, i) -> opAccImm(c, i, ADC));
-        t.add(0x18, "sbb", lb, (c, i) -> opEbGb(c, i, SBB));
-        t.add(0x19, "sbb", lv, (c, i) -> opEvGv(c, i, SBB));
-        t.add(0x1a, "sbb", b, (c, i) -> opGbEb(c, i, SBB));
-        t.add(0x1b, "sbb", v, (c, i) -> opGvEv(c, i, SBB));
-        t.add(0x1c, "sbb", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, SBB));
-        t.add(0x1d, "sbb", IZ, (c, i) -> opAccImm(c, i, SBB));
-        t.add(0x20, "and", lb, (c, i) -> opEbGb(c, i, AND));
-        t.add(0x21, "and", lv, (c, i) -> opEvGv(c, i, AND));
-        t.add(0x22, "and", b, (c, i) -> opGbEb(c, i, AND));
-        t.add(0x23, "and", v, (c, i) -> opGvEv(c, i, AND));
-        t.add(0x24, "and", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, AND));
-        t.add(0x25, "and", IZ, (c, i) -> opAccImm(c, i, AND));
-        t.add(0x28, "sub", lb, (c, i) -> opEbGb(c, i, SUB));
-        t.add(0x29, "sub", lv, (c, i) -> opEvGv(c, i, SUB));
-        t.add(0x2a, "sub", b, (c, i) -> opGbEb(c, i, SUB));
-        t.add(0x2b, "sub", v, (c, i) -> opGvEv(c, i, SUB));
-        t.add(0x2c, "sub", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, SUB));
-        t.add(0x2d, "sub", IZ, (c, i) -> opAccImm(c, i, SUB));
-        t.add(0x30, "xor", lb, (c, i) -> opEbGb(c, i, XOR));
-        t.add(0x31, "xor", lv, (c, i) -> opEvGv(c, i, XOR));
-        t.add(0x32, "xor", b, (c, i) -> opGbEb(c, i, XOR));
-        t.add(0x33, "xor", v, (c, i) -> opGvEv(c, i, XOR));
-        t.add(0x34, "xor", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, XOR));
-        t.add(0x35, "xor", IZ, (c, i) -> opAccImm(c, i, XOR));
-        t.add(0x38, "cmp", b, (c, i) -> opEbGb(c, i, CMP));
-        t.add(0x39, "cmp", v, (c, i) -> opEvGv(c, i, CMP));
-        t.add(0x3a, "cmp", b, (c, i) -> opGbEb(c, i, CMP));
-        t.add(0x3b, "cmp", v, (c, i) -> opGvEv(c, i, CMP));
-        t.add(0x3c, "cmp", SIZE_BYTE | IB, (c, i) -> opAccImm(c, i, CMP));
-        t.add(0x3d, "cmp", IZ, (c, i) -> opAccImm(c, i, CMP));
+        t.add(0x00, "add", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, ADD); } });
+        t.add(0x01, "add", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, ADD); } });
+        t.add(0x02, "add", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, ADD); } });
+        t.add(0x03, "add", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, ADD); } });
+        t.add(0x04, "add", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, ADD); } });
+        t.add(0x05, "add", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, ADD); } });
+        t.add(0x08, "or", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, OR); } });
+        t.add(0x09, "or", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, OR); } });
+        t.add(0x0a, "or", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, OR); } });
+        t.add(0x0b, "or", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, OR); } });
+        t.add(0x0c, "or", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, OR); } });
+        t.add(0x0d, "or", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, OR); } });
+        t.add(0x10, "adc", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, ADC); } });
+        t.add(0x11, "adc", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, ADC); } });
+        t.add(0x12, "adc", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, ADC); } });
+        t.add(0x13, "adc", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, ADC); } });
+        t.add(0x14, "adc", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, ADC); } });
+        t.add(0x15, "adc", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, ADC); } });
+        t.add(0x18, "sbb", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, SBB); } });
+        t.add(0x19, "sbb", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, SBB); } });
+        t.add(0x1a, "sbb", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, SBB); } });
+        t.add(0x1b, "sbb", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, SBB); } });
+        t.add(0x1c, "sbb", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, SBB); } });
+        t.add(0x1d, "sbb", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, SBB); } });
+        t.add(0x20, "and", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, AND); } });
+        t.add(0x21, "and", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, AND); } });
+        t.add(0x22, "and", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, AND); } });
+        t.add(0x23, "and", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, AND); } });
+        t.add(0x24, "and", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, AND); } });
+        t.add(0x25, "and", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, AND); } });
+        t.add(0x28, "sub", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, SUB); } });
+        t.add(0x29, "sub", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, SUB); } });
+        t.add(0x2a, "sub", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, SUB); } });
+        t.add(0x2b, "sub", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, SUB); } });
+        t.add(0x2c, "sub", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, SUB); } });
+        t.add(0x2d, "sub", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, SUB); } });
+        t.add(0x30, "xor", lb, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, XOR); } });
+        t.add(0x31, "xor", lv, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, XOR); } });
+        t.add(0x32, "xor", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, XOR); } });
+        t.add(0x33, "xor", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, XOR); } });
+        t.add(0x34, "xor", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, XOR); } });
+        t.add(0x35, "xor", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, XOR); } });
+        t.add(0x38, "cmp", b, new Exec() { public void exec(Cpu c, Insn i) { opEbGb(c, i, CMP); } });
+        t.add(0x39, "cmp", v, new Exec() { public void exec(Cpu c, Insn i) { opEvGv(c, i, CMP); } });
+        t.add(0x3a, "cmp", b, new Exec() { public void exec(Cpu c, Insn i) { opGbEb(c, i, CMP); } });
+        t.add(0x3b, "cmp", v, new Exec() { public void exec(Cpu c, Insn i) { opGvEv(c, i, CMP); } });
+        t.add(0x3c, "cmp", SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, CMP); } });
+        t.add(0x3d, "cmp", IZ, new Exec() { public void exec(Cpu c, Insn i) { opAccImm(c, i, CMP); } });
     }
 
     /** Group 1: 80 op Eb,Ib; 81 op Ev,Iz; 83 op Ev,Ib (sign-extended). 82 is invalid in 64-bit mode. */
     private static void registerGroup1(OpcodeTable t) {
-        group1(t, ADD, "add", (c, i) -> opEImm(c, i, ADD));
-        group1(t, OR, "or", (c, i) -> opEImm(c, i, OR));
-        group1(t, ADC, "adc", (c, i) -> opEImm(c, i, ADC));
-        group1(t, SBB, "sbb", (c, i) -> opEImm(c, i, SBB));
-        group1(t, AND, "and", (c, i) -> opEImm(c, i, AND));
-        group1(t, SUB, "sub", (c, i) -> opEImm(c, i, SUB));
-        group1(t, XOR, "xor", (c, i) -> opEImm(c, i, XOR));
-        group1(t, CMP, "cmp", (c, i) -> opEImm(c, i, CMP));
+        group1(t, ADD, "add", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, ADD); } });
+        group1(t, OR, "or", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, OR); } });
+        group1(t, ADC, "adc", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, ADC); } });
+        group1(t, SBB, "sbb", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, SBB); } });
+        group1(t, AND, "and", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, AND); } });
+        group1(t, SUB, "sub", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, SUB); } });
+        group1(t, XOR, "xor", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, XOR); } });
+        group1(t, CMP, "cmp", new Exec() { public void exec(Cpu c, Insn i) { opEImm(c, i, CMP); } });
     }
 
     private static void group1(OpcodeTable t, int op, String mnemonic, Exec exec) {
@@ -114,11 +114,13 @@ final class IntegerAlu {
 
     /** TEST: 84 Eb,Gb; 85 Ev,Gv; A8 AL,Ib; A9 rAX,Iz; F6 /0 /1 Eb,Ib; F7 /0 /1 Ev,Iz. */
     private static void registerTest(OpcodeTable t) {
-        t.add(0x84, "test", MODRM | SIZE_BYTE, (c, i) -> testEG(c, i, 1));
-        t.add(0x85, "test", MODRM, (c, i) -> testEG(c, i, i.opsize));
-        t.add(0xa8, "test", SIZE_BYTE | IB, (c, i) -> c.flagsLogic(c.r[Cpu.RAX] & i.imm, 1));
-        t.add(0xa9, "test", IZ, (c, i) -> c.flagsLogic(c.r[Cpu.RAX] & i.imm, i.opsize));
-        Exec testImm = (c, i) -> c.flagsLogic(c.readE(i) & i.imm, i.opsize);
+        t.add(0x84, "test", MODRM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { testEG(c, i, 1); } });
+        t.add(0x85, "test", MODRM, new Exec() { public void exec(Cpu c, Insn i) { testEG(c, i, i.opsize); } });
+        t.add(0xa8, "test", SIZE_BYTE | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { c.flagsLogic(c.r[Cpu.RAX] & i.imm, 1); } });
+        t.add(0xa9, "test", IZ,
+                new Exec() { public void exec(Cpu c, Insn i) { c.flagsLogic(c.r[Cpu.RAX] & i.imm, i.opsize); } });
+        Exec testImm = new Exec() { public void exec(Cpu c, Insn i) { c.flagsLogic(c.readE(i) & i.imm, i.opsize); } };
         // F6/F7 /1 is an undocumented alias of /0 that CPUs execute (AMD documents it).
         for (int digit = 0; digit <= 1; digit++) {
             t.addGroup(MAP_1B, 0xf6, PFX_NONE, digit, "test", SIZE_BYTE | IB, testImm);
@@ -129,14 +131,22 @@ final class IntegerAlu {
     /** F6/F7 /2 NOT, /3 NEG; FE /0 INC Eb, /1 DEC Eb; FF /0 INC Ev, /1 DEC Ev. */
     private static void registerUnary(OpcodeTable t) {
         int l = LOCKABLE;
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 2, "not", SIZE_BYTE | l, (c, i) -> opE(c, i, NOT));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 2, "not", l, (c, i) -> opE(c, i, NOT));
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 3, "neg", SIZE_BYTE | l, (c, i) -> opE(c, i, NEG));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 3, "neg", l, (c, i) -> opE(c, i, NEG));
-        t.addGroup(MAP_1B, 0xfe, PFX_NONE, 0, "inc", SIZE_BYTE | l, (c, i) -> opE(c, i, INC));
-        t.addGroup(MAP_1B, 0xfe, PFX_NONE, 1, "dec", SIZE_BYTE | l, (c, i) -> opE(c, i, DEC));
-        t.addGroup(MAP_1B, 0xff, PFX_NONE, 0, "inc", l, (c, i) -> opE(c, i, INC));
-        t.addGroup(MAP_1B, 0xff, PFX_NONE, 1, "dec", l, (c, i) -> opE(c, i, DEC));
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 2, "not", SIZE_BYTE | l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, NOT); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 2, "not", l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, NOT); } });
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 3, "neg", SIZE_BYTE | l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, NEG); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 3, "neg", l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, NEG); } });
+        t.addGroup(MAP_1B, 0xfe, PFX_NONE, 0, "inc", SIZE_BYTE | l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, INC); } });
+        t.addGroup(MAP_1B, 0xfe, PFX_NONE, 1, "dec", SIZE_BYTE | l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, DEC); } });
+        t.addGroup(MAP_1B, 0xff, PFX_NONE, 0, "inc", l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, INC); } });
+        t.addGroup(MAP_1B, 0xff, PFX_NONE, 1, "dec", l,
+                new Exec() { public void exec(Cpu c, Insn i) { opE(c, i, DEC); } });
     }
 
     // ---------------------------------------------------------------- operand forms

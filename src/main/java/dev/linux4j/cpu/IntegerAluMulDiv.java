@@ -13,17 +13,26 @@ final class IntegerAluMulDiv {
     private IntegerAluMulDiv() {}
 
     static void register(OpcodeTable t) {
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 4, "mul", SIZE_BYTE, (c, i) -> mul(c, c.readE(i, 1), 1));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 4, "mul", 0, (c, i) -> mul(c, c.readE(i), i.opsize));
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 5, "imul", SIZE_BYTE, (c, i) -> imul(c, c.readE(i, 1), 1));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 5, "imul", 0, (c, i) -> imul(c, c.readE(i), i.opsize));
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 6, "div", SIZE_BYTE, (c, i) -> div(c, c.readE(i, 1), 1));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 6, "div", 0, (c, i) -> div(c, c.readE(i), i.opsize));
-        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 7, "idiv", SIZE_BYTE, (c, i) -> idiv(c, c.readE(i, 1), 1));
-        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 7, "idiv", 0, (c, i) -> idiv(c, c.readE(i), i.opsize));
-        t.add(MAP_0F, 0xaf, PFX_NONE, "imul", MODRM, (c, i) -> imulGvEv(c, i));
-        t.add(0x69, "imul", MODRM | IZ, (c, i) -> imulGvEvIv(c, i, i.imm));
-        t.add(0x6b, "imul", MODRM | IB, (c, i) -> imulGvEvIv(c, i, i.imm));
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 4, "mul", SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { mul(c, c.readE(i, 1), 1); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 4, "mul", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { mul(c, c.readE(i), i.opsize); } });
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 5, "imul", SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { imul(c, c.readE(i, 1), 1); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 5, "imul", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { imul(c, c.readE(i), i.opsize); } });
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 6, "div", SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { div(c, c.readE(i, 1), 1); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 6, "div", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { div(c, c.readE(i), i.opsize); } });
+        t.addGroup(MAP_1B, 0xf6, PFX_NONE, 7, "idiv", SIZE_BYTE,
+                new Exec() { public void exec(Cpu c, Insn i) { idiv(c, c.readE(i, 1), 1); } });
+        t.addGroup(MAP_1B, 0xf7, PFX_NONE, 7, "idiv", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { idiv(c, c.readE(i), i.opsize); } });
+        t.add(MAP_0F, 0xaf, PFX_NONE, "imul", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { imulGvEv(c, i); } });
+        t.add(0x69, "imul", MODRM | IZ, new Exec() { public void exec(Cpu c, Insn i) { imulGvEvIv(c, i, i.imm); } });
+        t.add(0x6b, "imul", MODRM | IB, new Exec() { public void exec(Cpu c, Insn i) { imulGvEvIv(c, i, i.imm); } });
     }
 
     // ---------------------------------------------------------------- multiply

@@ -11,28 +11,40 @@ final class Mmx {
     private Mmx() {}
 
     static void register(OpcodeTable t) {
-        t.add(MAP_0F, 0x6e, PFX_NONE, "movd", MODRM, (c, i) -> {
-            long v = c.readE(i, i.opsize);
-            Sse.setMm(c, i.reg, v);
+        t.add(MAP_0F, 0x6e, PFX_NONE, "movd", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long v = c.readE(i, i.opsize);
+                Sse.setMm(c, i.reg, v);
+            }
         });
-        t.add(MAP_0F, 0x7e, PFX_NONE, "movd", MODRM, (c, i) -> {
-            c.writeE(i, i.opsize, Sse.mm(c, i.reg));
-            Sse.mmxEnter(c);
+        t.add(MAP_0F, 0x7e, PFX_NONE, "movd", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                c.writeE(i, i.opsize, Sse.mm(c, i.reg));
+                Sse.mmxEnter(c);
+            }
         });
-        t.add(MAP_0F, 0x6f, PFX_NONE, "movq", MODRM, (c, i) -> Sse.setMm(c, i.reg, Sse.mmSrc(c, i)));
-        t.add(MAP_0F, 0x7f, PFX_NONE, "movq", MODRM, Mmx::movqStore);
-        t.add(MAP_0F, 0xe7, PFX_NONE, "movntq", MODRM | MEM_ONLY, Mmx::movqStore);
-        t.add(MAP_0F, 0xf7, PFX_NONE, "maskmovq", MODRM | REG_ONLY, (c, i) -> {
-            SseMove.maskedStore(c, SseMove.rdiAddress(c, i), Sse.mm(c, i.reg), Sse.mm(c, i.rm));
-            Sse.mmxEnter(c);
+        t.add(MAP_0F, 0x6f, PFX_NONE, "movq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { Sse.setMm(c, i.reg, Sse.mmSrc(c, i)); } });
+        t.add(MAP_0F, 0x7f, PFX_NONE, "movq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movqStore(c, i); } });
+        t.add(MAP_0F, 0xe7, PFX_NONE, "movntq", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { movqStore(c, i); } });
+        t.add(MAP_0F, 0xf7, PFX_NONE, "maskmovq", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                SseMove.maskedStore(c, SseMove.rdiAddress(c, i), Sse.mm(c, i.reg), Sse.mm(c, i.rm));
+                Sse.mmxEnter(c);
+            }
         });
-        t.add(MAP_0F, 0xd6, PFX_F3, "movq2dq", MODRM | REG_ONLY, (c, i) -> {
-            c.xmm[2 * i.reg] = Sse.mm(c, i.rm);
-            c.xmm[2 * i.reg + 1] = 0;
-            Sse.mmxEnter(c);
+        t.add(MAP_0F, 0xd6, PFX_F3, "movq2dq", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                c.xmm[2 * i.reg] = Sse.mm(c, i.rm);
+                c.xmm[2 * i.reg + 1] = 0;
+                Sse.mmxEnter(c);
+            }
         });
-        t.add(MAP_0F, 0xd6, PFX_F2, "movdq2q", MODRM | REG_ONLY, (c, i) -> Sse.setMm(c, i.reg, c.xmm[2 * i.rm]));
-        t.add(MAP_0F, 0x77, PFX_NONE, "emms", 0, (c, i) -> emms(c));
+        t.add(MAP_0F, 0xd6, PFX_F2, "movdq2q", MODRM | REG_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { Sse.setMm(c, i.reg, c.xmm[2 * i.rm]); } });
+        t.add(MAP_0F, 0x77, PFX_NONE, "emms", 0, new Exec() { public void exec(Cpu c, Insn i) { emms(c); } });
     }
 
     /** MOVQ mm/m64, mm and MOVNTQ m64, mm. */

@@ -29,34 +29,33 @@ final class Shifts {
     private static final String[] NAMES = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
 
     static void register(OpcodeTable t) {
-        registerGroup2(t, ROL, (c, i) -> group2(c, i, ROL, (int) i.imm, false), (c, i) -> group2(c, i, ROL, 1, false),
-                (c, i) -> group2(c, i, ROL, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, ROR, (c, i) -> group2(c, i, ROR, (int) i.imm, false), (c, i) -> group2(c, i, ROR, 1, false),
-                (c, i) -> group2(c, i, ROR, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, RCL, (c, i) -> group2(c, i, RCL, (int) i.imm, false), (c, i) -> group2(c, i, RCL, 1, false),
-                (c, i) -> group2(c, i, RCL, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, RCR, (c, i) -> group2(c, i, RCR, (int) i.imm, false), (c, i) -> group2(c, i, RCR, 1, false),
-                (c, i) -> group2(c, i, RCR, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, SHL, (c, i) -> group2(c, i, SHL, (int) i.imm, false), (c, i) -> group2(c, i, SHL, 1, false),
-                (c, i) -> group2(c, i, SHL, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, SHR, (c, i) -> group2(c, i, SHR, (int) i.imm, false), (c, i) -> group2(c, i, SHR, 1, false),
-                (c, i) -> group2(c, i, SHR, (int) c.r[Cpu.RCX], true));
+        registerGroup2(t, ROL, ROL);
+        registerGroup2(t, ROR, ROR);
+        registerGroup2(t, RCL, RCL);
+        registerGroup2(t, RCR, RCR);
+        registerGroup2(t, SHL, SHL);
+        registerGroup2(t, SHR, SHR);
         // /6 (SAL) is an alias of /4 (SHL) on every x86 CPU.
-        registerGroup2(t, SAL, (c, i) -> group2(c, i, SHL, (int) i.imm, false), (c, i) -> group2(c, i, SHL, 1, false),
-                (c, i) -> group2(c, i, SHL, (int) c.r[Cpu.RCX], true));
-        registerGroup2(t, SAR, (c, i) -> group2(c, i, SAR, (int) i.imm, false), (c, i) -> group2(c, i, SAR, 1, false),
-                (c, i) -> group2(c, i, SAR, (int) c.r[Cpu.RCX], true));
+        registerGroup2(t, SAL, SHL);
+        registerGroup2(t, SAR, SAR);
 
-        t.add(MAP_0F, 0xa4, PFX_NONE, "shld", MODRM | IB, (c, i) -> shiftDouble(c, i, true, (int) i.imm));
-        t.add(MAP_0F, 0xa5, PFX_NONE, "shld", MODRM, (c, i) -> shiftDouble(c, i, true, (int) c.r[Cpu.RCX]));
-        t.add(MAP_0F, 0xac, PFX_NONE, "shrd", MODRM | IB, (c, i) -> shiftDouble(c, i, false, (int) i.imm));
-        t.add(MAP_0F, 0xad, PFX_NONE, "shrd", MODRM, (c, i) -> shiftDouble(c, i, false, (int) c.r[Cpu.RCX]));
+        t.add(MAP_0F, 0xa4, PFX_NONE, "shld", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { shiftDouble(c, i, true, (int) i.imm); } });
+        t.add(MAP_0F, 0xa5, PFX_NONE, "shld", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { shiftDouble(c, i, true, (int) c.r[Cpu.RCX]); } });
+        t.add(MAP_0F, 0xac, PFX_NONE, "shrd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { shiftDouble(c, i, false, (int) i.imm); } });
+        t.add(MAP_0F, 0xad, PFX_NONE, "shrd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { shiftDouble(c, i, false, (int) c.r[Cpu.RCX]); } });
 
         BitOps.register(t);
     }
 
     /** C0/C1 (count Ib), D0/D1 (count 1), D2/D3 (count CL), byte and full-size forms. */
-    private static void registerGroup2(OpcodeTable t, int digit, Exec byImm, Exec byOne, Exec byCl) {
+    private static void registerGroup2(OpcodeTable t, int digit, int op) {
+        Exec byImm = new Exec() { public void exec(Cpu c, Insn i) { group2(c, i, op, (int) i.imm, false); } };
+        Exec byOne = new Exec() { public void exec(Cpu c, Insn i) { group2(c, i, op, 1, false); } };
+        Exec byCl = new Exec() { public void exec(Cpu c, Insn i) { group2(c, i, op, (int) c.r[Cpu.RCX], true); } };
         String m = NAMES[digit];
         t.addGroup(MAP_1B, 0xc0, PFX_NONE, digit, m, SIZE_BYTE | IB, byImm);
         t.addGroup(MAP_1B, 0xc1, PFX_NONE, digit, m, IB, byImm);

@@ -24,20 +24,32 @@ final class Sse3 {
 
     static void register(OpcodeTable t) {
         // SSE3
-        t.add(MAP_0F, 0xd0, PFX_66, "addsubpd", MODRM, Sse3::addsubpd);
-        t.add(MAP_0F, 0xd0, PFX_F2, "addsubps", MODRM, Sse3::addsubps);
-        t.add(MAP_0F, 0x7c, PFX_66, "haddpd", MODRM, (c, i) -> horizontalPd(c, i, SseFloat::add64));
-        t.add(MAP_0F, 0x7c, PFX_F2, "haddps", MODRM, (c, i) -> horizontalPs(c, i, SseFloat::add32));
-        t.add(MAP_0F, 0x7d, PFX_66, "hsubpd", MODRM, (c, i) -> horizontalPd(c, i, SseFloat::sub64));
-        t.add(MAP_0F, 0x7d, PFX_F2, "hsubps", MODRM, (c, i) -> horizontalPs(c, i, SseFloat::sub32));
-        t.add(MAP_0F, 0x12, PFX_F2, "movddup", MODRM, Sse3::movddup);
-        t.add(MAP_0F, 0x12, PFX_F3, "movsldup", MODRM, Sse3::movsldup);
-        t.add(MAP_0F, 0x16, PFX_F3, "movshdup", MODRM, Sse3::movshdup);
-        t.add(MAP_0F, 0xf0, PFX_F2, "lddqu", MODRM | MEM_ONLY, Sse3::lddqu);
+        t.add(MAP_0F, 0xd0, PFX_66, "addsubpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { addsubpd(c, i); } });
+        t.add(MAP_0F, 0xd0, PFX_F2, "addsubps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { addsubps(c, i); } });
+        t.add(MAP_0F, 0x7c, PFX_66, "haddpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { horizontalPd(c, i, SseFloat::add64); } });
+        t.add(MAP_0F, 0x7c, PFX_F2, "haddps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { horizontalPs(c, i, SseFloat::add32); } });
+        t.add(MAP_0F, 0x7d, PFX_66, "hsubpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { horizontalPd(c, i, SseFloat::sub64); } });
+        t.add(MAP_0F, 0x7d, PFX_F2, "hsubps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { horizontalPs(c, i, SseFloat::sub32); } });
+        t.add(MAP_0F, 0x12, PFX_F2, "movddup", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movddup(c, i); } });
+        t.add(MAP_0F, 0x12, PFX_F3, "movsldup", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movsldup(c, i); } });
+        t.add(MAP_0F, 0x16, PFX_F3, "movshdup", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movshdup(c, i); } });
+        t.add(MAP_0F, 0xf0, PFX_F2, "lddqu", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { lddqu(c, i); } });
 
         // SSSE3
-        t.add(MAP_0F38, 0x00, PFX_NONE, "pshufb", MODRM, Sse3::pshufbMmx);
-        t.add(MAP_0F38, 0x00, PFX_66, "pshufb", MODRM, Sse3::pshufbXmm);
+        t.add(MAP_0F38, 0x00, PFX_NONE, "pshufb", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufbMmx(c, i); } });
+        t.add(MAP_0F38, 0x00, PFX_66, "pshufb", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufbXmm(c, i); } });
         horizontal(t, 0x01, "phaddw", (x, y) -> pairs(x, y, 16, (p, q) -> p + q));
         horizontal(t, 0x02, "phaddd", (x, y) -> pairs(x, y, 32, (p, q) -> p + q));
         horizontal(t, 0x03, "phaddsw", (x, y) -> pairs(x, y, 16, (p, q) -> SseInteger.satS(p + q, 16)));
@@ -52,8 +64,10 @@ final class Sse3 {
         vertical(t, 0x1c, "pabsb", (a, b) -> pabs(b, 8));
         vertical(t, 0x1d, "pabsw", (a, b) -> pabs(b, 16));
         vertical(t, 0x1e, "pabsd", (a, b) -> pabs(b, 32));
-        t.add(MAP_0F3A, 0x0f, PFX_NONE, "palignr", MODRM | IB, Sse3::palignrMmx);
-        t.add(MAP_0F3A, 0x0f, PFX_66, "palignr", MODRM | IB, Sse3::palignrXmm);
+        t.add(MAP_0F3A, 0x0f, PFX_NONE, "palignr", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { palignrMmx(c, i); } });
+        t.add(MAP_0F3A, 0x0f, PFX_66, "palignr", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { palignrXmm(c, i); } });
     }
 
     // ================================================================ SSE3 floating point
@@ -179,8 +193,10 @@ final class Sse3 {
 
     /** Registers the MMX and XMM forms of a lane-wise SSSE3 instruction (0F 38 op). */
     private static void vertical(OpcodeTable t, int op, String name, SseInteger.Lane f) {
-        t.add(MAP_0F38, op, PFX_NONE, name, MODRM, (c, i) -> SseInteger.mmx(c, i, f));
-        t.add(MAP_0F38, op, PFX_66, name, MODRM, (c, i) -> SseInteger.packed(c, i, f));
+        t.add(MAP_0F38, op, PFX_NONE, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { SseInteger.mmx(c, i, f); } });
+        t.add(MAP_0F38, op, PFX_66, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { SseInteger.packed(c, i, f); } });
     }
 
     /**
@@ -188,8 +204,10 @@ final class Sse3 {
      * {@code f(x, y)} gives the pairwise results of quadword x then of quadword y.
      */
     private static void horizontal(OpcodeTable t, int op, String name, SseInteger.Lane f) {
-        t.add(MAP_0F38, op, PFX_NONE, name, MODRM, (c, i) -> SseInteger.mmx(c, i, f));
-        t.add(MAP_0F38, op, PFX_66, name, MODRM, (c, i) -> horizontalXmm(c, i, f));
+        t.add(MAP_0F38, op, PFX_NONE, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { SseInteger.mmx(c, i, f); } });
+        t.add(MAP_0F38, op, PFX_66, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { horizontalXmm(c, i, f); } });
     }
 
     /** PHADDx / PHSUBx xmm1, xmm2/m128: low quadword from xmm1's pairs, high from the source's. */

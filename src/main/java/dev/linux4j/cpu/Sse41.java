@@ -22,10 +22,13 @@ final class Sse41 {
 
     static void register(OpcodeTable t) {
         // 0F 38: two-operand forms.
-        t.add(MAP_0F38, 0x10, PFX_66, "pblendvb", MODRM, Sse41::pblendvb);
-        t.add(MAP_0F38, 0x14, PFX_66, "blendvps", MODRM, Sse41::blendvps);
-        t.add(MAP_0F38, 0x15, PFX_66, "blendvpd", MODRM, Sse41::blendvpd);
-        t.add(MAP_0F38, 0x17, PFX_66, "ptest", MODRM, Sse41::ptest);
+        t.add(MAP_0F38, 0x10, PFX_66, "pblendvb", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pblendvb(c, i); } });
+        t.add(MAP_0F38, 0x14, PFX_66, "blendvps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { blendvps(c, i); } });
+        t.add(MAP_0F38, 0x15, PFX_66, "blendvpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { blendvpd(c, i); } });
+        t.add(MAP_0F38, 0x17, PFX_66, "ptest", MODRM, new Exec() { public void exec(Cpu c, Insn i) { ptest(c, i); } });
         pmovx(t, 0x20, "pmovsxbw", 8, 16, true);
         pmovx(t, 0x21, "pmovsxbd", 8, 32, true);
         pmovx(t, 0x22, "pmovsxbq", 8, 64, true);
@@ -40,8 +43,10 @@ final class Sse41 {
         pmovx(t, 0x35, "pmovzxdq", 32, 64, false);
         lanes(t, 0x28, "pmuldq", Sse41::pmuldq);
         lanes(t, 0x29, "pcmpeqq", Sse41::pcmpeqq);
-        t.add(MAP_0F38, 0x2a, PFX_66, "movntdqa", MODRM | MEM_ONLY, Sse41::movntdqa);
-        t.add(MAP_0F38, 0x2b, PFX_66, "packusdw", MODRM, Sse41::packusdw);
+        t.add(MAP_0F38, 0x2a, PFX_66, "movntdqa", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { movntdqa(c, i); } });
+        t.add(MAP_0F38, 0x2b, PFX_66, "packusdw", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packusdw(c, i); } });
         lanes(t, 0x38, "pminsb", Sse41::pminsb);
         lanes(t, 0x39, "pminsd", Sse41::pminsd);
         lanes(t, 0x3a, "pminuw", Sse41::pminuw);
@@ -51,31 +56,50 @@ final class Sse41 {
         lanes(t, 0x3e, "pmaxuw", Sse41::pmaxuw);
         lanes(t, 0x3f, "pmaxud", Sse41::pmaxud);
         lanes(t, 0x40, "pmulld", Sse41::pmulld);
-        t.add(MAP_0F38, 0x41, PFX_66, "phminposuw", MODRM, Sse41::phminposuw);
+        t.add(MAP_0F38, 0x41, PFX_66, "phminposuw", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { phminposuw(c, i); } });
 
         // 0F 3A: forms with an imm8.
-        t.add(MAP_0F3A, 0x08, PFX_66, "roundps", MODRM | IB, Sse41::roundps);
-        t.add(MAP_0F3A, 0x09, PFX_66, "roundpd", MODRM | IB, Sse41::roundpd);
-        t.add(MAP_0F3A, 0x0a, PFX_66, "roundss", MODRM | IB, Sse41::roundss);
-        t.add(MAP_0F3A, 0x0b, PFX_66, "roundsd", MODRM | IB, Sse41::roundsd);
-        t.add(MAP_0F3A, 0x0c, PFX_66, "blendps", MODRM | IB, Sse41::blendps);
-        t.add(MAP_0F3A, 0x0d, PFX_66, "blendpd", MODRM | IB, Sse41::blendpd);
-        t.add(MAP_0F3A, 0x0e, PFX_66, "pblendw", MODRM | IB, Sse41::pblendw);
-        t.add(MAP_0F3A, 0x14, PFX_66, "pextrb", MODRM | IB, Sse41::pextrb);
-        t.add(MAP_0F3A, 0x15, PFX_66, "pextrw", MODRM | IB, Sse41::pextrw);
-        t.add(MAP_0F3A, 0x16, PFX_66, "pextrd", MODRM | IB, Sse41::pextrdq);
-        t.add(MAP_0F3A, 0x17, PFX_66, "extractps", MODRM | IB, Sse41::extractps);
-        t.add(MAP_0F3A, 0x20, PFX_66, "pinsrb", MODRM | IB, Sse41::pinsrb);
-        t.add(MAP_0F3A, 0x21, PFX_66, "insertps", MODRM | IB, Sse41::insertps);
-        t.add(MAP_0F3A, 0x22, PFX_66, "pinsrd", MODRM | IB, Sse41::pinsrdq);
-        t.add(MAP_0F3A, 0x40, PFX_66, "dpps", MODRM | IB, Sse41::dpps);
-        t.add(MAP_0F3A, 0x41, PFX_66, "dppd", MODRM | IB, Sse41::dppd);
-        t.add(MAP_0F3A, 0x42, PFX_66, "mpsadbw", MODRM | IB, Sse41::mpsadbw);
+        t.add(MAP_0F3A, 0x08, PFX_66, "roundps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { roundps(c, i); } });
+        t.add(MAP_0F3A, 0x09, PFX_66, "roundpd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { roundpd(c, i); } });
+        t.add(MAP_0F3A, 0x0a, PFX_66, "roundss", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { roundss(c, i); } });
+        t.add(MAP_0F3A, 0x0b, PFX_66, "roundsd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { roundsd(c, i); } });
+        t.add(MAP_0F3A, 0x0c, PFX_66, "blendps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { blendps(c, i); } });
+        t.add(MAP_0F3A, 0x0d, PFX_66, "blendpd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { blendpd(c, i); } });
+        t.add(MAP_0F3A, 0x0e, PFX_66, "pblendw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pblendw(c, i); } });
+        t.add(MAP_0F3A, 0x14, PFX_66, "pextrb", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pextrb(c, i); } });
+        t.add(MAP_0F3A, 0x15, PFX_66, "pextrw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pextrw(c, i); } });
+        t.add(MAP_0F3A, 0x16, PFX_66, "pextrd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pextrdq(c, i); } });
+        t.add(MAP_0F3A, 0x17, PFX_66, "extractps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { extractps(c, i); } });
+        t.add(MAP_0F3A, 0x20, PFX_66, "pinsrb", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pinsrb(c, i); } });
+        t.add(MAP_0F3A, 0x21, PFX_66, "insertps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { insertps(c, i); } });
+        t.add(MAP_0F3A, 0x22, PFX_66, "pinsrd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pinsrdq(c, i); } });
+        t.add(MAP_0F3A, 0x40, PFX_66, "dpps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { dpps(c, i); } });
+        t.add(MAP_0F3A, 0x41, PFX_66, "dppd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { dppd(c, i); } });
+        t.add(MAP_0F3A, 0x42, PFX_66, "mpsadbw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { mpsadbw(c, i); } });
     }
 
     /** Registers OP xmm1, xmm2/m128 (aligned) computed independently on each 64-bit lane. */
     private static void lanes(OpcodeTable t, int op, String name, SseInteger.Lane f) {
-        t.add(MAP_0F38, op, PFX_66, name, MODRM, (c, i) -> SseInteger.packed(c, i, f));
+        t.add(MAP_0F38, op, PFX_66, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { SseInteger.packed(c, i, f); } });
     }
 
     // ---------------------------------------------------------------- lane functions (SDM Vol. 2B)
@@ -246,7 +270,8 @@ final class Sse41 {
      * memory operand is exactly that wide and may be misaligned.
      */
     private static void pmovx(OpcodeTable t, int op, String name, int from, int to, boolean signed) {
-        t.add(MAP_0F38, op, PFX_66, name, MODRM, (c, i) -> pmovx(c, i, from, to, signed));
+        t.add(MAP_0F38, op, PFX_66, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pmovx(c, i, from, to, signed); } });
     }
 
     /** PMOVSXBW ... PMOVZXDQ xmm1, xmm2/m{16,32,64}. */

@@ -21,14 +21,21 @@ final class Sse42 {
     private Sse42() {}
 
     static void register(OpcodeTable t) {
-        t.add(MAP_0F3A, 0x60, PFX_66, "pcmpestrm", MODRM | IB, Sse42::pcmpestrm);
-        t.add(MAP_0F3A, 0x61, PFX_66, "pcmpestri", MODRM | IB, Sse42::pcmpestri);
-        t.add(MAP_0F3A, 0x62, PFX_66, "pcmpistrm", MODRM | IB, Sse42::pcmpistrm);
-        t.add(MAP_0F3A, 0x63, PFX_66, "pcmpistri", MODRM | IB, Sse42::pcmpistri);
-        t.add(MAP_0F38, 0x37, PFX_66, "pcmpgtq", MODRM, Sse42::pcmpgtq);
-        t.add(MAP_0F38, 0xf0, PFX_F2, "crc32", MODRM, Sse42::crc32GyEb);
-        t.add(MAP_0F38, 0xf1, PFX_F2, "crc32", MODRM, Sse42::crc32GyEv);
-        t.add(MAP_0F, 0xb8, PFX_F3, "popcnt", MODRM, Sse42::popcnt);
+        t.add(MAP_0F3A, 0x60, PFX_66, "pcmpestrm", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpestrm(c, i); } });
+        t.add(MAP_0F3A, 0x61, PFX_66, "pcmpestri", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpestri(c, i); } });
+        t.add(MAP_0F3A, 0x62, PFX_66, "pcmpistrm", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpistrm(c, i); } });
+        t.add(MAP_0F3A, 0x63, PFX_66, "pcmpistri", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpistri(c, i); } });
+        t.add(MAP_0F38, 0x37, PFX_66, "pcmpgtq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpgtq(c, i); } });
+        t.add(MAP_0F38, 0xf0, PFX_F2, "crc32", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { crc32GyEb(c, i); } });
+        t.add(MAP_0F38, 0xf1, PFX_F2, "crc32", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { crc32GyEv(c, i); } });
+        t.add(MAP_0F, 0xb8, PFX_F3, "popcnt", MODRM, new Exec() { public void exec(Cpu c, Insn i) { popcnt(c, i); } });
     }
 
     // ---------------------------------------------------------------- packed string compares

@@ -21,30 +21,52 @@ final class SseConvert {
     static final long M32 = 0xffffffffL;
 
     static void register(OpcodeTable t) {
-        t.add(MAP_0F, 0x2a, PFX_F3, "cvtsi2ss", MODRM, SseConvert::cvtsi2ss);
-        t.add(MAP_0F, 0x2a, PFX_F2, "cvtsi2sd", MODRM, SseConvert::cvtsi2sd);
-        t.add(MAP_0F, 0x2c, PFX_F3, "cvttss2si", MODRM, (c, i) -> toGpr(c, i, true, true));
-        t.add(MAP_0F, 0x2c, PFX_F2, "cvttsd2si", MODRM, (c, i) -> toGpr(c, i, false, true));
-        t.add(MAP_0F, 0x2d, PFX_F3, "cvtss2si", MODRM, (c, i) -> toGpr(c, i, true, false));
-        t.add(MAP_0F, 0x2d, PFX_F2, "cvtsd2si", MODRM, (c, i) -> toGpr(c, i, false, false));
-        t.add(MAP_0F, 0x5a, PFX_F3, "cvtss2sd", MODRM, SseConvert::cvtss2sd);
-        t.add(MAP_0F, 0x5a, PFX_F2, "cvtsd2ss", MODRM, SseConvert::cvtsd2ss);
+        t.add(MAP_0F, 0x2a, PFX_F3, "cvtsi2ss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtsi2ss(c, i); } });
+        t.add(MAP_0F, 0x2a, PFX_F2, "cvtsi2sd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtsi2sd(c, i); } });
+        t.add(MAP_0F, 0x2c, PFX_F3, "cvttss2si", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toGpr(c, i, true, true); } });
+        t.add(MAP_0F, 0x2c, PFX_F2, "cvttsd2si", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toGpr(c, i, false, true); } });
+        t.add(MAP_0F, 0x2d, PFX_F3, "cvtss2si", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toGpr(c, i, true, false); } });
+        t.add(MAP_0F, 0x2d, PFX_F2, "cvtsd2si", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toGpr(c, i, false, false); } });
+        t.add(MAP_0F, 0x5a, PFX_F3, "cvtss2sd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtss2sd(c, i); } });
+        t.add(MAP_0F, 0x5a, PFX_F2, "cvtsd2ss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtsd2ss(c, i); } });
 
-        t.add(MAP_0F, 0x5a, PFX_NONE, "cvtps2pd", MODRM, (c, i) -> widen(c, i, SseConvert::f2d));
-        t.add(MAP_0F, 0xe6, PFX_F3, "cvtdq2pd", MODRM, (c, i) -> widen(c, i, SseConvert::i2d));
-        t.add(MAP_0F, 0x5a, PFX_66, "cvtpd2ps", MODRM, (c, i) -> narrow(c, i, SseConvert::d2f));
-        t.add(MAP_0F, 0xe6, PFX_F2, "cvtpd2dq", MODRM, (c, i) -> narrow(c, i, SseConvert::d2i));
-        t.add(MAP_0F, 0xe6, PFX_66, "cvttpd2dq", MODRM, (c, i) -> narrow(c, i, SseConvert::d2it));
-        t.add(MAP_0F, 0x5b, PFX_NONE, "cvtdq2ps", MODRM, (c, i) -> packed4(c, i, SseConvert::i2f));
-        t.add(MAP_0F, 0x5b, PFX_66, "cvtps2dq", MODRM, (c, i) -> packed4(c, i, SseConvert::f2i));
-        t.add(MAP_0F, 0x5b, PFX_F3, "cvttps2dq", MODRM, (c, i) -> packed4(c, i, SseConvert::f2it));
+        t.add(MAP_0F, 0x5a, PFX_NONE, "cvtps2pd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { widen(c, i, SseConvert::f2d); } });
+        t.add(MAP_0F, 0xe6, PFX_F3, "cvtdq2pd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { widen(c, i, SseConvert::i2d); } });
+        t.add(MAP_0F, 0x5a, PFX_66, "cvtpd2ps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { narrow(c, i, SseConvert::d2f); } });
+        t.add(MAP_0F, 0xe6, PFX_F2, "cvtpd2dq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { narrow(c, i, SseConvert::d2i); } });
+        t.add(MAP_0F, 0xe6, PFX_66, "cvttpd2dq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { narrow(c, i, SseConvert::d2it); } });
+        t.add(MAP_0F, 0x5b, PFX_NONE, "cvtdq2ps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packed4(c, i, SseConvert::i2f); } });
+        t.add(MAP_0F, 0x5b, PFX_66, "cvtps2dq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packed4(c, i, SseConvert::f2i); } });
+        t.add(MAP_0F, 0x5b, PFX_F3, "cvttps2dq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packed4(c, i, SseConvert::f2it); } });
 
-        t.add(MAP_0F, 0x2a, PFX_NONE, "cvtpi2ps", MODRM, SseConvert::cvtpi2ps);
-        t.add(MAP_0F, 0x2a, PFX_66, "cvtpi2pd", MODRM, SseConvert::cvtpi2pd);
-        t.add(MAP_0F, 0x2d, PFX_NONE, "cvtps2pi", MODRM, (c, i) -> toMmx(c, i, Sse.src64(c, i), SseConvert::f2i));
-        t.add(MAP_0F, 0x2c, PFX_NONE, "cvttps2pi", MODRM, (c, i) -> toMmx(c, i, Sse.src64(c, i), SseConvert::f2it));
-        t.add(MAP_0F, 0x2d, PFX_66, "cvtpd2pi", MODRM, (c, i) -> toMmxFromPd(c, i, SseConvert::d2i));
-        t.add(MAP_0F, 0x2c, PFX_66, "cvttpd2pi", MODRM, (c, i) -> toMmxFromPd(c, i, SseConvert::d2it));
+        t.add(MAP_0F, 0x2a, PFX_NONE, "cvtpi2ps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtpi2ps(c, i); } });
+        t.add(MAP_0F, 0x2a, PFX_66, "cvtpi2pd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { cvtpi2pd(c, i); } });
+        t.add(MAP_0F, 0x2d, PFX_NONE, "cvtps2pi", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toMmx(c, i, Sse.src64(c, i), SseConvert::f2i); } });
+        t.add(MAP_0F, 0x2c, PFX_NONE, "cvttps2pi", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toMmx(c, i, Sse.src64(c, i), SseConvert::f2it); } });
+        t.add(MAP_0F, 0x2d, PFX_66, "cvtpd2pi", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toMmxFromPd(c, i, SseConvert::d2i); } });
+        t.add(MAP_0F, 0x2c, PFX_66, "cvttpd2pi", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { toMmxFromPd(c, i, SseConvert::d2it); } });
     }
 
     // ---------------------------------------------------------------- elements

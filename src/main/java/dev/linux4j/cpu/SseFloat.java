@@ -32,19 +32,31 @@ final class SseFloat {
         arithForms(t, 0x51, "sqrt", SseFloat::sqrt32, SseFloat::sqrt64);
         arithForms(t, 0x5d, "min", SseFloat::min32, SseFloat::min64);
         arithForms(t, 0x5f, "max", SseFloat::max32, SseFloat::max64);
-        t.add(MAP_0F, 0x52, PFX_NONE, "rsqrtps", MODRM, (c, i) -> packedSingle(c, i, SseApprox::rsqrt));
-        t.add(MAP_0F, 0x52, PFX_F3, "rsqrtss", MODRM, (c, i) -> scalarSingle(c, i, SseApprox::rsqrt));
-        t.add(MAP_0F, 0x53, PFX_NONE, "rcpps", MODRM, (c, i) -> packedSingle(c, i, SseApprox::rcp));
-        t.add(MAP_0F, 0x53, PFX_F3, "rcpss", MODRM, (c, i) -> scalarSingle(c, i, SseApprox::rcp));
+        t.add(MAP_0F, 0x52, PFX_NONE, "rsqrtps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packedSingle(c, i, SseApprox::rsqrt); } });
+        t.add(MAP_0F, 0x52, PFX_F3, "rsqrtss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { scalarSingle(c, i, SseApprox::rsqrt); } });
+        t.add(MAP_0F, 0x53, PFX_NONE, "rcpps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packedSingle(c, i, SseApprox::rcp); } });
+        t.add(MAP_0F, 0x53, PFX_F3, "rcpss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { scalarSingle(c, i, SseApprox::rcp); } });
 
-        t.add(MAP_0F, 0xc2, PFX_NONE, "cmpps", MODRM | IB, SseFloat::cmpps);
-        t.add(MAP_0F, 0xc2, PFX_66, "cmppd", MODRM | IB, SseFloat::cmppd);
-        t.add(MAP_0F, 0xc2, PFX_F3, "cmpss", MODRM | IB, SseFloat::cmpss);
-        t.add(MAP_0F, 0xc2, PFX_F2, "cmpsd", MODRM | IB, SseFloat::cmpsd);
-        t.add(MAP_0F, 0x2e, PFX_NONE, "ucomiss", MODRM, (c, i) -> comis(c, i, true, false));
-        t.add(MAP_0F, 0x2e, PFX_66, "ucomisd", MODRM, (c, i) -> comis(c, i, false, false));
-        t.add(MAP_0F, 0x2f, PFX_NONE, "comiss", MODRM, (c, i) -> comis(c, i, true, true));
-        t.add(MAP_0F, 0x2f, PFX_66, "comisd", MODRM, (c, i) -> comis(c, i, false, true));
+        t.add(MAP_0F, 0xc2, PFX_NONE, "cmpps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpps(c, i); } });
+        t.add(MAP_0F, 0xc2, PFX_66, "cmppd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { cmppd(c, i); } });
+        t.add(MAP_0F, 0xc2, PFX_F3, "cmpss", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpss(c, i); } });
+        t.add(MAP_0F, 0xc2, PFX_F2, "cmpsd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { cmpsd(c, i); } });
+        t.add(MAP_0F, 0x2e, PFX_NONE, "ucomiss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { comis(c, i, true, false); } });
+        t.add(MAP_0F, 0x2e, PFX_66, "ucomisd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { comis(c, i, false, false); } });
+        t.add(MAP_0F, 0x2f, PFX_NONE, "comiss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { comis(c, i, true, true); } });
+        t.add(MAP_0F, 0x2f, PFX_66, "comisd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { comis(c, i, false, true); } });
 
         logic(t, 0x54, "and", (a, b) -> a & b);
         logic(t, 0x55, "andn", (a, b) -> ~a & b);
@@ -53,17 +65,20 @@ final class SseFloat {
     }
 
     private static void arithForms(OpcodeTable t, int op, String name, Elem single, Elem dbl) {
-        t.add(MAP_0F, op, PFX_NONE, name + "ps", MODRM, (c, i) -> packedSingle(c, i, single));
-        t.add(MAP_0F, op, PFX_66, name + "pd", MODRM, (c, i) -> packedDouble(c, i, dbl));
-        t.add(MAP_0F, op, PFX_F3, name + "ss", MODRM, (c, i) -> scalarSingle(c, i, single));
+        t.add(MAP_0F, op, PFX_NONE, name + "ps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packedSingle(c, i, single); } });
+        t.add(MAP_0F, op, PFX_66, name + "pd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { packedDouble(c, i, dbl); } });
+        t.add(MAP_0F, op, PFX_F3, name + "ss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { scalarSingle(c, i, single); } });
         Exec sd = switch (op) {
             // The scalar double forms gcc emits for plain C arithmetic call their element directly.
-            case 0x58 -> SseFloat::addsd;
-            case 0x5c -> SseFloat::subsd;
-            case 0x59 -> SseFloat::mulsd;
-            case 0x5e -> SseFloat::divsd;
-            case 0x51 -> SseFloat::sqrtsd;
-            default -> (c, i) -> scalarDouble(c, i, dbl);
+            case 0x58 -> new Exec() { public void exec(Cpu c, Insn i) { addsd(c, i); } };
+            case 0x5c -> new Exec() { public void exec(Cpu c, Insn i) { subsd(c, i); } };
+            case 0x59 -> new Exec() { public void exec(Cpu c, Insn i) { mulsd(c, i); } };
+            case 0x5e -> new Exec() { public void exec(Cpu c, Insn i) { divsd(c, i); } };
+            case 0x51 -> new Exec() { public void exec(Cpu c, Insn i) { sqrtsd(c, i); } };
+            default -> new Exec() { public void exec(Cpu c, Insn i) { scalarDouble(c, i, dbl); } };
         };
         t.add(MAP_0F, op, PFX_F2, name + "sd", MODRM, sd);
     }
@@ -119,7 +134,7 @@ final class SseFloat {
     }
 
     private static void logic(OpcodeTable t, int op, String name, SseInteger.Lane f) {
-        Exec e = (c, i) -> SseInteger.packed(c, i, f);
+        Exec e = new Exec() { public void exec(Cpu c, Insn i) { SseInteger.packed(c, i, f); } };
         t.add(MAP_0F, op, PFX_NONE, name + "ps", MODRM, e);
         t.add(MAP_0F, op, PFX_66, name + "pd", MODRM, e);
     }

@@ -25,11 +25,13 @@ final class SseInteger {
 
     static void register(OpcodeTable t) {
         // The forms glibc's string functions run hot get direct semantics (no Lane dispatch).
-        t.add(MAP_0F, 0x74, PFX_66, "pcmpeqb", MODRM, SseInteger::pcmpeqbXmm);
-        t.add(MAP_0F, 0xda, PFX_66, "pminub", MODRM, SseInteger::pminubXmm);
-        t.add(MAP_0F, 0xef, PFX_66, "pxor", MODRM, SseInteger::pxorXmm);
-        t.add(MAP_0F, 0xeb, PFX_66, "por", MODRM, SseInteger::porXmm);
-        t.add(MAP_0F, 0xdb, PFX_66, "pand", MODRM, SseInteger::pandXmm);
+        t.add(MAP_0F, 0x74, PFX_66, "pcmpeqb", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pcmpeqbXmm(c, i); } });
+        t.add(MAP_0F, 0xda, PFX_66, "pminub", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { pminubXmm(c, i); } });
+        t.add(MAP_0F, 0xef, PFX_66, "pxor", MODRM, new Exec() { public void exec(Cpu c, Insn i) { pxorXmm(c, i); } });
+        t.add(MAP_0F, 0xeb, PFX_66, "por", MODRM, new Exec() { public void exec(Cpu c, Insn i) { porXmm(c, i); } });
+        t.add(MAP_0F, 0xdb, PFX_66, "pand", MODRM, new Exec() { public void exec(Cpu c, Insn i) { pandXmm(c, i); } });
         mmxOnly(t, 0x74, "pcmpeqb", SseInteger::pcmpeqb);
         mmxOnly(t, 0xda, "pminub", SseInteger::pminub);
         mmxOnly(t, 0xef, "pxor", (a, b) -> a ^ b);
@@ -90,12 +92,12 @@ final class SseInteger {
 
     /** Registers the MMX (no prefix) and SSE2 (66) forms of a lane-wise instruction. */
     private static void both(OpcodeTable t, int op, String name, Lane f) {
-        t.add(MAP_0F, op, PFX_NONE, name, MODRM, (c, i) -> mmx(c, i, f));
-        t.add(MAP_0F, op, PFX_66, name, MODRM, (c, i) -> packed(c, i, f));
+        t.add(MAP_0F, op, PFX_NONE, name, MODRM, new Exec() { public void exec(Cpu c, Insn i) { mmx(c, i, f); } });
+        t.add(MAP_0F, op, PFX_66, name, MODRM, new Exec() { public void exec(Cpu c, Insn i) { packed(c, i, f); } });
     }
 
     private static void mmxOnly(OpcodeTable t, int op, String name, Lane f) {
-        t.add(MAP_0F, op, PFX_NONE, name, MODRM, (c, i) -> mmx(c, i, f));
+        t.add(MAP_0F, op, PFX_NONE, name, MODRM, new Exec() { public void exec(Cpu c, Insn i) { mmx(c, i, f); } });
     }
 
     // ---------------------------------------------------------------- operand forms
@@ -289,29 +291,37 @@ final class SseInteger {
      * element width give zero (or the sign for arithmetic shifts) (SDM Vol. 2B, PSLLW).
      */
     private static void shiftByReg(OpcodeTable t, int op, String name, Lane f) {
-        t.add(MAP_0F, op, PFX_NONE, name, MODRM, (c, i) -> {
-            long count = Sse.mmSrc(c, i);
-            Sse.setMm(c, i.reg, f.apply(Sse.mm(c, i.reg), count));
+        t.add(MAP_0F, op, PFX_NONE, name, MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long count = Sse.mmSrc(c, i);
+                Sse.setMm(c, i.reg, f.apply(Sse.mm(c, i.reg), count));
+            }
         });
-        t.add(MAP_0F, op, PFX_66, name, MODRM, (c, i) -> {
-            long count = Sse.srcLo(c, i, Sse.srcAddr(c, i));
-            int d = 2 * i.reg;
-            c.xmm[d] = f.apply(c.xmm[d], count);
-            c.xmm[d + 1] = f.apply(c.xmm[d + 1], count);
+        t.add(MAP_0F, op, PFX_66, name, MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long count = Sse.srcLo(c, i, Sse.srcAddr(c, i));
+                int d = 2 * i.reg;
+                c.xmm[d] = f.apply(c.xmm[d], count);
+                c.xmm[d + 1] = f.apply(c.xmm[d + 1], count);
+            }
         });
     }
 
     /** Shift groups 0F 71/72/73 /digit ib: the register operand is ModRM.rm. */
     private static void shiftByImm(OpcodeTable t, int op, int digit, String name, Lane f) {
-        t.addGroupReg(MAP_0F, op, PFX_NONE, digit, name, IB, (c, i) -> {
-            Sse.mmxEnter(c);
-            Sse.setMm(c, i.rm, f.apply(Sse.mm(c, i.rm), i.imm & 0xff));
+        t.addGroupReg(MAP_0F, op, PFX_NONE, digit, name, IB, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                Sse.mmxEnter(c);
+                Sse.setMm(c, i.rm, f.apply(Sse.mm(c, i.rm), i.imm & 0xff));
+            }
         });
-        t.addGroupReg(MAP_0F, op, PFX_66, digit, name, IB, (c, i) -> {
-            int d = 2 * i.rm;
-            long count = i.imm & 0xff;
-            c.xmm[d] = f.apply(c.xmm[d], count);
-            c.xmm[d + 1] = f.apply(c.xmm[d + 1], count);
+        t.addGroupReg(MAP_0F, op, PFX_66, digit, name, IB, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                int d = 2 * i.rm;
+                long count = i.imm & 0xff;
+                c.xmm[d] = f.apply(c.xmm[d], count);
+                c.xmm[d + 1] = f.apply(c.xmm[d + 1], count);
+            }
         });
     }
 

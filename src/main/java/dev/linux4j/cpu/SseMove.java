@@ -12,76 +12,126 @@ final class SseMove {
 
     static void register(OpcodeTable t) {
         // 128-bit loads and stores.
-        t.add(MAP_0F, 0x10, PFX_NONE, "movups", MODRM, SseMove::loadUnaligned);
-        t.add(MAP_0F, 0x10, PFX_66, "movupd", MODRM, SseMove::loadUnaligned);
-        t.add(MAP_0F, 0x6f, PFX_F3, "movdqu", MODRM, SseMove::loadUnaligned);
-        t.add(MAP_0F, 0x28, PFX_NONE, "movaps", MODRM, SseMove::loadAligned);
-        t.add(MAP_0F, 0x28, PFX_66, "movapd", MODRM, SseMove::loadAligned);
-        t.add(MAP_0F, 0x6f, PFX_66, "movdqa", MODRM, SseMove::loadAligned);
-        t.add(MAP_0F, 0x11, PFX_NONE, "movups", MODRM, SseMove::storeUnaligned);
-        t.add(MAP_0F, 0x11, PFX_66, "movupd", MODRM, SseMove::storeUnaligned);
-        t.add(MAP_0F, 0x7f, PFX_F3, "movdqu", MODRM, SseMove::storeUnaligned);
-        t.add(MAP_0F, 0x29, PFX_NONE, "movaps", MODRM, SseMove::storeAligned);
-        t.add(MAP_0F, 0x29, PFX_66, "movapd", MODRM, SseMove::storeAligned);
-        t.add(MAP_0F, 0x7f, PFX_66, "movdqa", MODRM, SseMove::storeAligned);
-        t.add(MAP_0F, 0x2b, PFX_NONE, "movntps", MODRM | MEM_ONLY, SseMove::storeAligned);
-        t.add(MAP_0F, 0x2b, PFX_66, "movntpd", MODRM | MEM_ONLY, SseMove::storeAligned);
-        t.add(MAP_0F, 0xe7, PFX_66, "movntdq", MODRM | MEM_ONLY, SseMove::storeAligned);
+        t.add(MAP_0F, 0x10, PFX_NONE, "movups", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadUnaligned(c, i); } });
+        t.add(MAP_0F, 0x10, PFX_66, "movupd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadUnaligned(c, i); } });
+        t.add(MAP_0F, 0x6f, PFX_F3, "movdqu", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadUnaligned(c, i); } });
+        t.add(MAP_0F, 0x28, PFX_NONE, "movaps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadAligned(c, i); } });
+        t.add(MAP_0F, 0x28, PFX_66, "movapd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadAligned(c, i); } });
+        t.add(MAP_0F, 0x6f, PFX_66, "movdqa", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { loadAligned(c, i); } });
+        t.add(MAP_0F, 0x11, PFX_NONE, "movups", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeUnaligned(c, i); } });
+        t.add(MAP_0F, 0x11, PFX_66, "movupd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeUnaligned(c, i); } });
+        t.add(MAP_0F, 0x7f, PFX_F3, "movdqu", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeUnaligned(c, i); } });
+        t.add(MAP_0F, 0x29, PFX_NONE, "movaps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
+        t.add(MAP_0F, 0x29, PFX_66, "movapd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
+        t.add(MAP_0F, 0x7f, PFX_66, "movdqa", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
+        t.add(MAP_0F, 0x2b, PFX_NONE, "movntps", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
+        t.add(MAP_0F, 0x2b, PFX_66, "movntpd", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
+        t.add(MAP_0F, 0xe7, PFX_66, "movntdq", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { storeAligned(c, i); } });
 
         // Scalar moves.
-        t.add(MAP_0F, 0x10, PFX_F3, "movss", MODRM, SseMove::movssLoad);
-        t.add(MAP_0F, 0x11, PFX_F3, "movss", MODRM, SseMove::movssStore);
-        t.add(MAP_0F, 0x10, PFX_F2, "movsd", MODRM, SseMove::movsdLoad);
-        t.add(MAP_0F, 0x11, PFX_F2, "movsd", MODRM, SseMove::movsdStore);
+        t.add(MAP_0F, 0x10, PFX_F3, "movss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movssLoad(c, i); } });
+        t.add(MAP_0F, 0x11, PFX_F3, "movss", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movssStore(c, i); } });
+        t.add(MAP_0F, 0x10, PFX_F2, "movsd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movsdLoad(c, i); } });
+        t.add(MAP_0F, 0x11, PFX_F2, "movsd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { movsdStore(c, i); } });
 
         // Half-register moves.
-        t.add(MAP_0F, 0x12, PFX_NONE, "movlps", MODRM, (c, i) -> {
-            long v = i.rm >= 0 ? c.xmm[2 * i.rm + 1] : c.mmu.read64(c.ea(i)); // MOVHLPS for registers
-            c.xmm[2 * i.reg] = v;
-        });
-        t.add(MAP_0F, 0x12, PFX_66, "movlpd", MODRM | MEM_ONLY, (c, i) -> c.xmm[2 * i.reg] = c.mmu.read64(c.ea(i)));
-        t.add(MAP_0F, 0x13, PFX_NONE, "movlps", MODRM | MEM_ONLY, (c, i) -> c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]));
-        t.add(MAP_0F, 0x13, PFX_66, "movlpd", MODRM | MEM_ONLY, (c, i) -> c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]));
-        t.add(MAP_0F, 0x16, PFX_NONE, "movhps", MODRM, (c, i) -> {
-            long v = i.rm >= 0 ? c.xmm[2 * i.rm] : c.mmu.read64(c.ea(i)); // MOVLHPS for registers
-            c.xmm[2 * i.reg + 1] = v;
-        });
-        t.add(MAP_0F, 0x16, PFX_66, "movhpd", MODRM | MEM_ONLY, (c, i) -> c.xmm[2 * i.reg + 1] = c.mmu.read64(c.ea(i)));
-        t.add(MAP_0F, 0x17, PFX_NONE, "movhps", MODRM | MEM_ONLY, (c, i) -> c.mmu.write64(c.ea(i), c.xmm[2 * i.reg + 1]));
-        t.add(MAP_0F, 0x17, PFX_66, "movhpd", MODRM | MEM_ONLY, (c, i) -> c.mmu.write64(c.ea(i), c.xmm[2 * i.reg + 1]));
-
-        // MOVD / MOVQ.
-        t.add(MAP_0F, 0x6e, PFX_66, "movd", MODRM, (c, i) -> {
-            long v = c.readE(i, i.opsize);
-            c.xmm[2 * i.reg] = v;
-            c.xmm[2 * i.reg + 1] = 0;
-        });
-        t.add(MAP_0F, 0x7e, PFX_66, "movd", MODRM, (c, i) -> c.writeE(i, i.opsize, c.xmm[2 * i.reg]));
-        t.add(MAP_0F, 0x7e, PFX_F3, "movq", MODRM, (c, i) -> {
-            long v = Sse.src64(c, i);
-            c.xmm[2 * i.reg] = v;
-            c.xmm[2 * i.reg + 1] = 0;
-        });
-        t.add(MAP_0F, 0xd6, PFX_66, "movq", MODRM, (c, i) -> {
-            if (i.rm >= 0) {
-                c.xmm[2 * i.rm] = c.xmm[2 * i.reg];
-                c.xmm[2 * i.rm + 1] = 0;
-            } else {
-                c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]);
+        t.add(MAP_0F, 0x12, PFX_NONE, "movlps", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long v = i.rm >= 0 ? c.xmm[2 * i.rm + 1] : c.mmu.read64(c.ea(i)); // MOVHLPS for registers
+                c.xmm[2 * i.reg] = v;
             }
         });
-        t.add(MAP_0F, 0xc3, PFX_NONE, "movnti", MODRM | MEM_ONLY, (c, i) -> c.writeE(i, i.opsize, c.r[i.reg]));
+        t.add(MAP_0F, 0x12, PFX_66, "movlpd", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.xmm[2 * i.reg] = c.mmu.read64(c.ea(i)); } });
+        t.add(MAP_0F, 0x13, PFX_NONE, "movlps", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]); } });
+        t.add(MAP_0F, 0x13, PFX_66, "movlpd", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]); } });
+        t.add(MAP_0F, 0x16, PFX_NONE, "movhps", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long v = i.rm >= 0 ? c.xmm[2 * i.rm] : c.mmu.read64(c.ea(i)); // MOVLHPS for registers
+                c.xmm[2 * i.reg + 1] = v;
+            }
+        });
+        t.add(MAP_0F, 0x16, PFX_66, "movhpd", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.xmm[2 * i.reg + 1] = c.mmu.read64(c.ea(i)); } });
+        t.add(MAP_0F, 0x17, PFX_NONE, "movhps", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write64(c.ea(i), c.xmm[2 * i.reg + 1]); } });
+        t.add(MAP_0F, 0x17, PFX_66, "movhpd", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write64(c.ea(i), c.xmm[2 * i.reg + 1]); } });
+
+        // MOVD / MOVQ.
+        t.add(MAP_0F, 0x6e, PFX_66, "movd", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long v = c.readE(i, i.opsize);
+                c.xmm[2 * i.reg] = v;
+                c.xmm[2 * i.reg + 1] = 0;
+            }
+        });
+        t.add(MAP_0F, 0x7e, PFX_66, "movd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, i.opsize, c.xmm[2 * i.reg]); } });
+        t.add(MAP_0F, 0x7e, PFX_F3, "movq", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long v = Sse.src64(c, i);
+                c.xmm[2 * i.reg] = v;
+                c.xmm[2 * i.reg + 1] = 0;
+            }
+        });
+        t.add(MAP_0F, 0xd6, PFX_66, "movq", MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                if (i.rm >= 0) {
+                    c.xmm[2 * i.rm] = c.xmm[2 * i.reg];
+                    c.xmm[2 * i.rm + 1] = 0;
+                } else {
+                    c.mmu.write64(c.ea(i), c.xmm[2 * i.reg]);
+                }
+            }
+        });
+        t.add(MAP_0F, 0xc3, PFX_NONE, "movnti", MODRM | MEM_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { c.writeE(i, i.opsize, c.r[i.reg]); } });
 
         // Sign masks.
-        t.add(MAP_0F, 0x50, PFX_NONE, "movmskps", MODRM | REG_ONLY, (c, i) -> c.setReg(i.reg, 8, movmskps(c.xmm[2 * i.rm], c.xmm[2 * i.rm + 1])));
-        t.add(MAP_0F, 0x50, PFX_66, "movmskpd", MODRM | REG_ONLY, (c, i) -> c.setReg(i.reg, 8, (c.xmm[2 * i.rm] >>> 63) | ((c.xmm[2 * i.rm + 1] >>> 63) << 1)));
-        t.add(MAP_0F, 0xd7, PFX_66, "pmovmskb", MODRM | REG_ONLY, (c, i) -> c.setReg(i.reg, 8, pmovmskb(c.xmm[2 * i.rm]) | (pmovmskb(c.xmm[2 * i.rm + 1]) << 8)));
-        t.add(MAP_0F, 0xd7, PFX_NONE, "pmovmskb", MODRM | REG_ONLY, (c, i) -> {
-            Sse.mmxEnter(c);
-            c.setReg(i.reg, 8, pmovmskb(Sse.mm(c, i.rm)));
+        t.add(MAP_0F, 0x50, PFX_NONE, "movmskps", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) { c.setReg(i.reg, 8, movmskps(c.xmm[2 * i.rm], c.xmm[2 * i.rm + 1])); }
+        });
+        t.add(MAP_0F, 0x50, PFX_66, "movmskpd", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                c.setReg(i.reg, 8, (c.xmm[2 * i.rm] >>> 63) | ((c.xmm[2 * i.rm + 1] >>> 63) << 1));
+            }
+        });
+        t.add(MAP_0F, 0xd7, PFX_66, "pmovmskb", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                c.setReg(i.reg, 8, pmovmskb(c.xmm[2 * i.rm]) | (pmovmskb(c.xmm[2 * i.rm + 1]) << 8));
+            }
+        });
+        t.add(MAP_0F, 0xd7, PFX_NONE, "pmovmskb", MODRM | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                Sse.mmxEnter(c);
+                c.setReg(i.reg, 8, pmovmskb(Sse.mm(c, i.rm)));
+            }
         });
 
-        t.add(MAP_0F, 0xf7, PFX_66, "maskmovdqu", MODRM | REG_ONLY, SseMove::maskmovdqu);
+        t.add(MAP_0F, 0xf7, PFX_66, "maskmovdqu", MODRM | REG_ONLY,
+                new Exec() { public void exec(Cpu c, Insn i) { maskmovdqu(c, i); } });
     }
 
     // ---------------------------------------------------------------- 128-bit moves

@@ -17,37 +17,57 @@ final class SseShuffle {
         unpack(t, 0x68, "punpckhbw", 8, true);
         unpack(t, 0x69, "punpckhwd", 16, true);
         unpack(t, 0x6a, "punpckhdq", 32, true);
-        t.add(MAP_0F, 0x6c, PFX_66, "punpcklqdq", MODRM, (c, i) -> unpackXmm(c, i, 64, false));
-        t.add(MAP_0F, 0x6d, PFX_66, "punpckhqdq", MODRM, (c, i) -> unpackXmm(c, i, 64, true));
-        t.add(MAP_0F, 0x14, PFX_NONE, "unpcklps", MODRM, (c, i) -> unpackXmm(c, i, 32, false));
-        t.add(MAP_0F, 0x15, PFX_NONE, "unpckhps", MODRM, (c, i) -> unpackXmm(c, i, 32, true));
-        t.add(MAP_0F, 0x14, PFX_66, "unpcklpd", MODRM, (c, i) -> unpackXmm(c, i, 64, false));
-        t.add(MAP_0F, 0x15, PFX_66, "unpckhpd", MODRM, (c, i) -> unpackXmm(c, i, 64, true));
+        t.add(MAP_0F, 0x6c, PFX_66, "punpcklqdq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 64, false); } });
+        t.add(MAP_0F, 0x6d, PFX_66, "punpckhqdq", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 64, true); } });
+        t.add(MAP_0F, 0x14, PFX_NONE, "unpcklps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 32, false); } });
+        t.add(MAP_0F, 0x15, PFX_NONE, "unpckhps", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 32, true); } });
+        t.add(MAP_0F, 0x14, PFX_66, "unpcklpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 64, false); } });
+        t.add(MAP_0F, 0x15, PFX_66, "unpckhpd", MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, 64, true); } });
 
         pack(t, 0x63, "packsswb", 16, true);
         pack(t, 0x6b, "packssdw", 32, true);
         pack(t, 0x67, "packuswb", 16, false);
 
-        t.add(MAP_0F, 0x70, PFX_NONE, "pshufw", MODRM | IB, SseShuffle::pshufw);
-        t.add(MAP_0F, 0x70, PFX_66, "pshufd", MODRM | IB, SseShuffle::pshufd);
-        t.add(MAP_0F, 0x70, PFX_F3, "pshufhw", MODRM | IB, (c, i) -> pshufxw(c, i, true));
-        t.add(MAP_0F, 0x70, PFX_F2, "pshuflw", MODRM | IB, (c, i) -> pshufxw(c, i, false));
-        t.add(MAP_0F, 0xc6, PFX_NONE, "shufps", MODRM | IB, SseShuffle::shufps);
-        t.add(MAP_0F, 0xc6, PFX_66, "shufpd", MODRM | IB, SseShuffle::shufpd);
+        t.add(MAP_0F, 0x70, PFX_NONE, "pshufw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufw(c, i); } });
+        t.add(MAP_0F, 0x70, PFX_66, "pshufd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufd(c, i); } });
+        t.add(MAP_0F, 0x70, PFX_F3, "pshufhw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufxw(c, i, true); } });
+        t.add(MAP_0F, 0x70, PFX_F2, "pshuflw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pshufxw(c, i, false); } });
+        t.add(MAP_0F, 0xc6, PFX_NONE, "shufps", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { shufps(c, i); } });
+        t.add(MAP_0F, 0xc6, PFX_66, "shufpd", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { shufpd(c, i); } });
 
-        t.add(MAP_0F, 0xc4, PFX_NONE, "pinsrw", MODRM | IB, SseShuffle::pinsrwMmx);
-        t.add(MAP_0F, 0xc4, PFX_66, "pinsrw", MODRM | IB, SseShuffle::pinsrwXmm);
-        t.add(MAP_0F, 0xc5, PFX_NONE, "pextrw", MODRM | IB | REG_ONLY, (c, i) -> {
-            Sse.mmxEnter(c);
-            c.setReg(i.reg, 8, (Sse.mm(c, i.rm) >>> (16 * (i.imm & 3))) & 0xffff);
+        t.add(MAP_0F, 0xc4, PFX_NONE, "pinsrw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pinsrwMmx(c, i); } });
+        t.add(MAP_0F, 0xc4, PFX_66, "pinsrw", MODRM | IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pinsrwXmm(c, i); } });
+        t.add(MAP_0F, 0xc5, PFX_NONE, "pextrw", MODRM | IB | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                Sse.mmxEnter(c);
+                c.setReg(i.reg, 8, (Sse.mm(c, i.rm) >>> (16 * (i.imm & 3))) & 0xffff);
+            }
         });
-        t.add(MAP_0F, 0xc5, PFX_66, "pextrw", MODRM | IB | REG_ONLY, (c, i) -> {
-            int k = (int) i.imm & 7;
-            c.setReg(i.reg, 8, (c.xmm[2 * i.rm + (k >> 2)] >>> (16 * (k & 3))) & 0xffff);
+        t.add(MAP_0F, 0xc5, PFX_66, "pextrw", MODRM | IB | REG_ONLY, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                int k = (int) i.imm & 7;
+                c.setReg(i.reg, 8, (c.xmm[2 * i.rm + (k >> 2)] >>> (16 * (k & 3))) & 0xffff);
+            }
         });
 
-        t.addGroupReg(MAP_0F, 0x73, PFX_66, 3, "psrldq", IB, (c, i) -> psrldq(c, 2 * i.rm, (int) i.imm & 0xff));
-        t.addGroupReg(MAP_0F, 0x73, PFX_66, 7, "pslldq", IB, (c, i) -> pslldq(c, 2 * i.rm, (int) i.imm & 0xff));
+        t.addGroupReg(MAP_0F, 0x73, PFX_66, 3, "psrldq", IB,
+                new Exec() { public void exec(Cpu c, Insn i) { psrldq(c, 2 * i.rm, (int) i.imm & 0xff); } });
+        t.addGroupReg(MAP_0F, 0x73, PFX_66, 7, "pslldq", IB,
+                new Exec() { public void exec(Cpu c, Insn i) { pslldq(c, 2 * i.rm, (int) i.imm & 0xff); } });
     }
 
     // ---------------------------------------------------------------- unpack
@@ -64,14 +84,17 @@ final class SseShuffle {
     }
 
     private static void unpack(OpcodeTable t, int op, String name, int bits, boolean high) {
-        t.add(MAP_0F, op, PFX_NONE, name, MODRM, (c, i) -> {
-            // The low forms read only 32 bits from memory (SDM Vol. 2B, PUNPCKLBW: mm/m32).
-            long b = i.rm >= 0 ? Sse.mm(c, i.rm) : high ? c.mmu.read64(c.ea(i)) : c.mmu.read32(c.ea(i));
-            Sse.mmxEnter(c);
-            long a = Sse.mm(c, i.reg);
-            Sse.setMm(c, i.reg, high ? interleave(a >>> 32, b >>> 32, bits) : interleave(a, b, bits));
+        t.add(MAP_0F, op, PFX_NONE, name, MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                // The low forms read only 32 bits from memory (SDM Vol. 2B, PUNPCKLBW: mm/m32).
+                long b = i.rm >= 0 ? Sse.mm(c, i.rm) : high ? c.mmu.read64(c.ea(i)) : c.mmu.read32(c.ea(i));
+                Sse.mmxEnter(c);
+                long a = Sse.mm(c, i.reg);
+                Sse.setMm(c, i.reg, high ? interleave(a >>> 32, b >>> 32, bits) : interleave(a, b, bits));
+            }
         });
-        t.add(MAP_0F, op, PFX_66, name, MODRM, (c, i) -> unpackXmm(c, i, bits, high));
+        t.add(MAP_0F, op, PFX_66, name, MODRM,
+                new Exec() { public void exec(Cpu c, Insn i) { unpackXmm(c, i, bits, high); } });
     }
 
     /** PUNPCKL/H xmm1, xmm2/m128 (also UNPCKL/H PS/PD). */
@@ -114,19 +137,23 @@ final class SseShuffle {
     }
 
     private static void pack(OpcodeTable t, int op, String name, int bits, boolean signedDst) {
-        t.add(MAP_0F, op, PFX_NONE, name, MODRM, (c, i) -> {
-            long b = Sse.mmSrc(c, i);
-            long a = Sse.mm(c, i.reg);
-            Sse.setMm(c, i.reg, narrow(a, bits, signedDst) | (narrow(b, bits, signedDst) << 32));
+        t.add(MAP_0F, op, PFX_NONE, name, MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long b = Sse.mmSrc(c, i);
+                long a = Sse.mm(c, i.reg);
+                Sse.setMm(c, i.reg, narrow(a, bits, signedDst) | (narrow(b, bits, signedDst) << 32));
+            }
         });
-        t.add(MAP_0F, op, PFX_66, name, MODRM, (c, i) -> {
-            long addr = Sse.srcAddr(c, i);
-            long bl = Sse.srcLo(c, i, addr);
-            long bh = Sse.srcHi(c, i, addr);
-            int d = 2 * i.reg;
-            long lo = narrow(c.xmm[d], bits, signedDst) | (narrow(c.xmm[d + 1], bits, signedDst) << 32);
-            c.xmm[d + 1] = narrow(bl, bits, signedDst) | (narrow(bh, bits, signedDst) << 32);
-            c.xmm[d] = lo;
+        t.add(MAP_0F, op, PFX_66, name, MODRM, new Exec() {
+            public void exec(Cpu c, Insn i) {
+                long addr = Sse.srcAddr(c, i);
+                long bl = Sse.srcLo(c, i, addr);
+                long bh = Sse.srcHi(c, i, addr);
+                int d = 2 * i.reg;
+                long lo = narrow(c.xmm[d], bits, signedDst) | (narrow(c.xmm[d + 1], bits, signedDst) << 32);
+                c.xmm[d + 1] = narrow(bl, bits, signedDst) | (narrow(bh, bits, signedDst) << 32);
+                c.xmm[d] = lo;
+            }
         });
     }
 

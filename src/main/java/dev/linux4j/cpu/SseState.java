@@ -17,14 +17,22 @@ final class SseState {
     static final int FXSAVE_USED = 416;
 
     static void register(OpcodeTable t) {
-        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 0, "fxsave", 0, (c, i) -> fxsave(c, Sse.aligned16(c, i)));
-        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 1, "fxrstor", 0, (c, i) -> fxrstor(c, Sse.aligned16(c, i)));
-        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 2, "ldmxcsr", 0, (c, i) -> ldmxcsr(c, c.mmu.read32(c.ea(i))));
-        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 3, "stmxcsr", 0, (c, i) -> c.mmu.write32(c.ea(i), c.mxcsr));
-        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 7, "clflush", 0, (c, i) -> c.mmu.read8(c.ea(i)));
-        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 5, "lfence", 0, (c, i) -> Mmu.fullFence());
-        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 6, "mfence", 0, (c, i) -> Mmu.fullFence());
-        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 7, "sfence", 0, (c, i) -> Mmu.fullFence());
+        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 0, "fxsave", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fxsave(c, Sse.aligned16(c, i)); } });
+        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 1, "fxrstor", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fxrstor(c, Sse.aligned16(c, i)); } });
+        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 2, "ldmxcsr", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { ldmxcsr(c, c.mmu.read32(c.ea(i))); } });
+        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 3, "stmxcsr", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.write32(c.ea(i), c.mxcsr); } });
+        t.addGroupMem(MAP_0F, 0xae, PFX_NONE, 7, "clflush", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { c.mmu.read8(c.ea(i)); } });
+        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 5, "lfence", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { Mmu.fullFence(); } });
+        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 6, "mfence", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { Mmu.fullFence(); } });
+        t.addGroupReg(MAP_0F, 0xae, PFX_NONE, 7, "sfence", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { Mmu.fullFence(); } });
     }
 
     /** LDMXCSR m32: #GP if a reserved bit (16-31) is set (SDM Vol. 2A, LDMXCSR). */

@@ -31,30 +31,30 @@ final class StringOps {
     private static final int FORM = ENDS_BLOCK;
 
     static void register(OpcodeTable t) {
-        t.add(0xa4, "movs", FORM | SIZE_BYTE, StringOps::movs);
-        t.add(0xa5, "movs", FORM, StringOps::movs);
-        t.add(0xaa, "stos", FORM | SIZE_BYTE, StringOps::stos);
-        t.add(0xab, "stos", FORM, StringOps::stos);
-        t.add(0xac, "lods", FORM | SIZE_BYTE, StringOps::lods);
-        t.add(0xad, "lods", FORM, StringOps::lods);
-        t.add(0xae, "scas", FORM | SIZE_BYTE, StringOps::scas);
-        t.add(0xaf, "scas", FORM, StringOps::scas);
-        t.add(0xa6, "cmps", FORM | SIZE_BYTE, StringOps::cmps);
-        t.add(0xa7, "cmps", FORM, StringOps::cmps);
+        t.add(0xa4, "movs", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { movs(c, i); } });
+        t.add(0xa5, "movs", FORM, new Exec() { public void exec(Cpu c, Insn i) { movs(c, i); } });
+        t.add(0xaa, "stos", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { stos(c, i); } });
+        t.add(0xab, "stos", FORM, new Exec() { public void exec(Cpu c, Insn i) { stos(c, i); } });
+        t.add(0xac, "lods", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { lods(c, i); } });
+        t.add(0xad, "lods", FORM, new Exec() { public void exec(Cpu c, Insn i) { lods(c, i); } });
+        t.add(0xae, "scas", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { scas(c, i); } });
+        t.add(0xaf, "scas", FORM, new Exec() { public void exec(Cpu c, Insn i) { scas(c, i); } });
+        t.add(0xa6, "cmps", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { cmps(c, i); } });
+        t.add(0xa7, "cmps", FORM, new Exec() { public void exec(Cpu c, Insn i) { cmps(c, i); } });
         // INS, OUTS, IN, OUT: IOPL is 0 and Linux gives no I/O bitmap by default (SDM Vol. 1,
         // 19.5): #GP, which Linux reports as SIGSEGV.
-        t.add(0x6c, "ins", FORM | SIZE_BYTE, StringOps::privileged);
-        t.add(0x6d, "ins", FORM, StringOps::privileged);
-        t.add(0x6e, "outs", FORM | SIZE_BYTE, StringOps::privileged);
-        t.add(0x6f, "outs", FORM, StringOps::privileged);
-        t.add(0xe4, "in", FORM | SIZE_BYTE | IB, StringOps::privileged);
-        t.add(0xe5, "in", FORM | IB, StringOps::privileged);
-        t.add(0xe6, "out", FORM | SIZE_BYTE | IB, StringOps::privileged);
-        t.add(0xe7, "out", FORM | IB, StringOps::privileged);
-        t.add(0xec, "in", FORM | SIZE_BYTE, StringOps::privileged);
-        t.add(0xed, "in", FORM, StringOps::privileged);
-        t.add(0xee, "out", FORM | SIZE_BYTE, StringOps::privileged);
-        t.add(0xef, "out", FORM, StringOps::privileged);
+        t.add(0x6c, "ins", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0x6d, "ins", FORM, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0x6e, "outs", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0x6f, "outs", FORM, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xe4, "in", FORM | SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xe5, "in", FORM | IB, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xe6, "out", FORM | SIZE_BYTE | IB, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xe7, "out", FORM | IB, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xec, "in", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xed, "in", FORM, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xee, "out", FORM | SIZE_BYTE, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
+        t.add(0xef, "out", FORM, new Exec() { public void exec(Cpu c, Insn i) { privileged(c, i); } });
     }
 
     static void privileged(Cpu cpu, Insn i) {

@@ -34,101 +34,171 @@ final class X87Ops {
 
     private static final String[] ARITH = {"fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"};
 
-    private static final Exec UD = (cpu, insn) -> {
-        throw CpuTrap.INVALID_OPCODE;
+    private static final Exec UD = new Exec() {
+        public void exec(Cpu cpu, Insn insn) {
+            throw CpuTrap.INVALID_OPCODE;
+        }
     };
 
     static void register(OpcodeTable t) {
-        t.add(0x9b, "fwait", 0, X87Ops::fwait);
+        t.add(0x9b, "fwait", 0, new Exec() { public void exec(Cpu c, Insn i) { fwait(c, i); } });
         for (int d = 0; d < 8; d++) {
             final int op = d;
             // D8 m32fp, DC m64fp, DA m32int, DE m16int: ST(0) = ST(0) op mem
-            t.addGroupMem(MAP_1B, 0xd8, PFX_NONE, d, ARITH[d], 0, (cpu, insn) -> arithMem(cpu, insn, op, MEM_F32));
-            t.addGroupMem(MAP_1B, 0xdc, PFX_NONE, d, ARITH[d], 0, (cpu, insn) -> arithMem(cpu, insn, op, MEM_F64));
-            t.addGroupMem(MAP_1B, 0xda, PFX_NONE, d, "fi" + ARITH[d].substring(1), 0, (cpu, insn) -> arithMem(cpu, insn, op, MEM_I32));
-            t.addGroupMem(MAP_1B, 0xde, PFX_NONE, d, "fi" + ARITH[d].substring(1), 0, (cpu, insn) -> arithMem(cpu, insn, op, MEM_I16));
+            t.addGroupMem(MAP_1B, 0xd8, PFX_NONE, d, ARITH[d], 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithMem(cpu, insn, op, MEM_F32); } });
+            t.addGroupMem(MAP_1B, 0xdc, PFX_NONE, d, ARITH[d], 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithMem(cpu, insn, op, MEM_F64); } });
+            t.addGroupMem(MAP_1B, 0xda, PFX_NONE, d, "fi" + ARITH[d].substring(1), 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithMem(cpu, insn, op, MEM_I32); } });
+            t.addGroupMem(MAP_1B, 0xde, PFX_NONE, d, "fi" + ARITH[d].substring(1), 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithMem(cpu, insn, op, MEM_I16); } });
             // D8 reg: ST(0) = ST(0) op ST(i)
-            t.addGroupReg(MAP_1B, 0xd8, PFX_NONE, d, ARITH[d], 0, (cpu, insn) -> arithReg(cpu, insn, op, false, false));
+            t.addGroupReg(MAP_1B, 0xd8, PFX_NONE, d, ARITH[d], 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithReg(cpu, insn, op, false, false); } });
             // DC reg: ST(i) = ST(i) op ST(0), with SUB/SUBR and DIV/DIVR swapped in the encoding
             final int rev = d >= 4 ? d ^ 1 : d;
-            t.addGroupReg(MAP_1B, 0xdc, PFX_NONE, d, ARITH[rev], 0, (cpu, insn) -> arithReg(cpu, insn, rev, true, false));
+            t.addGroupReg(MAP_1B, 0xdc, PFX_NONE, d, ARITH[rev], 0,
+                    new Exec() { public void exec(Cpu cpu, Insn insn) { arithReg(cpu, insn, rev, true, false); } });
             if (d != 3) {
                 t.addGroupReg(MAP_1B, 0xde, PFX_NONE, d, d == 2 ? "fcomp" : ARITH[rev] + "p", 0,
-                        (cpu, insn) -> arithReg(cpu, insn, rev, true, true));
+                        new Exec() { public void exec(Cpu cpu, Insn insn) { arithReg(cpu, insn, rev, true, true); } });
             }
         }
-        t.addGroupReg(MAP_1B, 0xde, PFX_NONE, 3, "fcompp", 0, X87Ops::fcompp);
+        t.addGroupReg(MAP_1B, 0xde, PFX_NONE, 3, "fcompp", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fcompp(c, i); } });
 
         // D9
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 0, "fld", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_F32));
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 2, "fst", 0, (cpu, insn) -> fstMem(cpu, insn, MEM_F32, false));
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 3, "fstp", 0, (cpu, insn) -> fstMem(cpu, insn, MEM_F32, true));
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 4, "fldenv", 0, X87State::fldenv);
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 5, "fldcw", 0, X87State::fldcw);
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 6, "fnstenv", 0, X87State::fnstenv);
-        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 7, "fnstcw", 0, X87State::fnstcw);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 0, "fld", 0, X87Ops::fldReg);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 1, "fxch", 0, X87Ops::fxch);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 2, "fnop", 0, X87Ops::fnop);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 3, "fstp1", 0, (cpu, insn) -> fstReg(cpu, insn, true));
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 4, "fchs/fabs/ftst/fxam", 0, X87Ops::groupD9E0);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 5, "fldconst", 0, X87Ops::fldConstant);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 6, "d9f0", 0, X87Ops::groupD9F0);
-        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 7, "d9f8", 0, X87Ops::groupD9F8);
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 0, "fld", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_F32); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 2, "fst", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstMem(cpu, insn, MEM_F32, false); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 3, "fstp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstMem(cpu, insn, MEM_F32, true); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 4, "fldenv", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fldenv(c, i); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 5, "fldcw", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fldcw(c, i); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 6, "fnstenv", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fnstenv(c, i); } });
+        t.addGroupMem(MAP_1B, 0xd9, PFX_NONE, 7, "fnstcw", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fnstcw(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 0, "fld", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fldReg(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 1, "fxch", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fxch(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 2, "fnop", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fnop(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 3, "fstp1", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstReg(cpu, insn, true); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 4, "fchs/fabs/ftst/fxam", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { groupD9E0(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 5, "fldconst", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fldConstant(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 6, "d9f0", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { groupD9F0(c, i); } });
+        t.addGroupReg(MAP_1B, 0xd9, PFX_NONE, 7, "d9f8", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { groupD9F8(c, i); } });
 
         // DA reg: FCMOVcc, FUCOMPP
-        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 0, "fcmovb", 0, (cpu, insn) -> fcmov(cpu, insn, 2));
-        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 1, "fcmove", 0, (cpu, insn) -> fcmov(cpu, insn, 4));
-        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 2, "fcmovbe", 0, (cpu, insn) -> fcmov(cpu, insn, 6));
-        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 3, "fcmovu", 0, (cpu, insn) -> fcmov(cpu, insn, 10));
-        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 5, "fucompp", 0, X87Ops::fucompp);
+        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 0, "fcmovb", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 2); } });
+        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 1, "fcmove", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 4); } });
+        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 2, "fcmovbe", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 6); } });
+        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 3, "fcmovu", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 10); } });
+        t.addGroupReg(MAP_1B, 0xda, PFX_NONE, 5, "fucompp", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fucompp(c, i); } });
 
         // DB
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 0, "fild", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_I32));
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 1, "fisttp", 0, (cpu, insn) -> fistMem(cpu, insn, 4, true, true));
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 2, "fist", 0, (cpu, insn) -> fistMem(cpu, insn, 4, false, false));
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 3, "fistp", 0, (cpu, insn) -> fistMem(cpu, insn, 4, true, false));
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 5, "fld", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_F80));
-        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 7, "fstp", 0, (cpu, insn) -> fstMem(cpu, insn, MEM_F80, true));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 0, "fcmovnb", 0, (cpu, insn) -> fcmov(cpu, insn, 3));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 1, "fcmovne", 0, (cpu, insn) -> fcmov(cpu, insn, 5));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 2, "fcmovnbe", 0, (cpu, insn) -> fcmov(cpu, insn, 7));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 3, "fcmovnu", 0, (cpu, insn) -> fcmov(cpu, insn, 11));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 4, "fnclex/fninit", 0, X87State::groupDBE0);
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 5, "fucomi", 0, (cpu, insn) -> fcomi(cpu, insn, true, false));
-        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 6, "fcomi", 0, (cpu, insn) -> fcomi(cpu, insn, false, false));
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 0, "fild", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_I32); } });
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 1, "fisttp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 4, true, true); } });
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 2, "fist", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 4, false, false); } });
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 3, "fistp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 4, true, false); } });
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 5, "fld", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_F80); } });
+        t.addGroupMem(MAP_1B, 0xdb, PFX_NONE, 7, "fstp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstMem(cpu, insn, MEM_F80, true); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 0, "fcmovnb", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 3); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 1, "fcmovne", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 5); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 2, "fcmovnbe", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 7); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 3, "fcmovnu", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcmov(cpu, insn, 11); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 4, "fnclex/fninit", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.groupDBE0(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 5, "fucomi", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomi(cpu, insn, true, false); } });
+        t.addGroupReg(MAP_1B, 0xdb, PFX_NONE, 6, "fcomi", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomi(cpu, insn, false, false); } });
 
         // DD
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 0, "fld", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_F64));
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 1, "fisttp", 0, (cpu, insn) -> fistMem(cpu, insn, 8, true, true));
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 2, "fst", 0, (cpu, insn) -> fstMem(cpu, insn, MEM_F64, false));
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 3, "fstp", 0, (cpu, insn) -> fstMem(cpu, insn, MEM_F64, true));
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 4, "frstor", 0, X87State::frstor);
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 6, "fnsave", 0, X87State::fnsave);
-        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 7, "fnstsw", 0, X87State::fnstswMem);
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 0, "ffree", 0, X87Ops::ffree);
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 1, "fxch4", 0, X87Ops::fxch);
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 2, "fst", 0, (cpu, insn) -> fstReg(cpu, insn, false));
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 3, "fstp", 0, (cpu, insn) -> fstReg(cpu, insn, true));
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 4, "fucom", 0, (cpu, insn) -> fcomReg(cpu, insn, true, 0));
-        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 5, "fucomp", 0, (cpu, insn) -> fcomReg(cpu, insn, true, 1));
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 0, "fld", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_F64); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 1, "fisttp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 8, true, true); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 2, "fst", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstMem(cpu, insn, MEM_F64, false); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 3, "fstp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstMem(cpu, insn, MEM_F64, true); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 4, "frstor", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.frstor(c, i); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 6, "fnsave", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fnsave(c, i); } });
+        t.addGroupMem(MAP_1B, 0xdd, PFX_NONE, 7, "fnstsw", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fnstswMem(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 0, "ffree", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { ffree(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 1, "fxch4", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fxch(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 2, "fst", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstReg(cpu, insn, false); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 3, "fstp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstReg(cpu, insn, true); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 4, "fucom", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomReg(cpu, insn, true, 0); } });
+        t.addGroupReg(MAP_1B, 0xdd, PFX_NONE, 5, "fucomp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomReg(cpu, insn, true, 1); } });
 
         // DF
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 0, "fild", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_I16));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 1, "fisttp", 0, (cpu, insn) -> fistMem(cpu, insn, 2, true, true));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 2, "fist", 0, (cpu, insn) -> fistMem(cpu, insn, 2, false, false));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 3, "fistp", 0, (cpu, insn) -> fistMem(cpu, insn, 2, true, false));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 4, "fbld", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_BCD));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 5, "fild", 0, (cpu, insn) -> fldMem(cpu, insn, MEM_I64));
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 6, "fbstp", 0, X87Ops::fbstp);
-        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 7, "fistp", 0, (cpu, insn) -> fistMem(cpu, insn, 8, true, false));
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 0, "ffreep", 0, X87Ops::ffreep);
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 1, "fxch7", 0, X87Ops::fxch);
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 2, "fstp8", 0, (cpu, insn) -> fstReg(cpu, insn, true));
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 3, "fstp9", 0, (cpu, insn) -> fstReg(cpu, insn, true));
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 4, "fnstsw", 0, X87State::fnstswAx);
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 5, "fucomip", 0, (cpu, insn) -> fcomi(cpu, insn, true, true));
-        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 6, "fcomip", 0, (cpu, insn) -> fcomi(cpu, insn, false, true));
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 0, "fild", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_I16); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 1, "fisttp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 2, true, true); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 2, "fist", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 2, false, false); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 3, "fistp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 2, true, false); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 4, "fbld", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_BCD); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 5, "fild", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fldMem(cpu, insn, MEM_I64); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 6, "fbstp", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fbstp(c, i); } });
+        t.addGroupMem(MAP_1B, 0xdf, PFX_NONE, 7, "fistp", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fistMem(cpu, insn, 8, true, false); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 0, "ffreep", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { ffreep(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 1, "fxch7", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { fxch(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 2, "fstp8", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstReg(cpu, insn, true); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 3, "fstp9", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fstReg(cpu, insn, true); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 4, "fnstsw", 0,
+                new Exec() { public void exec(Cpu c, Insn i) { X87State.fnstswAx(c, i); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 5, "fucomip", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomi(cpu, insn, true, true); } });
+        t.addGroupReg(MAP_1B, 0xdf, PFX_NONE, 6, "fcomip", 0,
+                new Exec() { public void exec(Cpu cpu, Insn insn) { fcomi(cpu, insn, false, true); } });
     }
 
     // ------------------------------------------------------------ common plumbing

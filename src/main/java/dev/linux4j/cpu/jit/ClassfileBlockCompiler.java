@@ -122,7 +122,7 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
                     code.ldc(classData(CD_EXEC, 2 * k));
                     code.aload(1);
                     code.ldc(classData(CD_INSN, 2 * k + 1));
-                    code.invokeinterface(CD_EXEC, "exec", MTD_EXEC);
+                    code.invokevirtual(CD_EXEC, "exec", MTD_EXEC);
                 }
                 // A block that jumps back to its own start loops here, without returning to the
                 // dispatcher, while it stays valid and the CPU may continue (the back-edge poll).

@@ -757,6 +757,6 @@ final class Gen {
         constant(CD_EXEC, i.exec);
         code.aload(CPU);
         constant(CD_INSN, i);
-        code.invokeinterface(CD_EXEC, "exec", MTD_EXEC);
+        code.invokevirtual(CD_EXEC, "exec", MTD_EXEC);
     }
 }
