@@ -6,8 +6,10 @@ import dev.linux4j.abi.Signal;
 import dev.linux4j.abi.Siginfo;
 import dev.linux4j.vfs.Sleep;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -195,6 +197,7 @@ public final class ProcessTree {
             autoreap = parent == null || g.exitSignal == Signal.SIGCHLD
                     && (act[0] == SignalActions.SIG_IGN || (act[1] & Signals.SA_NOCLDWAIT) != 0);
             g.zombie = true;
+            killOrphanedGroups(g, parent, orphans);
             for (ThreadGroup c : orphans) {
                 if (c.zombie && c.parent == null) {
                     reap(c);
@@ -218,6 +221,50 @@ public final class ProcessTree {
             int code = s.signal() == 0 ? Siginfo.CLD_EXITED : s.coreDumped() ? Siginfo.CLD_DUMPED : Siginfo.CLD_KILLED;
             Signals.sendToGroup(parent, Siginfo.child(code, g.pid(), g.credentials().uid(),
                     s.signal() == 0 ? s.code() : s.signal()).withSigno(g.exitSignal));
+        }
+    }
+
+    /**
+     * kill_orphaned_pgrp, from exit_notify: a process group that this exit leaves orphaned (see
+     * {@link #orphanedGroup}) while one of its members is stopped gets SIGHUP and then SIGCONT
+     * (POSIX: a stopped job nobody can continue any more is hung up). That is the exiting
+     * process's own group when it was a member's link to the session (its parent is in another
+     * group of the same session), and each reparented child's group when the exiting process was
+     * that link (it is in another group of the child's session). Called with the orphans already
+     * reparented and {@code g} a zombie, before the parent is woken, as Linux sends these under
+     * tasklist_lock before do_notify_parent.
+     */
+    private void killOrphanedGroups(ThreadGroup g, ThreadGroup parent, List<ThreadGroup> orphans) {
+        Set<Integer> hung = new LinkedHashSet<>();
+        for (ThreadGroup c : orphans) { // forget_original_parent -> reparent_leader
+            if (c.pgid != g.pgid && c.sid == g.sid) {
+                hung.add(c.pgid);
+            }
+        }
+        boolean link = parent == null ? g.hostParent && g.sid == INITIAL_SID
+                : parent.pgid != g.pgid && parent.sid == g.sid;
+        if (link) {
+            hung.add(g.pgid);
+        }
+        for (int pgid : hung) {
+            if (!orphanedGroup(pgid)) {
+                continue;
+            }
+            List<ThreadGroup> members = inGroup(pgid);
+            boolean stopped = false;
+            for (ThreadGroup m : members) { // has_stopped_jobs
+                synchronized (m.siglock) {
+                    stopped |= m.stopped;
+                }
+            }
+            if (stopped) {
+                for (int sig : new int[] {Signal.SIGHUP, Signal.SIGCONT}) {
+                    Siginfo info = Siginfo.kill(sig, Siginfo.SI_KERNEL, 0, 0);
+                    for (ThreadGroup m : members) {
+                        Signals.sendToGroup(m, info);
+                    }
+                }
+            }
         }
     }
 
