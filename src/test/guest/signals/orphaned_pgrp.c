@@ -62,21 +62,28 @@ static void q_report(const char *name, pid_t p) {
         hups ? (hup_code == SI_KERNEL ? " (SI_KERNEL)" : " (other si_code)") : "", (int) conts);
 }
 
+/* Forks Q, which stops itself and, once continued, reports as "name" after its parent has
+ * gone; returns when Q is stopped, with its wait status in *st. */
+static pid_t stopped_q(const char *name, int *st) {
+    pid_t me = getpid();
+    pid_t q = fork();
+    if (q == 0) {
+        handlers();
+        raise(SIGSTOP);
+        q_report(name, me);
+        _exit(0);
+    }
+    if (waitpid(q, st, WUNTRACED) != q || !WIFSTOPPED(*st)) _exit(91);
+    return q;
+}
+
 /* Case 1: Q stops itself; P sees it stopped, then exits. */
 static void stopped_member(void) {
     pid_t p = fork();
     if (p == 0) {
         setpgid(0, 0);
-        pid_t q = fork();
-        if (q == 0) {
-            pid_t parent = getppid();
-            handlers();
-            raise(SIGSTOP);
-            q_report("stopped member: Q", parent);
-            _exit(0);
-        }
         int st;
-        if (waitpid(q, &st, WUNTRACED) != q || !WIFSTOPPED(st)) _exit(91);
+        stopped_q("stopped member: Q", &st);
         say("stopped member: P saw Q stopped by signal %d\n", WSTOPSIG(st));
         _exit(0);
     }
@@ -119,16 +126,8 @@ static void linked_group(void) {
     pid_t p = fork();
     if (p == 0) {
         setpgid(0, 0);
-        pid_t me = getpid();
-        pid_t q = fork();
-        if (q == 0) {
-            handlers();
-            raise(SIGSTOP);
-            q_report("linked group: Q", me);
-            _exit(0);
-        }
         int st;
-        if (waitpid(q, &st, WUNTRACED) != q || !WIFSTOPPED(st)) _exit(95);
+        pid_t q = stopped_q("linked group: Q", &st);
         if (write(up[1], &q, sizeof q) != sizeof q) _exit(96);
         /* wait until R has joined the group */
         char c;
