@@ -93,12 +93,21 @@ public final class ProcessTree {
             if (g.pgid != pgid || g.zombie) {
                 continue;
             }
-            if (g.parent == null ? g.hostParent && g.sid == INITIAL_SID
-                    : g.parent.pgid != pgid && g.parent.sid == g.sid) {
+            if (linksGroup(g, g.parent)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code parent}, as {@code g}'s parent, links g's process group to g's session: it
+     * is in another group of the same session. A null parent is init, or for the first process
+     * the host's process, which is in another group of the initial session.
+     */
+    private static boolean linksGroup(ThreadGroup g, ThreadGroup parent) {
+        return parent == null ? g.hostParent && g.sid == INITIAL_SID
+                : parent.pgid != g.pgid && parent.sid == g.sid;
     }
 
     synchronized int ppid(ThreadGroup g) {
@@ -237,13 +246,11 @@ public final class ProcessTree {
     private void killOrphanedGroups(ThreadGroup g, ThreadGroup parent, List<ThreadGroup> orphans) {
         Set<Integer> hung = new LinkedHashSet<>();
         for (ThreadGroup c : orphans) { // forget_original_parent -> reparent_leader
-            if (c.pgid != g.pgid && c.sid == g.sid) {
+            if (linksGroup(c, g)) {
                 hung.add(c.pgid);
             }
         }
-        boolean link = parent == null ? g.hostParent && g.sid == INITIAL_SID
-                : parent.pgid != g.pgid && parent.sid == g.sid;
-        if (link) {
+        if (linksGroup(g, parent)) {
             hung.add(g.pgid);
         }
         for (int pgid : hung) {
