@@ -402,11 +402,18 @@ public final class AddressSpace {
         }
     }
 
+    /**
+     * Times a store found its page marked as code (and the code cache was told). Racy: a reader
+     * only compares it before and after a store of its own, and counts any change.
+     */
+    int codeStores;
+
     private long clearCode(long vpn) {
         long pte;
         synchronized (this) {
             pte = pte(vpn) & ~PTE_CODE;
             setPte(vpn, pte);
+            codeStores++;
         }
         CodeWatcher w = codeWatcher;
         if (w != null) {

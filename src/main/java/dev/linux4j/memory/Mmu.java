@@ -108,11 +108,15 @@ public final class Mmu {
     }
 
     /**
-     * Stores that missed the write TLB so far. Every store to a page holding translated code
-     * misses (such pages are never write-cached), so compiled code that sees this unchanged
-     * knows its own thread has not invalidated any translation.
+     * Stores (missing the write TLB, as every store to a page holding decoded code does) that
+     * found their page marked as code, so far: compiled code that sees this unchanged knows its
+     * own thread has not invalidated any translation. Counting every write-TLB miss instead (as
+     * this did) changed it whenever a loop's stores walked through more pages than the TLB
+     * holds, and HotSpot, which had compiled the path where it changed as never taken, threw
+     * the compiled region away (the sieve benchmark's main loop, once the sieve's stride passed
+     * a page).
      */
-    public int writeMisses;
+    public int codeStores;
 
     private long writeFrame(long addr) {
         long vpn = addr >>> PAGE_SHIFT;
@@ -120,8 +124,11 @@ public final class Mmu {
         if (writeTag[i] == vpn) {
             return writeHost[i];
         }
-        writeMisses++;
+        int codeStoresBefore = space.codeStores;
         long frame = space.frameForMmuWrite(addr);
+        if (space.codeStores != codeStoresBefore) {
+            codeStores++;
+        }
         if (readTag[i] == vpn) {
             readHost[i] = frame; // a copy-on-write fault may have moved the page
         }

@@ -24,6 +24,7 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -402,12 +403,15 @@ final class RegionCompiler {
             // run(Cpu) calls run(Cpu, 0) directly: one megamorphic call per dispatch, not two.
             cb.withMethodBody("run", MethodTypeDesc.of(CD_void, CD_CPU), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                     code -> code.aload(0).aload(1).iconst_0().invokevirtual(self, "run", Gen.MTD_RUN).return_());
+            Gen[] gen = new Gen[1];
             cb.withMethodBody("run", Gen.MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
-                Gen g = new Gen(code, used, usedXmm, data);
+                Gen g = gen[0] = new Gen(code, used, usedXmm, data);
                 new Emission(g, order, target, flow).emit();
                 touched[0] = g.touchedRegs;
                 touched[1] = g.touchedXmm;
             });
+            cb.withMethodBody(ConstantDescs.CLASS_INIT_NAME, MTD_void, ClassFile.ACC_STATIC,
+                    code -> gen[0].resolveConstants(code));
         });
     }
 
@@ -461,9 +465,9 @@ final class RegionCompiler {
             code.aload(CPU).getfield(CD_CPU, "xmm", Gen.CD_LONGS).astore(Gen.XMMS);
             g.reloadXmm(g.usedXmm);
             // Blocks decoded for this region marked their pages as code: drop stale write
-            // translations so stores to those pages reach the code cache (and count as misses).
+            // translations so stores to those pages reach the code cache (and count in codeStores).
             code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
-            code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).istore(Gen.WMISS);
+            code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).istore(Gen.CODE_STORES);
             MethodTypeDesc longs = MethodTypeDesc.of(CD_long.arrayType());
             code.aload(MMU).invokevirtual(CD_MMU, "readTags", longs).astore(Gen.RTAGS);
             code.aload(MMU).invokevirtual(CD_MMU, "readHosts", longs).astore(Gen.RHOSTS);
@@ -582,11 +586,11 @@ final class RegionCompiler {
                     code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
                     code.labelBinding(noPoll);
                 }
-                // This thread can only have invalidated a block with a store that missed the
-                // write TLB: until one did, the target needs no check. (A change made before the
-                // region was entered invalidated its entry block: CodeCache.tie.)
+                // This thread can only have invalidated a block with a store to a page marked as
+                // code: until one counted in mmu.codeStores, the target needs no check. (A change
+                // made before the region was entered invalidated its entry block: CodeCache.tie.)
                 Label valid = code.newLabel();
-                code.aload(MMU).getfield(CD_MMU, "writeMisses", CD_int).iload(Gen.WMISS).if_icmpeq(valid);
+                code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).iload(Gen.CODE_STORES).if_icmpeq(valid);
                 g.constant(Gen.CD_BLOCK, order.get(t));
                 code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
                 code.labelBinding(valid);
