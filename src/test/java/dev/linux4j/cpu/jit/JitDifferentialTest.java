@@ -235,6 +235,27 @@ class JitDifferentialTest {
         assertThat(actual).containsExactly(expected);
     }
 
+    /**
+     * Straight-line code longer than a block: 200 register instructions, cut into blocks of 64
+     * only by their length. A block cut so takes in its continuation up to twice the usual
+     * budget, so the first region runs three blocks and the last one is a region of its own: two
+     * translations, where the usual budget made three (one block, one block, two blocks).
+     */
+    @Test
+    void straightLineCodeRunsInLargerRegions() {
+        String[] forms = {"add rax, rbx", "xor rcx, rax", "rol rdx, 7", "lea rsi, [rsi + rdx * 2 + 3]",
+            "imul rbx, rcx, 5", "sub rdi, rsi", "shr r8, 3", "or r8, rdi"};
+        StringBuilder asm = new StringBuilder("mov rax, 1\nmov rbx, 2\nmov rdx, 3\n");
+        for (int k = 0; k < 197; k++) {
+            asm.append(forms[k % forms.length]).append('\n');
+        }
+        ClassfileBlockCompiler jit = new ClassfileBlockCompiler();
+        Differential.Outcome o = Differential.run(asm.toString(), jit, JitDifferentialTest::state);
+        assertThat(o.ranToEnd()).isTrue();
+        assertThat(o.compiled()).containsExactly(o.interpreted());
+        assertThat(jit.compiledBlocks()).isEqualTo(2);
+    }
+
     /** Code that patches itself (its own block, and a callee) inside hot loops. */
     @Test
     void selfModifyingCodeMatchesTheInterpreter() {
