@@ -8,6 +8,11 @@ import java.nio.charset.StandardCharsets;
  * SSE, SSE2, SYSCALL, NX, LM, LAHF/SAHF, CMPXCHG16B, SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT) plus
  * MOVBE. Nothing that needs XSAVE state, no AVX, no BMI, no hypervisor bit.
  *
+ * <p>Leaf 7 reports ERMS (enhanced REP MOVSB/STOSB), a statement about speed rather than an
+ * instruction: REP MOVSB and REP STOSB move whole pages at a time here (StringOps), far faster
+ * than the vector loops glibc's memcpy and memset run otherwise, and glibc uses them for sizes
+ * from 2 KiB only when ERMS is set (the sieve benchmark's 10 MB memsets: 1.68 -> 1.52 s).
+ *
  * <p>The processor is a "GenuineIntel" family 6 model 0x3A (Ivy Bridge signature) which glibc's
  * {@code init_cpu_features} has no model-specific quirks for, and which without AVX selects
  * its SSE2 and SSE4 string functions. Caches (leaf 4): L1d and L1i 32 KiB 8-way, L2 1 MiB 16-way,
@@ -45,6 +50,8 @@ public final class Cpuid {
     public static final int ECX_SSE4_2 = 1 << 20;
     public static final int ECX_MOVBE = 1 << 22;
     public static final int ECX_POPCNT = 1 << 23;
+    // Leaf 7 subleaf 0 EBX (SDM Vol. 2A, Table 3-8, structured extended feature flags).
+    public static final int LEAF7_EBX_ERMS = 1 << 9;
     // Leaf 0x80000001.
     public static final int EXT_ECX_LAHF_LM = 1 << 0;
     public static final int EXT_EDX_SYSCALL = 1 << 11;
@@ -97,6 +104,7 @@ public final class Cpuid {
             // One iteration; descriptor 0xFF: "use leaf 4" (SDM Vol. 2A, Table 3-12).
             case 2 -> new int[] {0x0000ff01, 0, 0, 0};
             case 4 -> subleaf >= 0 && subleaf < CACHES.length ? CACHES[subleaf].clone() : new int[4];
+            case 7 -> subleaf == 0 ? new int[] {0, LEAF7_EBX_ERMS, 0, 0} : new int[4];
             case 0xb -> topology(subleaf);
             case 0x80000000 -> new int[] {MAX_EXTENDED_LEAF, 0, 0, 0};
             case 0x80000001 -> new int[] {0, 0, EXT_ECX_LAHF_LM, EXT_EDX_SYSCALL | EXT_EDX_NX | EXT_EDX_LM};

@@ -68,8 +68,9 @@ class CpuidTest {
     }
 
     @Test
-    void leaf7AndXsaveLeafAreEmpty() {
-        assertThat(cpuid(7, 0)).containsExactly(0, 0, 0, 0);
+    void leaf7HasOnlyErmsAndXsaveLeafIsEmpty() {
+        assertThat(cpuid(7, 0)).containsExactly(0, 1 << 9, 0, 0); // EBX bit 9: enhanced REP MOVSB/STOSB
+        assertThat(cpuid(7, 1)).containsExactly(0, 0, 0, 0);
         assertThat(cpuid(0xd, 0)).containsExactly(0, 0, 0, 0);
         assertThat(cpuid(0xd, 1)).containsExactly(0, 0, 0, 0);
         assertThat(cpuid(0x40000000, 0)).containsExactly(0, 0, 0, 0);

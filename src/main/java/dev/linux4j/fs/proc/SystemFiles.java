@@ -69,15 +69,21 @@ final class SystemFiles {
         "nodeid_msr", "", "tbm", "topoext", "perfctr_core", "perfctr_nb", "", "bpext", "ptsc", "perfctr_llc", "mwaitx",
         "", ""};
 
+    /** CPUID.(EAX=7,ECX=0):EBX (word 9): named here only the bit linux4j sets, ERMS (bit 9). */
+    private static final String[] WORD9 = {"", "", "", "", "", "", "", "", "", "erms", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""};
+
     /** The "flags" line's names, in Linux's capability-word order. */
     static String cpuFlags(ProcessDirectory d) {
         int[] l1 = d.cpuid(1, 0);
         int[] e1 = d.cpuid(0x80000001, 0);
+        int[] l7 = d.cpuid(7, 0);
         StringBuilder b = new StringBuilder();
         appendFlags(b, WORD0, l1[3]);
         appendFlags(b, WORD1, e1[3]);
         appendFlags(b, WORD4, l1[2]);
         appendFlags(b, WORD6, e1[2]);
+        appendFlags(b, WORD9, l7[1]);
         return b.toString();
     }
 

@@ -228,6 +228,7 @@ final class FakeProcesses implements ProcessDirectory {
                 (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)};
             case 4 -> subleaf == 0 ? new int[] {0x121, (63) | (7 << 22), 63, 0}
                     : subleaf == 1 ? new int[] {0x163, (63) | (15 << 22), 8191, 0} : new int[4];
+            case 7 -> subleaf == 0 ? new int[] {0, 1 << 9, 0, 0} : new int[4];
             case 0x80000001 -> new int[] {0, 0, 1, (1 << 11) | (1 << 20) | (1 << 29)};
             case 0x80000002, 0x80000003, 0x80000004 -> {
                 int base = (leaf - 0x80000002) * 16;

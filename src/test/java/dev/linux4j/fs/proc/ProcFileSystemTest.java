@@ -335,7 +335,7 @@ class ProcFileSystemTest {
                 + "model name\t: linux4j virtual x86-64 CPU\nstepping\t: 9\n");
         assertThat(cpuinfo).contains(
                 "\nflags\t\t: fpu tsc cx8 cmov clflush mmx fxsr sse sse2 syscall nx lm pni ssse3 cx16 sse4_1 sse4_2 movbe popcnt"
-                + " lahf_lm\n");
+                + " lahf_lm erms\n");
         assertThat(cpuinfo).contains("\nprocessor\t: 1\n").doesNotContain("processor\t: 2");
         assertThat(cpuinfo).contains("\naddress sizes\t: 46 bits physical, 48 bits virtual\npower management:\n\n");
     }
