@@ -452,6 +452,28 @@ public final class Cpu {
         flagSize = size;
     }
 
+    /** ADC's carry out (SDM Vol. 2A, ADC): with a carry in, a result not above the operand wrapped. */
+    private static boolean adcCarry(long a, long carryIn, long res, long m) {
+        return carryIn != 0 ? Long.compareUnsigned(res & m, a & m) <= 0 : Long.compareUnsigned(res & m, a & m) < 0;
+    }
+
+    /** SBB's borrow out (SDM Vol. 2B, SBB): {@code b} plus the borrow in exceeds {@code a}. */
+    private static boolean sbbBorrow(long a, long b, long borrowIn, long m) {
+        return borrowIn != 0 ? Long.compareUnsigned(a & m, b & m) <= 0 : Long.compareUnsigned(a & m, b & m) < 0;
+    }
+
+    /**
+     * CF | OF | AF of ADC ({@code sbb} false) or SBB, as {@link #flagsResult} takes them: the
+     * flags {@link #flagsAdc} and {@link #flagsSbb} record, computed at once (compiled regions
+     * keep their flags in this form).
+     */
+    public static long carryFlags(boolean sbb, long a, long b, long carryIn, long res, int size) {
+        long m = -1L >>> (64 - (size << 3));
+        boolean cf = sbb ? sbbBorrow(a, b, carryIn, m) : adcCarry(a, carryIn, res, m);
+        long ofBits = sbb ? (a ^ b) & (a ^ res) : (a ^ res) & (b ^ res);
+        return (cf ? CF : 0) | ((ofBits >>> (size * 8 - 1) & 1) << 11) | ((a ^ b ^ res) & AF);
+    }
+
     /** ZF, SF, PF from {@code res}; CF, OF and AF as given (bits CF | OF | AF). */
     public void flagsResult(long res, int size, long cfOfAf) {
         flagKind = K_RESULT;
@@ -472,13 +494,9 @@ public final class Cpu {
         long m = -1L >>> (64 - (flagSize << 3));
         return switch (flagKind) {
             case K_ADD -> Long.compareUnsigned(flagRes & m, flagA & m) < 0;
-            case K_ADC -> flagAux != 0
-                    ? Long.compareUnsigned(flagRes & m, flagA & m) <= 0
-                    : Long.compareUnsigned(flagRes & m, flagA & m) < 0;
+            case K_ADC -> adcCarry(flagA, flagAux, flagRes, m);
             case K_SUB -> Long.compareUnsigned(flagA & m, flagB & m) < 0;
-            case K_SBB -> flagAux != 0
-                    ? Long.compareUnsigned(flagA & m, flagB & m) <= 0
-                    : Long.compareUnsigned(flagA & m, flagB & m) < 0;
+            case K_SBB -> sbbBorrow(flagA, flagB, flagAux, m);
             case K_RESULT -> (flagAux & CF) != 0;
             default -> (flagsWord & CF) != 0;
         };

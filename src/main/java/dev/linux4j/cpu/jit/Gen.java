@@ -68,6 +68,8 @@ final class Gen {
     static final int T2 = 48;
     static final int T3 = 50;
     static final int T4 = 52;
+    /** long: ADC's carry or SBB's borrow in (0 or 1). */
+    static final int T5 = 131;
     /** int: {@code mmu.codeStores} when the region's blocks were last known valid. */
     static final int CODE_STORES = 54;
     /** int: back edges left before the next poll. */

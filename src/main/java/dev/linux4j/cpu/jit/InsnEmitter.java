@@ -16,6 +16,8 @@ import static dev.linux4j.cpu.jit.Gen.T1;
 import static dev.linux4j.cpu.jit.Gen.T2;
 import static dev.linux4j.cpu.jit.Gen.T3;
 import static dev.linux4j.cpu.jit.Gen.T4;
+import static dev.linux4j.cpu.jit.Gen.T5;
+import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 
@@ -224,7 +226,8 @@ final class InsnEmitter {
                 default -> FLAGS_USE;
             };
             case 0xfe, 0xff -> i.digit() <= 1 ? FLAGS_PARTIAL : FLAGS_USE;
-            case 0x88, 0x89, 0x8a, 0x8b, 0x1b6, 0x1b7, 0x1be, 0x1bf, 0x63 -> FLAGS_NONE;
+            case 0x88, 0x89, 0x8a, 0x8b, 0x1b6, 0x1b7, 0x1be, 0x1bf, 0x63, 0x98, 0x99 -> FLAGS_NONE;
+            case 0x1c8, 0x1c9, 0x1ca, 0x1cb, 0x1cc, 0x1cd, 0x1ce, 0x1cf -> FLAGS_NONE; // BSWAP
             case 0xc6, 0xc7 -> i.digit() == 0 ? FLAGS_NONE : FLAGS_USE;
             case 0xc0, 0xc1, 0xd0, 0xd1 -> {
                 int count = (int) (op == 0xd0 || op == 0xd1 ? 1 : i.imm) & (i.opsize == 8 ? 63 : 31);
@@ -245,9 +248,6 @@ final class InsnEmitter {
         int size = i.opsize;
         if (op >= 0 && op < 0x40 && (op & 7) <= 5) {
             int alu = (op >> 3) & 7;
-            if (alu == ADC || alu == SBB) {
-                return NONE;
-            }
             return switch (op & 7) {
                 case 0, 1 -> aluEG(g, i, alu, size);
                 case 2, 3 -> aluGE(g, i, alu, size);
@@ -256,8 +256,7 @@ final class InsnEmitter {
         }
         switch (op) {
             case 0x80, 0x81, 0x83 -> {
-                int alu = i.digit();
-                return alu == ADC || alu == SBB ? NONE : aluEImm(g, i, alu, size);
+                return aluEImm(g, i, i.digit(), size);
             }
             case 0x84, 0x85 -> {
                 return test(g, i, size, false);
@@ -322,6 +321,27 @@ final class InsnEmitter {
             case 0xc0, 0xc1, 0xd0, 0xd1 -> {
                 return shift(g, i, size);
             }
+            case 0xd2, 0xd3 -> {
+                return shiftByCl(g, i, size);
+            }
+            case 0x98 -> {
+                // CBW / CWDE / CDQE (DataMovement.cbw)
+                g.loadReg(Cpu.RAX, size / 2);
+                g.signExtend(size / 2);
+                g.storeReg(Cpu.RAX, size);
+                return SAFE;
+            }
+            case 0x99 -> {
+                // CWD / CDQ / CQO (DataMovement.cwd): rDX = the sign of rAX
+                g.loadReg(Cpu.RAX, size);
+                g.signExtend(size);
+                g.code.bipush(63).lshr();
+                g.storeReg(Cpu.RDX, size);
+                return SAFE;
+            }
+            case 0x1bc, 0x1bd -> {
+                return bitScan(g, i, size, op == 0x1bc);
+            }
             case 0x1af -> {
                 if (size < 4) {
                     return NONE;
@@ -358,6 +378,10 @@ final class InsnEmitter {
             pop(g, i, size);
             return FAULTS;
         }
+        if (op >= 0x1c8 && op <= 0x1cf) {
+            bswap(g, i, size);
+            return SAFE;
+        }
         if (op >= 0x140 && op <= 0x14f) {
             return cmov(g, i, size);
         }
@@ -375,12 +399,22 @@ final class InsnEmitter {
 
     // ---------------------------------------------------------------- ALU
 
-    /** Computes {@code T1 op T2} into T3 (IntegerAlu.compute for the carry-free operations). */
-    private static void compute(CodeBuilder code, int alu) {
+    /**
+     * Computes {@code T1 op T2} into T3 (IntegerAlu.compute); ADC and SBB first take CF of the
+     * flags before the instruction into T5 (IntegerAlu.carryIn).
+     */
+    private static void compute(Gen g, int alu) {
+        CodeBuilder code = g.code;
+        if (alu == ADC || alu == SBB) {
+            g.cf();
+            code.i2l().lstore(T5);
+        }
         code.lload(T1).lload(T2);
         switch (alu) {
             case ADD -> code.ladd();
             case OR -> code.lor();
+            case ADC -> code.ladd().lload(T5).ladd();
+            case SBB -> code.lsub().lload(T5).lsub();
             case AND -> code.land();
             case XOR -> code.lxor();
             default -> code.lsub(); // SUB, CMP
@@ -388,13 +422,21 @@ final class InsnEmitter {
         code.lstore(T3);
     }
 
-    /** Records the flags of {@code alu} from T1, T2, T3 (IntegerAlu.setFlags). */
+    /** Records the flags of {@code alu} from T1, T2, T3 (and T5 for ADC, SBB) (IntegerAlu.setFlags). */
     private static void aluFlags(Gen g, int alu, int size) {
         CodeBuilder code = g.code;
         if (g.flagsDead) {
             return;
         }
         switch (alu) {
+            case ADC, SBB -> {
+                // flagsAdc/flagsSbb's CF, OF and AF at once (Cpu.carryFlags), ZF SF PF from the result
+                code.loadConstant(alu == SBB ? 1 : 0).lload(T1).lload(T2).lload(T5).lload(T3).bipush(size);
+                code.invokestatic(CD_CPU, "carryFlags", MethodTypeDesc.of(CD_long, CD_boolean, CD_long, CD_long,
+                        CD_long, CD_long, CD_int));
+                code.lstore(FAUX).lload(T3).lstore(FRES);
+                g.setFlags(F_RESULT, size);
+            }
             case ADD, SUB, CMP -> {
                 code.lload(T1).lstore(FA).lload(T2).lstore(FB).lload(T3).lstore(FRES);
                 g.setFlags(alu == ADD ? F_ADD : F_SUB, size);
@@ -425,7 +467,7 @@ final class InsnEmitter {
         CodeBuilder code = g.code;
         g.loadReg(n, size);
         code.lstore(T1);
-        compute(code, alu);
+        compute(g, alu);
         if (alu != CMP) {
             code.lload(T3);
             g.storeReg(n, size);
@@ -441,7 +483,7 @@ final class InsnEmitter {
         code.aload(MMU).lload(Gen.T4);
         g.readAt(size);
         code.lstore(T1);
-        compute(code, alu);
+        compute(g, alu);
         if (alu != CMP) {
             code.aload(MMU).lload(Gen.T4).lload(T3);
             g.writeAt(size);
@@ -704,6 +746,69 @@ final class InsnEmitter {
         g.storeReg(Cpu.RSP, 8);
     }
 
+    // ---------------------------------------------------------------- bits
+
+    /** BSWAP r (DataMovement.bswap): the 16-bit form clears the low word, as Intel CPUs do. */
+    private static void bswap(Gen g, Insn i, int size) {
+        CodeBuilder code = g.code;
+        switch (size) {
+            case 2 -> code.lconst_0();
+            case 4 -> {
+                g.loadReg(i.reg, 4);
+                code.l2i().invokestatic(ClassDesc.of("java.lang.Integer"), "reverseBytes",
+                        MethodTypeDesc.of(CD_int, CD_int)).i2l();
+            }
+            default -> {
+                g.loadReg(i.reg, 8);
+                code.invokestatic(ClassDesc.of("java.lang.Long"), "reverseBytes", MethodTypeDesc.of(CD_long, CD_long));
+            }
+        }
+        g.storeReg(i.reg, size);
+    }
+
+    /**
+     * BSF / BSR Gv,Ev (BitOps.bsf, bsr): a zero source leaves the destination and sets ZF and
+     * PF alone; otherwise the index goes to the destination and the flags are PF of the index.
+     * Only without an F2/F3 prefix (F3 0F BC/BD are TZCNT/LZCNT where BMI is implemented).
+     */
+    private static int bitScan(Gen g, Insn i, int size, boolean forward) {
+        if ((i.prefixes & (Insn.P_REP | Insn.P_REPNE | Insn.P_MANDATORY_F2 | Insn.P_MANDATORY_F3)) != 0) {
+            return NONE;
+        }
+        CodeBuilder code = g.code;
+        g.readE(i, size);
+        code.lstore(T1);
+        Label zero = code.newLabel();
+        Label done = code.newLabel();
+        code.lload(T1).lconst_0().lcmp().ifeq(zero);
+        if (forward) {
+            code.lload(T1).invokestatic(ClassDesc.of("java.lang.Long"), "numberOfTrailingZeros",
+                    MethodTypeDesc.of(CD_int, CD_long));
+        } else {
+            code.bipush(63).lload(T1).invokestatic(ClassDesc.of("java.lang.Long"), "numberOfLeadingZeros",
+                    MethodTypeDesc.of(CD_int, CD_long)).isub();
+        }
+        code.i2l().lstore(T3);
+        if (!g.flagsDead) {
+            // PF of the index (IntegerAlu.parity)
+            code.lload(T3).l2i().invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount",
+                    MethodTypeDesc.of(CD_int, CD_int));
+            code.iconst_1().iand().iconst_1().ixor().i2l().iconst_2().lshl().lstore(FAUX);
+        }
+        code.lload(T3);
+        g.storeReg(i.reg, size);
+        code.goto_(done);
+        code.labelBinding(zero);
+        if (!g.flagsDead) {
+            code.loadConstant(Cpu.ZF | Cpu.PF).lstore(FAUX);
+        }
+        code.labelBinding(done);
+        if (!g.flagsDead) {
+            g.setFlags(F_EXPL, 8);
+        }
+        return i.rm < 0 ? FAULTS : SAFE;
+    }
+
     // ---------------------------------------------------------------- shifts, multiply
 
     /** SHL/SAL, SHR, SAR by an immediate or 1 on a register (Shifts.group2 and shl/shr/sar). */
@@ -764,6 +869,34 @@ final class InsnEmitter {
         g.storeReg(n, size);
         code.lload(T3).lstore(FRES);
         g.setFlags(F_RESULT, size);
+        return SAFE;
+    }
+
+    /**
+     * SHL/SAL, SHR, SAR by CL on a register whose flags no later instruction reads
+     * (Shifts.group2): the value alone. A count that masks to 0 leaves the value (and, for a
+     * 32-bit register, zero-extends it) and every flag as it was, so where the flags are live
+     * the form stays with the interpreter's semantics.
+     */
+    private static int shiftByCl(Gen g, Insn i, int size) {
+        int digit = i.digit();
+        if (i.rm < 0 || !g.flagsDead || digit < 4) {
+            return NONE;
+        }
+        CodeBuilder code = g.code;
+        int n = size == 1 ? i.rmB : i.rm;
+        g.loadReg(n, size);
+        if (digit == 7) {
+            g.signExtend(size);
+        }
+        g.loadReg(Cpu.RCX, 1);
+        code.l2i().bipush(size == 8 ? 63 : 31).iand();
+        switch (digit) {
+            case 4, 6 -> code.lshl();
+            case 5 -> code.lushr();
+            default -> code.lshr();
+        }
+        g.storeReg(n, size);
         return SAFE;
     }
 

@@ -481,6 +481,7 @@ final class RegionCompiler {
             for (int slot = Gen.FA; slot <= Gen.T4; slot += 2) {
                 code.lconst_0().lstore(slot);
             }
+            code.lconst_0().lstore(Gen.T5);
             code.aload(CPU).getfield(CD_CPU, "xmm", Gen.CD_LONGS).astore(Gen.XMMS);
             g.reloadXmm(g.usedXmm);
             // Blocks decoded for this region marked their pages as code: drop stale write

@@ -114,7 +114,7 @@ class JitDifferentialTest {
         String mem = "[r15 + " + r.nextInt(120) * (r.nextBoolean() ? 8 : 1) + "]";
         int size = r.nextInt(4);
         String m = SIZES[size] + " ptr " + mem;
-        return switch (r.nextInt(30)) {
+        return switch (r.nextInt(33)) {
             case 0 -> "mov " + m + ", " + sized(r, size);
             case 1 -> "mov " + sized(r, size) + ", " + m;
             case 2 -> ALU[r.nextInt(ALU.length)] + " " + m + ", " + sized(r, size);
@@ -149,6 +149,14 @@ class JitDifferentialTest {
             case 26 -> "sar " + sized(r, size) + ", " + r.nextInt(40);
             case 27 -> "lea " + pick(r, REGS32) + ", [" + reg(r) + " + " + reg(r) + "*2 - 7]";
             case 28 -> "mov " + sized(r, size) + ", " + (r.nextInt(200) - 100);
+            case 29 -> pick(r, new String[] {"cbw", "cwde", "cdqe", "cwd", "cdq", "cqo"});
+            case 30 -> "bswap " + (r.nextBoolean() ? reg(r) : pick(r, REGS32));
+            case 31 -> {
+                // BSF/BSR; the data area's bytes are often zero, the source case that keeps the destination
+                int s = 1 + r.nextInt(3);
+                yield pick(r, new String[] {"bsf ", "bsr "}) + sized(r, s) + ", "
+                        + (r.nextBoolean() ? sized(r, s) : SIZES[s] + " ptr " + mem);
+            }
             default -> instruction(r);
         };
     }
@@ -233,6 +241,62 @@ class JitDifferentialTest {
         long[] actual = state(compiled, compiled.run());
         assertThat(compiled.space.read(CpuHarness.DATA, 16384)).containsExactly(expectedMem);
         assertThat(actual).containsExactly(expected);
+    }
+
+    /**
+     * Forms compiled inline only where no later instruction reads their flags (SHL, SHR, SAR by
+     * CL), and edge cases random programs seldom reach (BSWAP of a 16-bit register, BSF and BSR
+     * of zero, the sign extensions of rAX into rAX and rDX), each followed once by an instruction
+     * that sets every flag (their flags dead) and once by PUSHFQ (their flags live), over every
+     * operand size: registers, flags and memory must match.
+     */
+    @Test
+    void shiftsByClBitScansAndSignExtensionsMatchTheInterpreter() {
+        List<String> forms = new ArrayList<>();
+        String[][] regs = {{"al", "ah"}, {"ax", "bx"}, {"eax", "ebx"}, {"rax", "rbx"}};
+        for (String op : new String[] {"shl", "shr", "sar", "sal"}) {
+            for (String[] r : regs) {
+                for (int count : new int[] {0, 1, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65}) {
+                    forms.add("mov ecx, " + count + "\n" + op + " " + r[count % 2] + ", cl");
+                }
+            }
+        }
+        for (String op : new String[] {"bsf", "bsr"}) {
+            for (String[] r : new String[][] {{"ax", "dx"}, {"eax", "edx"}, {"rax", "rdx"}}) {
+                forms.add("xor edx, edx\n" + op + " " + r[0] + ", " + r[1]);
+                forms.add("movabs rdx, 0x0010000080000100\n" + op + " " + r[0] + ", " + r[1]);
+                forms.add("mov qword ptr [r15 + 16376], rdx\n" + op + " " + r[0] + ", " + sizeOf(r[0])
+                        + " ptr [r15 + 16376]");
+            }
+        }
+        forms.addAll(List.of(".byte 0x66, 0x0f, 0xc8", "bswap eax", "bswap rax", "cbw", "cwde", "cdqe", "cwd", "cdq",
+                "cqo"));
+        StringBuilder asm = new StringBuilder("mov r15, 0x600000\nmov r12, 3\n1:\n");
+        int slot = 0;
+        for (String form : forms) {
+            for (String after : new String[] {"add rsi, rbx", "nop"}) {
+                asm.append("movabs rax, 0x8123456789abcdef\nmovabs rbx, 0x7fffffff80008001\ncmp rax, rbx\n")
+                        .append(form).append('\n').append(after).append("\npushfq\npop rsi\n");
+                for (String r : new String[] {"rsi", "rax", "rbx", "rdx"}) {
+                    asm.append("mov qword ptr [r15 + ").append(slot).append("], ").append(r).append('\n');
+                    slot = (slot + 8) % 16368;
+                }
+            }
+        }
+        asm.append("dec r12\njnz 1b\n");
+        byte[] code = CpuHarness.assemble(asm.toString());
+        CpuHarness interpreted = new CpuHarness(code);
+        long[] expected = state(interpreted, interpreted.run());
+        byte[] expectedMem = interpreted.space.read(CpuHarness.DATA, 16384);
+        CpuHarness compiled = new CpuHarness(code);
+        compiled.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(), 1);
+        long[] actual = state(compiled, compiled.run());
+        assertThat(compiled.space.read(CpuHarness.DATA, 16384)).containsExactly(expectedMem);
+        assertThat(actual).containsExactly(expected);
+    }
+
+    private static String sizeOf(String reg) {
+        return reg.startsWith("r") ? "qword" : reg.startsWith("e") ? "dword" : "word";
     }
 
     /**
