@@ -9,7 +9,7 @@ import static dev.linux4j.cpu.OpcodeTable.*;
  * semantics are written once as a {@link Lane} function, SWAR-style where glibc's string
  * functions lean on them (PCMPEQB, PMINUB, logic).
  */
-final class SseInteger {
+public final class SseInteger {
     private SseInteger() {}
 
     /** One 64-bit lane of a packed-integer instruction. */
@@ -219,7 +219,7 @@ final class SseInteger {
 
     // ---------------------------------------------------------------- lane functions (SDM Vol. 2)
 
-    static long paddb(long a, long b) {
+    public static long paddb(long a, long b) {
         return ((a & ~H8) + (b & ~H8)) ^ ((a ^ b) & H8);
     }
 
@@ -231,7 +231,7 @@ final class SseInteger {
         return ((a & ~H32) + (b & ~H32)) ^ ((a ^ b) & H32);
     }
 
-    static long psubb(long a, long b) {
+    public static long psubb(long a, long b) {
         return ((a | H8) - (b & ~H8)) ^ ((a ^ ~b) & H8);
     }
 
@@ -244,7 +244,7 @@ final class SseInteger {
     }
 
     /** PCMPEQB: 0xff in each byte where a and b are equal. */
-    static long pcmpeqb(long a, long b) {
+    public static long pcmpeqb(long a, long b) {
         long x = a ^ b;
         long nonzero = ((x & L7) + L7) | x;
         return ((~nonzero & H8) >>> 7) * 0xff;
@@ -257,7 +257,7 @@ final class SseInteger {
         return (borrow >>> 7) * 0xff;
     }
 
-    static long pminub(long a, long b) {
+    public static long pminub(long a, long b) {
         long lt = below8(a, b);
         return (a & lt) | (b & ~lt);
     }

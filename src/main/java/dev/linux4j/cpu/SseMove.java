@@ -7,7 +7,7 @@ import static dev.linux4j.cpu.OpcodeTable.*;
  * MOVUPD MOVAPD MOVDQU MOVDQA MOVSS MOVSD MOVLPS/PD MOVHPS/PD MOVHLPS MOVLHPS MOVD MOVQ
  * MOVQ2DQ MOVDQ2Q, the non-temporal stores, MASKMOVDQU MASKMOVQ, MOVMSKPS/PD and PMOVMSKB.
  */
-final class SseMove {
+public final class SseMove {
     private SseMove() {}
 
     static void register(OpcodeTable t) {
@@ -234,7 +234,7 @@ final class SseMove {
     // ---------------------------------------------------------------- masks
 
     /** The sign bit of each byte, byte 0 in bit 0 (one multiply gathers them into the top byte). */
-    static long pmovmskb(long v) {
+    public static long pmovmskb(long v) {
         return ((v & SseInteger.H8) * 0x0002040810204081L) >>> 56;
     }
 

@@ -131,6 +131,8 @@ final class SseEmitter {
     private static final int COMISD = 17;
     private static final int CVTSI2SD = 18;
     private static final int CVTTSD2SI = 19;
+    private static final int BYTES = 20;
+    private static final int PMOVMSKB = 21;
 
     /** The kind of form {@code i} is, or NONE. */
     private static int kind(Insn i) {
@@ -151,6 +153,8 @@ final class SseEmitter {
             case 0xd6 -> col == COL_66 ? MOVQ_STORE : NONE;
             case 0x54, 0x55, 0x56, 0x57 -> ps ? LOGIC : NONE;
             case 0xdb, 0xdf, 0xeb, 0xef, 0xd4, 0xfb -> col == COL_66 ? LOGIC : NONE;
+            case 0x74, 0xda, 0xf8, 0xfc -> col == COL_66 ? BYTES : NONE;
+            case 0xd7 -> col == COL_66 && i.rm >= 0 ? PMOVMSKB : NONE;
             case 0x14, 0x15, 0x6c, 0x6d -> col == COL_66 ? UNPCK : NONE;
             case 0xc6 -> col == COL_66 ? SHUFPD : NONE;
             case 0x51, 0x58, 0x59, 0x5c, 0x5e -> col == COL_F2 ? ARITH_SD : col == COL_66 ? ARITH_PD : NONE;
@@ -179,6 +183,8 @@ final class SseEmitter {
             case MOVQ_LOAD -> movqLoad(g, i);
             case MOVQ_STORE -> movqStore(g, i);
             case LOGIC -> logic(g, i);
+            case BYTES -> bytes(g, i);
+            case PMOVMSKB -> pmovmskb(g, i);
             case UNPCK -> unpck(g, i);
             case SHUFPD -> shufpd(g, i);
             case ARITH_SD -> arithSd(g, i);
@@ -444,6 +450,42 @@ final class SseEmitter {
             default -> code.lload(slot).lxor(); // 0x57, 0xef
         }
     }
+
+    /**
+     * PCMPEQB, PMINUB, PSUBB, PADDB xmm1, xmm2/m128: the interpreter's byte-lane helpers
+     * (SseInteger) on each half. The string functions of glibc's SSE2 flavour run on them.
+     */
+    private static int bytes(Gen g, Insn i) {
+        String lane = switch (i.opcode & 0xff) {
+            case 0x74 -> "pcmpeqb";
+            case 0xda -> "pminub";
+            case 0xf8 -> "psubb";
+            default -> "paddb";
+        };
+        int[] src = src128(g, i, true);
+        for (int half = 0; half < 2; half++) {
+            int d = 2 * i.reg + half;
+            g.loadX(d);
+            g.code.lload(src[half]);
+            g.code.invokestatic(CD_SSE_INTEGER, lane, MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            g.storeX(d);
+        }
+        return faults(i);
+    }
+
+    /** PMOVMSKB r32, xmm (SseMove.pmovmskb of each half): the bytes' top bits, zero-extended. */
+    private static int pmovmskb(Gen g, Insn i) {
+        MethodTypeDesc mask = MethodTypeDesc.of(CD_long, CD_long);
+        g.loadX(lo(i.rm));
+        g.code.invokestatic(CD_SSE_MOVE, "pmovmskb", mask);
+        g.loadX(hi(i.rm));
+        g.code.invokestatic(CD_SSE_MOVE, "pmovmskb", mask).bipush(8).lshl().lor();
+        g.storeReg(i.reg, 8);
+        return SAFE;
+    }
+
+    private static final ClassDesc CD_SSE_INTEGER = ClassDesc.of("dev.linux4j.cpu.SseInteger");
+    private static final ClassDesc CD_SSE_MOVE = ClassDesc.of("dev.linux4j.cpu.SseMove");
 
     /** UNPCKLPD/PUNPCKLQDQ and UNPCKHPD/PUNPCKHQDQ (SseShuffle.unpackXmm, 64-bit elements). */
     private static int unpck(Gen g, Insn i) {

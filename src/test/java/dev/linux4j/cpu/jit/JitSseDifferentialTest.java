@@ -116,11 +116,11 @@ class JitSseDifferentialTest {
             case 30 -> "ldmxcsr dword ptr [r15 + " + (1024 + 4 * r.nextInt(MXCSRS.length)) + "]";
             case 31 -> "stmxcsr dword ptr [r15 + " + (1200 + 4 * r.nextInt(4)) + "]";
             case 32 -> pick(r, new String[] {"minsd", "maxsd", "cvtsd2ss", "cvtss2sd"}) + " " + x(r) + ", " + x(r);
-            case 33 -> r.nextInt(8) == 0 ? pick(r, new String[] {"movapd", "addpd", "xorpd", "unpckhpd"}) + " "
+            case 33 -> r.nextInt(8) == 0 ? pick(r, new String[] {"movapd", "addpd", "xorpd", "unpckhpd", "pcmpeqb", "psubb"}) + " "
                     + x(r) + ", xmmword ptr [r15 + 8]" : "add rax, " + pick(r, GPRS) + "\nimul rbx, rcx";
             case 34 -> switch (r.nextInt(9)) {
-                case 0 -> pick(r, new String[] {"pcmpeqb", "pminub", "punpcklbw", "pcmpgtd", "psrlq", "paddd", "packsswb",
-                    "cmppd", "minpd"}).replace("cmppd", "cmplepd") + " " + x(r) + ", " + xm128(r);
+                case 0 -> pick(r, new String[] {"pcmpeqb", "pminub", "psubb", "paddb", "punpcklbw", "pcmpgtd", "psrlq",
+                    "paddd", "packsswb", "cmppd", "minpd"}).replace("cmppd", "cmplepd") + " " + x(r) + ", " + xm128(r);
                 case 1 -> "pshufd " + x(r) + ", " + xm128(r) + ", " + r.nextInt(256);
                 case 2 -> "pmovmskb " + pick(r, GPRS32) + ", " + x(r);
                 case 3 -> "movmskpd " + pick(r, GPRS32) + ", " + x(r);
