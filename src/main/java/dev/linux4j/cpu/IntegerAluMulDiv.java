@@ -9,7 +9,7 @@ import static dev.linux4j.cpu.OpcodeTable.*;
  * MUL and IMUL, SF and PF describe the low half of the product, ZF and AF are clear; DIV and IDIV
  * leave all flags unchanged.
  */
-final class IntegerAluMulDiv {
+public final class IntegerAluMulDiv {
     private IntegerAluMulDiv() {}
 
     static void register(OpcodeTable t) {
@@ -184,24 +184,13 @@ final class IntegerAluMulDiv {
             }
             case 4 -> {
                 long n = (cpu.r[Cpu.RDX] << 32) | (cpu.r[Cpu.RAX] & 0xffffffffL);
-                long q = Long.divideUnsigned(n, d);
-                if ((q >>> 32) != 0) {
-                    throw CpuTrap.DIVIDE_ERROR;
-                }
+                long q = quotient32(n, d);
                 cpu.setReg(Cpu.RAX, 4, q);
-                cpu.setReg(Cpu.RDX, 4, Long.remainderUnsigned(n, d));
+                cpu.setReg(Cpu.RDX, 4, n - q * d);
             }
             default -> {
-                long hi = cpu.r[Cpu.RDX];
                 long lo = cpu.r[Cpu.RAX];
-                long q;
-                if (hi == 0) {
-                    q = Long.divideUnsigned(lo, d);
-                } else if (Long.compareUnsigned(hi, d) >= 0) {
-                    throw CpuTrap.DIVIDE_ERROR;
-                } else {
-                    q = divideUnsigned128(hi, lo, d);
-                }
+                long q = quotient64(cpu.r[Cpu.RDX], lo, d);
                 cpu.r[Cpu.RAX] = q;
                 cpu.r[Cpu.RDX] = lo - q * d;
             }
@@ -212,6 +201,32 @@ final class IntegerAluMulDiv {
      * IDIV r/m (SDM Vol. 2A, IDIV): signed division, quotient truncated toward zero, remainder
      * with the dividend's sign. #DE when the divisor is 0 or the quotient does not fit.
      */
+    /**
+     * DIV r/m32's quotient of EDX:EAX ({@code n}) by the non-zero {@code d}; #DE when it does not
+     * fit in 32 bits. Compiled code calls it too.
+     */
+    public static long quotient32(long n, long d) {
+        long q = Long.divideUnsigned(n, d);
+        if ((q >>> 32) != 0) {
+            throw CpuTrap.DIVIDE_ERROR;
+        }
+        return q;
+    }
+
+    /**
+     * DIV r/m64's quotient of RDX:RAX by the non-zero {@code d}; #DE when it does not fit in 64
+     * bits (RDX not below the divisor). Compiled code calls it too.
+     */
+    public static long quotient64(long hi, long lo, long d) {
+        if (hi == 0) {
+            return Long.divideUnsigned(lo, d);
+        }
+        if (Long.compareUnsigned(hi, d) >= 0) {
+            throw CpuTrap.DIVIDE_ERROR;
+        }
+        return divideUnsigned128(hi, lo, d);
+    }
+
     static void idiv(Cpu cpu, long src, int size) {
         long d = Cpu.signExtend(src, size);
         if (d == 0) {

@@ -273,6 +273,7 @@ final class InsnEmitter {
                 return switch (i.digit()) {
                     case 0, 1 -> test(g, i, size, true);
                     case 2, 3 -> notNeg(g, i, size, i.digit() == 3);
+                    case 6 -> op == 0xf7 && size >= 4 ? div(g, i, size) : NONE;
                     default -> NONE;
                 };
             }
@@ -971,6 +972,44 @@ final class InsnEmitter {
         code.lload(T3);
         g.storeReg(n, size);
         return SAFE;
+    }
+
+    /**
+     * DIV r/m32 and r/m64 (IntegerAluMulDiv.div): the quotient through the interpreter's own
+     * quotient32/quotient64, which raise #DE (a zero divisor, a quotient too wide) before any
+     * register changes; the remainder is the dividend's low half minus quotient x divisor. The
+     * flags are left as they were, as the interpreter leaves them.
+     */
+    private static int div(Gen g, Insn i, int size) {
+        CodeBuilder code = g.code;
+        ClassDesc mulDiv = ClassDesc.of("dev.linux4j.cpu.IntegerAluMulDiv");
+        g.readE(i, size);
+        code.lstore(T2);
+        Label nonZero = code.newLabel();
+        code.lload(T2).lconst_0().lcmp().ifne(nonZero);
+        code.getstatic(ClassDesc.of("dev.linux4j.cpu.CpuTrap"), "DIVIDE_ERROR", ClassDesc.of("dev.linux4j.cpu.CpuTrap"))
+                .athrow();
+        code.labelBinding(nonZero);
+        if (size == 4) {
+            // n = EDX:EAX in T1
+            g.loadReg(Cpu.RDX, 8);
+            code.bipush(32).lshl();
+            g.loadReg(Cpu.RAX, 4);
+            code.lor().lstore(T1);
+            code.lload(T1).lload(T2).invokestatic(mulDiv, "quotient32", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+        } else {
+            g.loadReg(Cpu.RAX, 8);
+            code.lstore(T1);
+            g.loadReg(Cpu.RDX, 8);
+            code.lload(T1).lload(T2).invokestatic(mulDiv, "quotient64",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long));
+        }
+        code.lstore(T3);
+        code.lload(T1).lload(T3).lload(T2).lmul().lsub();
+        g.storeReg(Cpu.RDX, size);
+        code.lload(T3);
+        g.storeReg(Cpu.RAX, size);
+        return FAULTS;
     }
 
     /**

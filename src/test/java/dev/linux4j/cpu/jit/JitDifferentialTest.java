@@ -114,7 +114,7 @@ class JitDifferentialTest {
         String mem = "[r15 + " + r.nextInt(120) * (r.nextBoolean() ? 8 : 1) + "]";
         int size = r.nextInt(4);
         String m = SIZES[size] + " ptr " + mem;
-        return switch (r.nextInt(33)) {
+        return switch (r.nextInt(34)) {
             case 0 -> "mov " + m + ", " + sized(r, size);
             case 1 -> "mov " + sized(r, size) + ", " + m;
             case 2 -> ALU[r.nextInt(ALU.length)] + " " + m + ", " + sized(r, size);
@@ -157,6 +157,12 @@ class JitDifferentialTest {
                 yield pick(r, new String[] {"bsf ", "bsr "}) + sized(r, s) + ", "
                         + (r.nextBoolean() ? sized(r, s) : SIZES[s] + " ptr " + mem);
             }
+            case 32 -> switch (r.nextInt(3)) {
+                // DIV: RDX zero, RDX below the divisor (a 128-bit dividend) or not (#DE), from memory
+                case 0 -> "xor edx, edx\nor " + reg(r) + ", 1\ndiv " + reg(r);
+                case 1 -> "mov edx, " + r.nextInt(8) + "\ndiv " + (r.nextBoolean() ? reg(r) : pick(r, REGS32));
+                default -> "xor edx, edx\ndiv " + SIZES[2 + r.nextInt(2)] + " ptr " + mem;
+            };
             default -> instruction(r);
         };
     }
