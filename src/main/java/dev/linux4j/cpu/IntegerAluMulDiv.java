@@ -161,30 +161,21 @@ public final class IntegerAluMulDiv {
      * does not fit.
      */
     static void div(Cpu cpu, long d, int size) {
-        if (d == 0) {
-            throw CpuTrap.DIVIDE_ERROR;
-        }
         switch (size) {
             case 1 -> {
                 long n = cpu.r[Cpu.RAX] & 0xffff;
-                long q = n / d;
-                if (q > 0xff) {
-                    throw CpuTrap.DIVIDE_ERROR;
-                }
-                cpu.setReg(Cpu.RAX, 2, ((n % d) << 8) | q);
+                long q = quotient(n, d, 8);
+                cpu.setReg(Cpu.RAX, 2, ((n - q * d) << 8) | q);
             }
             case 2 -> {
                 long n = ((cpu.r[Cpu.RDX] & 0xffff) << 16) | (cpu.r[Cpu.RAX] & 0xffff);
-                long q = n / d;
-                if (q > 0xffff) {
-                    throw CpuTrap.DIVIDE_ERROR;
-                }
+                long q = quotient(n, d, 16);
                 cpu.setReg(Cpu.RAX, 2, q);
-                cpu.setReg(Cpu.RDX, 2, n % d);
+                cpu.setReg(Cpu.RDX, 2, n - q * d);
             }
             case 4 -> {
                 long n = (cpu.r[Cpu.RDX] << 32) | (cpu.r[Cpu.RAX] & 0xffffffffL);
-                long q = quotient32(n, d);
+                long q = quotient(n, d, 32);
                 cpu.setReg(Cpu.RAX, 4, q);
                 cpu.setReg(Cpu.RDX, 4, n - q * d);
             }
@@ -198,26 +189,30 @@ public final class IntegerAluMulDiv {
     }
 
     /**
-     * IDIV r/m (SDM Vol. 2A, IDIV): signed division, quotient truncated toward zero, remainder
-     * with the dividend's sign. #DE when the divisor is 0 or the quotient does not fit.
+     * DIV's quotient of the dividend {@code n} (AX, DX:AX or EDX:EAX, zero-extended) by
+     * {@code d}: #DE for a zero divisor or a quotient wider than {@code bits}. The remainder is
+     * {@code n - q * d}. Compiled code calls it too.
      */
-    /**
-     * DIV r/m32's quotient of EDX:EAX ({@code n}) by the non-zero {@code d}; #DE when it does not
-     * fit in 32 bits. Compiled code calls it too.
-     */
-    public static long quotient32(long n, long d) {
+    public static long quotient(long n, long d, int bits) {
+        if (d == 0) {
+            throw CpuTrap.DIVIDE_ERROR;
+        }
         long q = Long.divideUnsigned(n, d);
-        if ((q >>> 32) != 0) {
+        if ((q >>> bits) != 0) {
             throw CpuTrap.DIVIDE_ERROR;
         }
         return q;
     }
 
     /**
-     * DIV r/m64's quotient of RDX:RAX by the non-zero {@code d}; #DE when it does not fit in 64
-     * bits (RDX not below the divisor). Compiled code calls it too.
+     * DIV r/m64's quotient of RDX:RAX by {@code d}: #DE for a zero divisor or a quotient wider
+     * than 64 bits (RDX not below the divisor). The remainder is {@code lo - q * d}. Compiled
+     * code calls it too.
      */
     public static long quotient64(long hi, long lo, long d) {
+        if (d == 0) {
+            throw CpuTrap.DIVIDE_ERROR;
+        }
         if (hi == 0) {
             return Long.divideUnsigned(lo, d);
         }
@@ -227,6 +222,10 @@ public final class IntegerAluMulDiv {
         return divideUnsigned128(hi, lo, d);
     }
 
+    /**
+     * IDIV r/m (SDM Vol. 2A, IDIV): signed division, quotient truncated toward zero, remainder
+     * with the dividend's sign. #DE when the divisor is 0 or the quotient does not fit.
+     */
     static void idiv(Cpu cpu, long src, int size) {
         long d = Cpu.signExtend(src, size);
         if (d == 0) {

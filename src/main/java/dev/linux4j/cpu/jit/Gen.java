@@ -670,7 +670,12 @@ final class Gen {
             bit(FAUX, 2);
             return;
         }
-        code.lload(FRES).l2i().sipush(0xff).iand();
+        parity(FRES);
+    }
+
+    /** Pushes PF (0/1) of the long in {@code slot}: whether its low byte has an even number of 1 bits. */
+    void parity(int slot) {
+        code.lload(slot).l2i().sipush(0xff).iand();
         code.invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount", MethodTypeDesc.of(CD_int, CD_int));
         code.iconst_1().iand().iconst_1().ixor();
     }

@@ -42,6 +42,8 @@ import java.lang.constant.MethodTypeDesc;
 final class InsnEmitter {
     private InsnEmitter() {}
 
+    private static final ClassDesc CD_MUL_DIV = ClassDesc.of("dev.linux4j.cpu.IntegerAluMulDiv");
+
     // IntegerAlu operation numbers.
     private static final int ADD = 0;
     private static final int OR = 1;
@@ -791,10 +793,8 @@ final class InsnEmitter {
         }
         code.i2l().lstore(T3);
         if (!g.flagsDead) {
-            // PF of the index (IntegerAlu.parity)
-            code.lload(T3).l2i().invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount",
-                    MethodTypeDesc.of(CD_int, CD_int));
-            code.iconst_1().iand().iconst_1().ixor().i2l().iconst_2().lshl().lstore(FAUX);
+            g.parity(T3); // PF of the index (IntegerAlu.parity)
+            code.i2l().iconst_2().lshl().lstore(FAUX);
         }
         code.lload(T3);
         g.storeReg(i.reg, size);
@@ -976,32 +976,27 @@ final class InsnEmitter {
 
     /**
      * DIV r/m32 and r/m64 (IntegerAluMulDiv.div): the quotient through the interpreter's own
-     * quotient32/quotient64, which raise #DE (a zero divisor, a quotient too wide) before any
+     * quotient/quotient64, which raise #DE (a zero divisor, a quotient too wide) before any
      * register changes; the remainder is the dividend's low half minus quotient x divisor. The
      * flags are left as they were, as the interpreter leaves them.
      */
     private static int div(Gen g, Insn i, int size) {
         CodeBuilder code = g.code;
-        ClassDesc mulDiv = ClassDesc.of("dev.linux4j.cpu.IntegerAluMulDiv");
         g.readE(i, size);
         code.lstore(T2);
-        Label nonZero = code.newLabel();
-        code.lload(T2).lconst_0().lcmp().ifne(nonZero);
-        code.getstatic(ClassDesc.of("dev.linux4j.cpu.CpuTrap"), "DIVIDE_ERROR", ClassDesc.of("dev.linux4j.cpu.CpuTrap"))
-                .athrow();
-        code.labelBinding(nonZero);
         if (size == 4) {
             // n = EDX:EAX in T1
             g.loadReg(Cpu.RDX, 8);
             code.bipush(32).lshl();
             g.loadReg(Cpu.RAX, 4);
             code.lor().lstore(T1);
-            code.lload(T1).lload(T2).invokestatic(mulDiv, "quotient32", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            code.lload(T1).lload(T2).bipush(32).invokestatic(CD_MUL_DIV, "quotient",
+                    MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int));
         } else {
             g.loadReg(Cpu.RAX, 8);
             code.lstore(T1);
             g.loadReg(Cpu.RDX, 8);
-            code.lload(T1).lload(T2).invokestatic(mulDiv, "quotient64",
+            code.lload(T1).lload(T2).invokestatic(CD_MUL_DIV, "quotient64",
                     MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long));
         }
         code.lstore(T3);
@@ -1043,9 +1038,8 @@ final class InsnEmitter {
         code.lload(T4).lload(T4).lneg().lor().bipush(63).lushr().loadConstant(Cpu.CF | Cpu.OF).lmul();
         // | SF | PF
         code.lload(T3).bipush(size * 8 - 1).lushr().lconst_1().land().bipush(7).lshl().lor();
-        code.lload(T3).l2i().sipush(0xff).iand();
-        code.invokestatic(ClassDesc.of("java.lang.Integer"), "bitCount", MethodTypeDesc.of(CD_int, CD_int));
-        code.iconst_1().iand().iconst_1().ixor().i2l().iconst_2().lshl().lor();
+        g.parity(T3);
+        code.i2l().iconst_2().lshl().lor();
         code.lstore(FAUX);
         code.lload(T3);
         g.storeReg(i.reg, size);

@@ -134,6 +134,10 @@ final class SseEmitter {
     private static final int BYTES = 20;
     private static final int PMOVMSKB = 21;
 
+    /** The interpreter's byte-lane helpers, which {@link #bytes} and {@link #pmovmskb} call. */
+    private static final ClassDesc CD_SSE_INTEGER = ClassDesc.of("dev.linux4j.cpu.SseInteger");
+    private static final ClassDesc CD_SSE_MOVE = ClassDesc.of("dev.linux4j.cpu.SseMove");
+
     /** The kind of form {@code i} is, or NONE. */
     private static int kind(Insn i) {
         int col = column(i);
@@ -483,9 +487,6 @@ final class SseEmitter {
         g.storeReg(i.reg, 8);
         return SAFE;
     }
-
-    private static final ClassDesc CD_SSE_INTEGER = ClassDesc.of("dev.linux4j.cpu.SseInteger");
-    private static final ClassDesc CD_SSE_MOVE = ClassDesc.of("dev.linux4j.cpu.SseMove");
 
     /** UNPCKLPD/PUNPCKLQDQ and UNPCKHPD/PUNPCKHQDQ (SseShuffle.unpackXmm, 64-bit elements). */
     private static int unpck(Gen g, Insn i) {
