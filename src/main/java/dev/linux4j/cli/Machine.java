@@ -97,12 +97,15 @@ public final class Machine {
     }
 
     /**
-     * Executions of a block before the JIT translates it. Translation costs about a millisecond
-     * per region, so short-lived processes (a shell's children) must not pay it: measured here,
-     * 50 gave 48 ms per fork+exec of `busybox true` and 314x native on a python3 loop; 5000 gives
-     * 7.6 ms and 90x, with the CPU-bound benchmarks unchanged.
+     * Interpretations of a block before the JIT translates it, a block of n instructions counting
+     * 1 + n/8 each time (Block.weight). Translation costs about a millisecond per region, so
+     * short-lived processes (a shell's children) must not pay it: measured here, 50 unweighted
+     * gave 48 ms per fork+exec of `busybox true` and 314x native on a python3 loop; 5000 gave
+     * 7.6 ms and 90x, with the CPU-bound benchmarks unchanged. 20,000 weighted against 5000
+     * unweighted (interleaved runs): sha256sum of 64 MiB 2.63-2.65 -> 2.45-2.52 s, gcc -O2 of 500
+     * lines 14.7-15.4 -> 13.9-14.0 s (2,000 lines unchanged), the other benchmarks unchanged.
      */
-    static final int COMPILE_THRESHOLD = Integer.getInteger("linux4j.jit.threshold", 5000);
+    static final int COMPILE_THRESHOLD = Integer.getInteger("linux4j.jit.threshold", 20_000);
 
     private Machine(Builder b) {
         this.root = b.root;

@@ -130,7 +130,7 @@ public final class Cpu {
             }
             try {
                 CompiledBlock compiled = block.compiled;
-                if (compiled == null && ++block.executions >= code.compileThreshold() && mayTranslate(block)) {
+                if (compiled == null && block.counted(code.compileThreshold()) && mayTranslate(block)) {
                     compiled = code.compile(block);
                 }
                 if (compiled != null) {

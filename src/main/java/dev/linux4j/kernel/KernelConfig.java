@@ -17,7 +17,7 @@ import java.io.PrintStream;
  * @param diagnostics where linux4j's own one-line messages go (the JVM's stderr)
  * @param cpuCount CPUs the guest is told it has
  * @param compiler the JIT, or null to interpret only
- * @param compileThreshold executions of a block before the JIT translates it
+ * @param compileThreshold interpretations of a block, longer blocks weighing more, before the JIT translates it
  */
 public record KernelConfig(Vfs vfs, String osRelease, String hostname, Credentials credentials, int umask,
         PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount,

@@ -40,6 +40,26 @@ class TranslationPolicyTest {
     }
 
     @Test
+    void longBlocksCountFasterAndQueuedOnesNotAtAll() {
+        assertThat(interpretationsToReach(20_000, 4)).isEqualTo(20_000);
+        assertThat(interpretationsToReach(20_000, 8)).isEqualTo(10_000);
+        assertThat(interpretationsToReach(20_000, 64)).isEqualTo(2_223);
+        Block queued = new Block(0x401000, new Insn[64]);
+        queued.executions = -1; // queued, or its translation failed: counting on would reach 8
+        assertThat(queued.counted(1)).isFalse();
+        assertThat(queued.executions).isEqualTo(-1);
+    }
+
+    private static int interpretationsToReach(int threshold, int length) {
+        Block b = new Block(0x401000, new Insn[length]);
+        int runs = 1;
+        while (!b.counted(threshold)) {
+            runs++;
+        }
+        return runs;
+    }
+
+    @Test
     void aSlowBlockIsTranslatedInTheEnd() {
         Block b = block();
         long now = 5_000 * MS;
