@@ -219,17 +219,19 @@ public final class Machine {
             return this;
         }
 
-        /** Report each unimplemented syscall once on stderr. */
         /**
          * The JVM's SIGINT, SIGTERM and SIGHUP (and SIGQUIT where the JVM allows) go to the
-         * guest's foreground process group while a program runs, as a terminal's would. For the
-         * command line; an embedder normally keeps the JVM's own handling.
+         * guest's foreground process group while a program runs, as a terminal's would, and the
+         * signals the JVM's parent left ignored start ignored in the guest, as a native program
+         * would inherit them. For the command line; an embedder normally keeps the JVM's own
+         * handling.
          */
         public Builder forwardHostSignals(boolean on) {
             this.forwardHostSignals = on;
             return this;
         }
 
+        /** Report each unimplemented syscall once on stderr. */
         public Builder warnUnimplemented(boolean on) {
             this.warnUnimplemented = on;
             return this;
@@ -302,7 +304,8 @@ public final class Machine {
         vfs.mount("/proc", proc, false);
         Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
                 : Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
-        KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), strace,
+        long ignoredSignals = forwardHostSignals ? HostSignals.ignoredByParent() : 0;
+        KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), ignoredSignals, strace,
                 warnUnimplemented, diagnostics, cpus,
                 jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));

@@ -1,5 +1,9 @@
 package dev.linux4j.host;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -28,6 +32,30 @@ public final class HostSignals {
 
     private static final List<Forwarded> FORWARDED = List.of(new Forwarded("INT", 2, 0), new Forwarded("TERM", 15, 0),
             new Forwarded("HUP", 1, 0), new Forwarded("QUIT", 3, 3));
+
+    /**
+     * The signals the JVM's parent left ignored, as a mask with bit n-1 for signal n (SigIgn of
+     * /proc/self/status, proc(5)); 0 on a host without it. execve keeps a SIG_IGN disposition, so
+     * a program started by nohup finds SIGHUP ignored, and one started as a background job of a
+     * non-interactive shell SIGINT and SIGQUIT. HotSpot leaves SIGINT, SIGTERM and SIGHUP ignored
+     * when they were; a signal it handles itself (SIGQUIT, SIGPIPE, SIGSEGV...) no longer shows
+     * what its parent left. Read before {@link #forward} installs any handler.
+     */
+    public static long ignoredByParent() {
+        if (!"Linux".equals(System.getProperty("os.name"))) {
+            return 0; // signal numbers differ, and there is no /proc/self/status
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                }
+            }
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            // no /proc: nothing is known to be ignored
+        }
+        return 0;
+    }
 
     /**
      * Installs handlers that pass each forwarded signal's Linux number to {@code sink} (on the

@@ -139,6 +139,11 @@ public final class Kernel {
         int pid = tree.allocatePid();
         ThreadGroup group = new ThreadGroup(this, pid, null, files, cwd, config.umask(), config.credentials());
         group.hostParent = true;
+        for (int sig = 1; sig <= Signal.NSIG; sig++) {
+            if ((config.ignoredSignals() >>> (sig - 1) & 1) != 0 && sig != Signal.SIGKILL && sig != Signal.SIGSTOP) {
+                group.signalActions().set(sig, SignalActions.SIG_IGN, 0, 0, 0);
+            }
+        }
         Task task = new Task(this, group, pid);
         try {
             try {

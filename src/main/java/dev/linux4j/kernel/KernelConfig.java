@@ -12,6 +12,8 @@ import java.io.PrintStream;
  * @param hostname what uname reports as the node name
  * @param credentials the first process's identity
  * @param umask the first process's umask
+ * @param ignoredSignals the signals the first process starts with ignored (bit n-1 for signal
+ *     n), as execve keeps SIG_IGN dispositions from the process that started it
  * @param strace where --strace writes, or null
  * @param warnUnimplemented report each unimplemented syscall once on {@code diagnostics}
  * @param diagnostics where linux4j's own one-line messages go (the JVM's stderr)
@@ -20,5 +22,6 @@ import java.io.PrintStream;
  * @param compileThreshold interpretations of a block, longer blocks weighing more, before the JIT translates it
  */
 public record KernelConfig(Vfs vfs, String osRelease, String hostname, Credentials credentials, int umask,
+        long ignoredSignals,
         PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount,
         BlockCompiler compiler, int compileThreshold) {}
