@@ -137,8 +137,10 @@ public final class GuestRun {
     public Outcome runNative() {
         try {
             // env(1) execs the program with exactly this environment, in this (sorted) order:
-            // the same order linux4j's run gets, so a program printing environ matches.
-            List<String> command = new ArrayList<>(List.of("/usr/bin/env", "-i"));
+            // the same order linux4j's run gets, so a program printing environ matches; and with
+            // every signal at its default, as the guest starts here (a test run started as a
+            // background job of a script inherits SIGINT ignored: fork_wait's child never died).
+            List<String> command = new ArrayList<>(List.of("/usr/bin/env", "-i", "--default-signal"));
             new TreeMap<>(env).forEach((k, v) -> command.add(k + "=" + v));
             command.addAll(argv);
             ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
