@@ -251,7 +251,11 @@ class ToolchainTest {
 
         /** {@code keepStdinOpen}: the guest's stdin is a pipe nobody writes to or closes. */
         static HostSignalRun start(Path dir, boolean keepStdinOpen, String... argv) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // env(1) execs the JVM (same pid) with every signal at its default: a test run started
+            // as a background job of a script inherits SIGINT and SIGQUIT ignored, and so would
+            // the guest, as natively.
+            List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "--default-signal",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-Xss8m", "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "dev.linux4j.cli.Main", "--jit=off"));
             cmd.addAll(List.of(argv));
