@@ -63,6 +63,7 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
     static final int TIER = Integer.getInteger("linux4j.jit.tier", 2);
 
     private final boolean followCalls;
+    private final int maxMethodBytes;
 
     public ClassfileBlockCompiler() {
         this(RegionCompiler.FOLLOW_CALLS);
@@ -70,7 +71,13 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
 
     /** @param followCalls whether tier-2 regions take in direct callees (see {@link RegionCompiler}) */
     ClassfileBlockCompiler(boolean followCalls) {
+        this(followCalls, MAX_METHOD_BYTES);
+    }
+
+    /** With tier-2 methods limited to {@code maxMethodBytes} (tests of a region's halving). */
+    ClassfileBlockCompiler(boolean followCalls, int maxMethodBytes) {
         this.followCalls = followCalls;
+        this.maxMethodBytes = maxMethodBytes;
     }
 
     @Override
@@ -85,7 +92,7 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
     @Override
     public CompiledBlock compile(Block block, CodeCache cache) {
         if (TIER >= 2) {
-            CompiledBlock region = new RegionCompiler(followCalls).compile(block, cache);
+            CompiledBlock region = new RegionCompiler(followCalls, maxMethodBytes).compile(block, cache);
             if (region != null) {
                 compiled.incrementAndGet();
                 return region;

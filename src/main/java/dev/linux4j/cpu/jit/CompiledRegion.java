@@ -46,6 +46,11 @@ public abstract class CompiledRegion implements CompiledBlock {
         this.insns = insns;
     }
 
+    /** The guest instructions the region holds. */
+    int instructionCount() {
+        return insns.length;
+    }
+
     /** Runs the region from the dispatcher (each generated class overrides this with a direct call). */
     @Override
     public void run(Cpu cpu) {

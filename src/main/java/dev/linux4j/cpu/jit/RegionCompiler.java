@@ -66,6 +66,8 @@ final class RegionCompiler {
     static final boolean FOLLOW_CALLS = Boolean.getBoolean("linux4j.jit.followCalls");
 
     private final boolean followCalls;
+    /** A region whose method is larger is built again from the first half of its blocks. */
+    private final int maxMethodBytes;
 
     /**
      * @param followCalls take direct callees and their return sites into regions (RET to a call
@@ -73,7 +75,13 @@ final class RegionCompiler {
      *     compile), so off by default
      */
     RegionCompiler(boolean followCalls) {
+        this(followCalls, MAX_METHOD_BYTES);
+    }
+
+    /** With a smaller method limit than the JVM's, so that tests reach the halving of a region. */
+    RegionCompiler(boolean followCalls, int maxMethodBytes) {
         this.followCalls = followCalls;
+        this.maxMethodBytes = maxMethodBytes;
     }
     /** Back edges between two polls: bounds the time to notice a signal or exit request. */
     static final int POLL_INTERVAL = 256;
@@ -387,7 +395,7 @@ final class RegionCompiler {
                 if (DEBUG) {
                     Debug.built(region, bytes, size);
                 }
-                if (size > MAX_METHOD_BYTES) {
+                if (size > maxMethodBytes) {
                     return null;
                 }
                 lastData = List.copyOf(data);

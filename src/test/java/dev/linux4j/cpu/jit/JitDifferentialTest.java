@@ -2,6 +2,7 @@ package dev.linux4j.cpu.jit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linux4j.cpu.Block;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.CpuExit;
 import dev.linux4j.cpu.CpuHarness;
@@ -286,16 +287,47 @@ class JitDifferentialTest {
     }
 
     /**
+     * A region whose method would be too large is built again from the first half of its blocks,
+     * halving until it fits (RegionCompiler.translate). With a method limit far below the JVM's,
+     * a loop of twelve conditional read-modify-write steps becomes a smaller region than with
+     * the JVM's limit, though still more than its entry block, and runs as the interpreter does.
+     */
+    @Test
+    void anOversizedRegionIsHalvedAndStillRunsAsInterpreted() {
+        StringBuilder asm = new StringBuilder("mov rdi, " + CpuHarness.DATA + "\nmov ecx, 300\nloop_top:\n");
+        for (int k = 0; k < 12; k++) {
+            asm.append("mov rax, [rdi]\nadd rax, rcx\ntest ecx, ").append(1 << (k % 6)).append("\njz step").append(k)
+                    .append("\nadd [rdi + ").append(8 + 8 * k).append("], rax\nxor [rdi], rax\nstep").append(k)
+                    .append(":\n");
+        }
+        asm.append("dec ecx\njnz loop_top\n");
+        CpuHarness h = CpuHarness.ofAsm(asm.toString());
+        Block entry = h.cpu.codeCache().block(CpuHarness.CODE);
+        CompiledRegion whole = (CompiledRegion) new RegionCompiler(false).compile(entry, h.cpu.codeCache());
+        CompiledRegion halved = (CompiledRegion) new RegionCompiler(false, HALVING_LIMIT).compile(entry, h.cpu.codeCache());
+        assertThat(whole).isNotNull();
+        assertThat(halved).as("a region within %d bytes", HALVING_LIMIT).isNotNull();
+        assertThat(halved.instructionCount()).isLessThan(whole.instructionCount()).isGreaterThan(entry.size());
+        assertCompiledMatchesInterpreted(asm.toString(), new ClassfileBlockCompiler(false, HALVING_LIMIT));
+    }
+
+    private static final int HALVING_LIMIT = 1500;
+
+    /**
      * Runs {@code asm} interpreted, then with every block translated before it first runs: the
      * registers, flags and the first 16 KiB of the data area must match.
      */
     private static void assertCompiledMatchesInterpreted(String asm) {
+        assertCompiledMatchesInterpreted(asm, new ClassfileBlockCompiler());
+    }
+
+    private static void assertCompiledMatchesInterpreted(String asm, ClassfileBlockCompiler jit) {
         byte[] code = CpuHarness.assemble(asm);
         CpuHarness interpreted = new CpuHarness(code);
         long[] expected = state(interpreted, interpreted.run());
         byte[] expectedMem = interpreted.space.read(CpuHarness.DATA, 16384);
         CpuHarness compiled = new CpuHarness(code);
-        compiled.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(), 1);
+        compiled.cpu.codeCache().setCompiler(jit, 1);
         long[] actual = state(compiled, compiled.run());
         assertThat(compiled.space.read(CpuHarness.DATA, 16384)).containsExactly(expectedMem);
         assertThat(actual).containsExactly(expected);
