@@ -255,15 +255,19 @@ public final class HostNative {
     }
 
     /**
-     * The host process's ids and umask from /proc/self/status ("Uid:", "Gid:", "Umask:"), read
-     * once: cheaper at start-up than linking five downcalls. Null where there is no such file.
+     * The host process's ids, umask and ignored signals from /proc/self/status ("Uid:", "Gid:",
+     * "Umask:", "SigIgn:"), read once: cheaper at start-up than linking five downcalls.
      */
     private static final class SelfStatus {
-        static final int[] VALUES = read();
+        /** Real and effective uid and gid, umask; null where there is no such file. */
+        static final int[] VALUES;
+        /** SigIgn: bit n-1 set when signal n is ignored; 0 where there is no such file. */
+        static final long IGNORED;
 
-        private static int[] read() {
+        static {
+            int[] v = {-1, -1, -1, -1, -1};
+            long ignored = 0;
             try {
-                int[] v = {-1, -1, -1, -1, -1};
                 for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                     String[] f = line.split("\\s+");
                     switch (f[0]) {
@@ -276,15 +280,26 @@ public final class HostNative {
                             v[3] = Integer.parseInt(f[2]);
                         }
                         case "Umask:" -> v[4] = Integer.parseInt(f[1], 8);
+                        case "SigIgn:" -> ignored = Long.parseUnsignedLong(f[1], 16);
                         default -> {
                         }
                     }
                 }
-                return v[0] >= 0 && v[2] >= 0 ? v : null;
             } catch (java.io.IOException | RuntimeException e) {
-                return null;
+                v[0] = -1;
+                ignored = 0;
             }
+            VALUES = v[0] >= 0 && v[2] >= 0 ? v : null;
+            IGNORED = ignored;
         }
+    }
+
+    /**
+     * The signals this process ignores (SIG_IGN), bit n-1 for signal n in the host's numbering,
+     * as /proc/self/status said when the ids were first asked for; 0 where it is not there.
+     */
+    public static long ignoredSignals() {
+        return SelfStatus.IGNORED;
     }
 
     private static int selfStatus(int index, Downcall fallback, int otherwise) {

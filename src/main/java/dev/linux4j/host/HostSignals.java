@@ -1,9 +1,5 @@
 package dev.linux4j.host;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -39,22 +35,14 @@ public final class HostSignals {
      * a program started by nohup finds SIGHUP ignored, and one started as a background job of a
      * non-interactive shell SIGINT and SIGQUIT. HotSpot leaves SIGINT, SIGTERM and SIGHUP ignored
      * when they were; a signal it handles itself (SIGQUIT, SIGPIPE, SIGSEGV...) no longer shows
-     * what its parent left. Read before {@link #forward} installs any handler.
+     * what its parent left. Call it before {@link #forward} installs any handler (the status is
+     * read once, with the host ids the command line asks for first).
      */
     public static long ignoredByParent() {
         if (!"Linux".equals(System.getProperty("os.name"))) {
             return 0; // signal numbers differ, and there is no /proc/self/status
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
-                }
-            }
-        } catch (IOException | UncheckedIOException | NumberFormatException e) {
-            // no /proc: nothing is known to be ignored
-        }
-        return 0;
+        return HostNative.ignoredSignals();
     }
 
     /**
