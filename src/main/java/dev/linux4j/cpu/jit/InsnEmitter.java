@@ -23,6 +23,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
 
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.Insn;
+import dev.linux4j.cpu.IntegerAluMulDiv;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
@@ -42,7 +43,7 @@ import java.lang.constant.MethodTypeDesc;
 final class InsnEmitter {
     private InsnEmitter() {}
 
-    private static final ClassDesc CD_MUL_DIV = ClassDesc.of("dev.linux4j.cpu.IntegerAluMulDiv");
+    private static final ClassDesc CD_MUL_DIV = ClassDesc.of(IntegerAluMulDiv.class.getName());
 
     // IntegerAlu operation numbers.
     private static final int ADD = 0;

@@ -21,6 +21,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
 
 import dev.linux4j.cpu.CpuTrap;
 import dev.linux4j.cpu.Insn;
+import dev.linux4j.cpu.SseInteger;
+import dev.linux4j.cpu.SseMove;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
@@ -135,8 +137,8 @@ final class SseEmitter {
     private static final int PMOVMSKB = 21;
 
     /** The interpreter's byte-lane helpers, which {@link #bytes} and {@link #pmovmskb} call. */
-    private static final ClassDesc CD_SSE_INTEGER = ClassDesc.of("dev.linux4j.cpu.SseInteger");
-    private static final ClassDesc CD_SSE_MOVE = ClassDesc.of("dev.linux4j.cpu.SseMove");
+    private static final ClassDesc CD_SSE_INTEGER = ClassDesc.of(SseInteger.class.getName());
+    private static final ClassDesc CD_SSE_MOVE = ClassDesc.of(SseMove.class.getName());
 
     /** The kind of form {@code i} is, or NONE. */
     private static int kind(Insn i) {
