@@ -26,19 +26,16 @@ public final class HostFiles {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int EINTR = 4;
 
-    /** Heap arrays may be passed straight to pread/pwrite: they do not block for long on regular files. */
-    private static final Linker.Option CRITICAL = Linker.Option.critical(true);
-
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDR = ValueLayout.ADDRESS;
 
     private static final Downcall OPEN = Downcall.VARIADIC_AS_WORDS ? Downcall.findWords("open")
             : Downcall.find("open", FunctionDescriptor.of(INT, ADDR, INT, INT), Downcall.ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Downcall PREAD = Downcall.find("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), Downcall.ERRNO,
-            CRITICAL);
-    private static final Downcall PWRITE = Downcall.find("pwrite", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), Downcall.ERRNO,
-            CRITICAL);
+    // pread and pwrite move data through the thread's scratch memory rather than passing the heap
+    // array (Linker.Option.critical): a stub of their own cost every start-up ~10 ms of code
+    // generation before the program's first read; the copy costs well under 1% of a 64 MiB read.
+    private static final Downcall PREAD = Downcall.findWords("pread");
+    private static final Downcall PWRITE = Downcall.findWords("pwrite");
     private static final Downcall CLOSE = Downcall.findWords("close");
     private static final Downcall STATX = Downcall.findWords("statx");
     private static final Downcall FTRUNCATE = Downcall.findWords("ftruncate");
@@ -86,15 +83,20 @@ public final class HostFiles {
         }
     }
 
-    /** pread(2) into {@code buf[off, off+len)}: bytes read, or -errno. */
+    /** pread(2) into {@code buf[off, off+len)}: bytes read (at most {@link Scratch#IO_SIZE}), or -errno. */
     public static long pread(int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
-            MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
+            MemorySegment io = arena.ioBuffer();
+            int want = Math.min(len, Scratch.IO_SIZE);
             while (true) {
-                long n = (long) PREAD.handle().invokeExact(state, fd, seg, (long) len, position);
-                if (n >= 0 || errno(state) != EINTR) {
-                    return n >= 0 ? n : -errno(state);
+                long n = PREAD.callWords(state, fd, io.address(), want, position, 0);
+                if (n >= 0) {
+                    MemorySegment.copy(io, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
+                    return n;
+                }
+                if (errno(state) != EINTR) {
+                    return -errno(state);
                 }
             }
         } catch (Throwable t) {
@@ -102,13 +104,15 @@ public final class HostFiles {
         }
     }
 
-    /** pwrite(2) of {@code buf[off, off+len)}: bytes written, or -errno. */
+    /** pwrite(2) of {@code buf[off, off+len)}: bytes written (at most {@link Scratch#IO_SIZE}), or -errno. */
     public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
-            MemorySegment seg = MemorySegment.ofArray(buf).asSlice(off, len);
+            MemorySegment io = arena.ioBuffer();
+            int want = Math.min(len, Scratch.IO_SIZE);
+            MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
             while (true) {
-                long n = (long) PWRITE.handle().invokeExact(state, fd, seg, (long) len, position);
+                long n = PWRITE.callWords(state, fd, io.address(), want, position, 0);
                 if (n >= 0 || errno(state) != EINTR) {
                     return n >= 0 ? n : -errno(state);
                 }

@@ -17,7 +17,11 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
     private static final int MAX_DEPTH = 16;
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
+    /** Size of {@link #ioBuffer}: the most one pread or pwrite moves. */
+    static final int IO_SIZE = 64 * 1024;
+
     private final MemorySegment area = Arena.ofAuto().allocate(SIZE, 16);
+    private MemorySegment io;
     private final long[] marks = new long[MAX_DEPTH];
     private int depth;
     private long top;
@@ -33,6 +37,17 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
         }
         s.marks[s.depth++] = s.top;
         return s;
+    }
+
+    /**
+     * The thread's buffer for file data, {@link #IO_SIZE} bytes, allocated on first use and not
+     * zeroed: a call fills it and copies it out (or in, and then writes it) within its scope.
+     */
+    MemorySegment ioBuffer() {
+        if (io == null) {
+            io = Arena.ofAuto().allocate(IO_SIZE, 16);
+        }
+        return io;
     }
 
     /** Zeroed memory, as an arena gives. */
