@@ -10,6 +10,7 @@ import dev.linux4j.fs.proc.ProcFileSystem;
 import dev.linux4j.fs.host.HostStreamFile;
 import dev.linux4j.host.HostFiles;
 import dev.linux4j.host.HostNative;
+import dev.linux4j.host.HostRandom;
 import dev.linux4j.host.HostSignals;
 import dev.linux4j.kernel.Credentials;
 import dev.linux4j.kernel.ExitStatus;
@@ -286,7 +287,7 @@ public final class Machine {
             throw new ExecFailure(root + ": root is not a directory", 126);
         }
         Vfs vfs = buildVfs();
-        vfs.mount("/dev", new DevFileSystem(), false);
+        vfs.mount("/dev", new DevFileSystem(HostRandom.get()), false);
         Path privateShm = privateShmDirectory();
         try {
             vfs.mount("/dev/shm", new HostFileSystem(privateShm != null ? privateShm : HOST_SHM, false), false);
@@ -305,8 +306,8 @@ public final class Machine {
         Credentials cred = fakeRoot ? Credentials.of(0, 0, new int[] {0})
                 : Credentials.of(HostNative.getuid(), HostNative.getgid(), new int[] {HostNative.getgid()});
         long ignoredSignals = forwardHostSignals ? HostSignals.ignoredByParent() : 0;
-        KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), ignoredSignals, strace,
-                warnUnimplemented, diagnostics, cpus,
+        KernelConfig config = new KernelConfig(vfs, osRelease, hostname, cred, HostNative.umask(), ignoredSignals,
+                HostRandom.get(), strace, warnUnimplemented, diagnostics, cpus,
                 jit == Jit.OFF ? null : new ClassfileBlockCompiler(), jit == Jit.ALWAYS ? 1 : COMPILE_THRESHOLD);
         Kernel kernel = new Kernel(config, new Dispatcher(TABLE));
         TaskCputime.setThreadUserTime(HostNative::threadUserTime);

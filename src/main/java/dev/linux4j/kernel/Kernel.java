@@ -21,7 +21,6 @@ import dev.linux4j.vfs.FileMapping;
 import dev.linux4j.vfs.FileOps;
 import dev.linux4j.vfs.Vfs;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +44,6 @@ public final class Kernel {
     private final SyscallGate gate;
     private final ProcessTree tree = new ProcessTree(FIRST_PID);
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private final SecureRandom random = new SecureRandom();
     private final long bootNanos = System.nanoTime();
     private final Procs procs = new Procs(this);
     private final IpcNamespace ipc = new IpcNamespace();
@@ -234,7 +232,7 @@ public final class Kernel {
         }
         AddressSpace space = new AddressSpace();
         byte[] random16 = new byte[16];
-        random.nextBytes(random16);
+        config.random().nextBytes(random16);
         Credentials cred = group.credentials();
         ExecParams params = new ExecParams(bytesOf(argv), bytesOf(envp), filename.getBytes(StandardCharsets.UTF_8),
                 cred.uid(), cred.euid(), cred.gid(), cred.egid(), false, random16, HWCAP, 0, "x86_64", 2048);

@@ -3,6 +3,7 @@ package dev.linux4j.kernel;
 import dev.linux4j.cpu.BlockCompiler;
 import dev.linux4j.vfs.Vfs;
 import java.io.PrintStream;
+import java.util.random.RandomGenerator;
 
 /**
  * What a kernel instance is built from (the CLI and the embedding API fill it in).
@@ -14,6 +15,7 @@ import java.io.PrintStream;
  * @param umask the first process's umask
  * @param ignoredSignals the signals the first process starts with ignored (bit n-1 for signal
  *     n), as execve keeps SIG_IGN dispositions from the process that started it
+ * @param random the kernel's random bytes (getrandom, AT_RANDOM, boot_id)
  * @param strace where --strace writes, or null
  * @param warnUnimplemented report each unimplemented syscall once on {@code diagnostics}
  * @param diagnostics where linux4j's own one-line messages go (the JVM's stderr)
@@ -22,6 +24,6 @@ import java.io.PrintStream;
  * @param compileThreshold interpretations of a block, longer blocks weighing more, before the JIT translates it
  */
 public record KernelConfig(Vfs vfs, String osRelease, String hostname, Credentials credentials, int umask,
-        long ignoredSignals,
+        long ignoredSignals, RandomGenerator random,
         PrintStream strace, boolean warnUnimplemented, PrintStream diagnostics, int cpuCount,
         BlockCompiler compiler, int compileThreshold) {}

@@ -41,7 +41,7 @@ final class Procs implements ProcessDirectory {
     private final Kernel kernel;
     private final Map<Integer, Record> groups = new ConcurrentSkipListMap<>();
     private final long bootSeconds = System.currentTimeMillis() / 1000;
-    private final String bootId = UUID.randomUUID().toString();
+    private volatile String bootId; // made on first read: a random UUID, as Linux makes one at boot
     private volatile int lastPid;
 
     /** What procfs needs that the thread group does not keep: its start and its exec layout. */
@@ -188,7 +188,21 @@ final class Procs implements ProcessDirectory {
 
     @Override
     public String bootId() {
-        return bootId;
+        String id = bootId;
+        if (id == null) {
+            synchronized (this) {
+                if (bootId == null) {
+                    byte[] b = new byte[16];
+                    kernel.config().random().nextBytes(b);
+                    b[6] = (byte) (b[6] & 0x0f | 0x40); // generate_random_uuid: version 4
+                    b[8] = (byte) (b[8] & 0x3f | 0x80); // and the RFC 4122 variant
+                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+                    bootId = new UUID(bb.getLong(), bb.getLong()).toString();
+                }
+                id = bootId;
+            }
+        }
+        return id;
     }
 
     @Override

@@ -18,7 +18,6 @@ import dev.linux4j.vfs.FileDescription;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,6 @@ import java.util.List;
 final class ProcessSyscalls {
     private ProcessSyscalls() {}
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** exit_group(2): {@code void exit_group(int status)}. */
     static long exitGroup(Task task, SyscallArgs args) {
@@ -390,7 +388,7 @@ final class ProcessSyscalls {
         int n = (int) Math.min(Math.max(len, 0), 33554431L); // Linux caps a call at MAX_RW_COUNT-ish
         n = Math.min(n, 1 << 20);
         byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
+        task.kernel().config().random().nextBytes(bytes);
         task.memory().write(buf, bytes);
         return n;
     }

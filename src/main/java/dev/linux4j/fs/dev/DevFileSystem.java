@@ -19,11 +19,11 @@ import dev.linux4j.vfs.FileSystem;
 import dev.linux4j.vfs.SimpleXattrs;
 import dev.linux4j.vfs.Xattrs;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * The guest's /dev: the memory character devices of drivers/char/mem.c and random.c
@@ -33,7 +33,6 @@ import java.util.Map;
  * the devpts instance mounted on /dev/pts (see {@link DevPts}).
  */
 public final class DevFileSystem implements FileSystem {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long DEV = StatBuf.makedev(0, 5);
     private static final long BOOT_SECONDS = System.currentTimeMillis() / 1000;
 
@@ -48,12 +47,13 @@ public final class DevFileSystem implements FileSystem {
     private static final long TTY_INO = 9;
     private static final long PTMX_INO = 10;
 
-    public DevFileSystem() {
+    /** @param random what /dev/random and /dev/urandom read (the kernel's random bytes) */
+    public DevFileSystem(RandomGenerator random) {
         devices.put("null", new Node(4, 1, 3, new MemDevice(MemDevice.Kind.NULL)));
         devices.put("zero", new Node(5, 1, 5, new MemDevice(MemDevice.Kind.ZERO)));
         devices.put("full", new Node(6, 1, 7, new MemDevice(MemDevice.Kind.FULL)));
-        devices.put("random", new Node(7, 1, 8, new MemDevice(MemDevice.Kind.RANDOM)));
-        devices.put("urandom", new Node(8, 1, 9, new MemDevice(MemDevice.Kind.RANDOM)));
+        devices.put("random", new Node(7, 1, 8, new MemDevice(MemDevice.Kind.RANDOM, random)));
+        devices.put("urandom", new Node(8, 1, 9, new MemDevice(MemDevice.Kind.RANDOM, random)));
         devices.put("tty", new Node(TTY_INO, DevPts.TTYAUX_MAJOR, 0, null));
         devices.put("ptmx", new Node(PTMX_INO, DevPts.TTYAUX_MAJOR, 2, null));
         links.put("fd", "/proc/self/fd");
@@ -206,9 +206,15 @@ public final class DevFileSystem implements FileSystem {
         enum Kind { NULL, ZERO, FULL, RANDOM }
 
         private final Kind kind;
+        private final RandomGenerator random;
 
         MemDevice(Kind kind) {
+            this(kind, null);
+        }
+
+        MemDevice(Kind kind, RandomGenerator random) {
             this.kind = kind;
+            this.random = random;
         }
 
         @Override
@@ -223,7 +229,7 @@ public final class DevFileSystem implements FileSystem {
                 }
                 default -> {
                     byte[] r = new byte[len];
-                    RANDOM.nextBytes(r);
+                    random.nextBytes(r);
                     System.arraycopy(r, 0, buf, off, len);
                     return len;
                 }

@@ -32,7 +32,7 @@ class ProcFileSystemTest {
 
     @BeforeEach
     void setUp() {
-        vfs = new Vfs(new DevFileSystem());
+        vfs = new Vfs(new DevFileSystem(new java.security.SecureRandom()));
         proc = new ProcFileSystem(vfs);
         vfs.mount("/proc", proc, false);
         processes = new FakeProcesses();
