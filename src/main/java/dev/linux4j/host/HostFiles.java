@@ -87,8 +87,8 @@ public final class HostFiles {
     public static long pread(int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
-            MemorySegment io = arena.ioBuffer();
-            int want = Math.min(len, Scratch.IO_SIZE);
+            MemorySegment io = arena.ioBuffer(len);
+            int want = (int) io.byteSize();
             while (true) {
                 long n = PREAD.callWords(state, fd, io.address(), want, position, 0);
                 if (n >= 0) {
@@ -108,8 +108,8 @@ public final class HostFiles {
     public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
-            MemorySegment io = arena.ioBuffer();
-            int want = Math.min(len, Scratch.IO_SIZE);
+            MemorySegment io = arena.ioBuffer(len);
+            int want = (int) io.byteSize();
             MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
             while (true) {
                 long n = PWRITE.callWords(state, fd, io.address(), want, position, 0);

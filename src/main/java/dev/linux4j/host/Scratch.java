@@ -17,7 +17,7 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
     private static final int MAX_DEPTH = 16;
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
-    /** Size of {@link #ioBuffer}: the most one pread or pwrite moves. */
+    /** The most one pread or pwrite moves through {@link #ioBuffer}. */
     static final int IO_SIZE = 64 * 1024;
 
     private final MemorySegment area = Arena.ofAuto().allocate(SIZE, 16);
@@ -40,14 +40,22 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
     }
 
     /**
-     * The thread's buffer for file data, {@link #IO_SIZE} bytes, allocated on first use and not
-     * zeroed: a call fills it and copies it out (or in, and then writes it) within its scope.
+     * Room for up to {@code len} bytes of file data (at most {@link #IO_SIZE}) within this scope,
+     * not zeroed: a call fills it and copies it out, or copies in and writes it. From the scratch
+     * area when it fits (a page fault reads 4 KiB), else from a larger buffer the thread allocates
+     * on its first large transfer: every guest process has a thread of its own, and a 64 KiB
+     * buffer for each cost a spawn ~0.3 ms of host page faults as the JDK zeroed it.
      */
-    MemorySegment ioBuffer() {
+    MemorySegment ioBuffer(int len) {
+        long start = (top + 15) & -16L;
+        if (len <= SIZE - start) {
+            top = start + len;
+            return area.asSlice(start, len);
+        }
         if (io == null) {
             io = Arena.ofAuto().allocate(IO_SIZE, 16);
         }
-        return io;
+        return io.asSlice(0, Math.min(len, IO_SIZE));
     }
 
     /** Zeroed memory, as an arena gives. */

@@ -53,6 +53,15 @@ class HostFilesTest {
             assertThat(done).isEqualTo(expected.length);
             assertThat(Arrays.copyOfRange(back, 3, 3 + done)).isEqualTo(expected);
             assertThat(Arrays.copyOfRange(back, 0, 3)).containsOnly((byte) 0x77); // nothing before the offset
+
+            // a small transfer (through the scratch area rather than the large buffer)
+            byte[] small = new byte[100];
+            assertThat(HostFiles.pread(fd, small, 0, 100, 5000)).isEqualTo(100);
+            assertThat(small).isEqualTo(Arrays.copyOfRange(expected, 5000, 5100));
+            assertThat(HostFiles.pwrite(fd, data, 7, 10, 2)).isEqualTo(10);
+            assertThat(HostFiles.pread(fd, small, 50, 12, 1)).isEqualTo(12);
+            assertThat(Arrays.copyOfRange(small, 50, 62)).isEqualTo(new byte[] {0, data[7], data[8], data[9], data[10],
+                    data[11], data[12], data[13], data[14], data[15], data[16], 0});
         } finally {
             HostFiles.close(fd);
         }
