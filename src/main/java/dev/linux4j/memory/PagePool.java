@@ -23,7 +23,7 @@ public final class PagePool {
      * The first chunk's size; each next one is twice the last, up to {@link #MAX_CHUNK}. The JDK
      * zero-fills a chunk when it allocates it, which is the host's first touch of every one of
      * its pages: a whole 2 MiB chunk cost {@code busybox true} 10 ms of its 140 (host page faults),
-     * for the dozen pages it uses.
+     * for the hundred or so pages it uses.
      */
     private static final long FIRST_CHUNK = 64L << 10;
     private static final long MAX_CHUNK = 2L << 20;
