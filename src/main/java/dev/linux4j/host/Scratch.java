@@ -43,14 +43,13 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
      * Room for up to {@code len} bytes of file data (at most {@link #IO_SIZE}) within this scope,
      * not zeroed: a call fills it and copies it out, or copies in and writes it. From the scratch
      * area when it fits (a page fault reads 4 KiB), else from a larger buffer the thread allocates
-     * on its first large transfer: every guest process has a thread of its own, and a 64 KiB
-     * buffer for each cost a spawn ~0.3 ms of host page faults as the JDK zeroed it.
+     * on its first large transfer: every guest process has a thread of its own, and the JDK
+     * zero-fills a new 64 KiB segment with a loop that runs interpreted early on (~0.5 ms).
      */
     MemorySegment ioBuffer(int len) {
-        long start = (top + 15) & -16L;
-        if (len <= SIZE - start) {
-            top = start + len;
-            return area.asSlice(start, len);
+        MemorySegment m = fromArea(len, 16);
+        if (m != null) {
+            return m;
         }
         if (io == null) {
             io = Arena.ofAuto().allocate(IO_SIZE, 16);
@@ -61,15 +60,24 @@ final class Scratch implements SegmentAllocator, AutoCloseable {
     /** Zeroed memory, as an arena gives. */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        long start = (top + byteAlignment - 1) & -byteAlignment;
-        if (byteSize <= SIZE && start <= SIZE - byteSize) {
-            top = start + byteSize;
-            return area.asSlice(start, byteSize).fill((byte) 0);
+        MemorySegment m = fromArea(byteSize, byteAlignment);
+        if (m != null) {
+            return m.fill((byte) 0);
         }
         if (overflow == null) {
             overflow = Arena.ofConfined();
         }
         return overflow.allocate(byteSize, byteAlignment);
+    }
+
+    /** The next {@code byteSize} bytes of the area at that alignment, as they are; null if they do not fit. */
+    private MemorySegment fromArea(long byteSize, long byteAlignment) {
+        long start = (top + byteAlignment - 1) & -byteAlignment;
+        if (byteSize > SIZE || start > SIZE - byteSize) {
+            return null;
+        }
+        top = start + byteSize;
+        return area.asSlice(start, byteSize);
     }
 
     @Override
