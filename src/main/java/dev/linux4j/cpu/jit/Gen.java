@@ -11,21 +11,20 @@ import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.Exec;
 import dev.linux4j.cpu.Insn;
 import dev.linux4j.memory.Mmu;
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
-import java.lang.constant.DirectMethodHandleDesc;
-import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Code-generation context of one region build: the JVM locals that hold guest state, the
@@ -105,10 +104,16 @@ final class Gen {
     static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     static final MethodTypeDesc MTD_Z = MethodTypeDesc.of(CD_boolean);
     static final MethodTypeDesc MTD_V = MethodTypeDesc.of(CD_void);
-    private static final DirectMethodHandleDesc CLASS_DATA_AT = ConstantDescs.ofConstantBootstrap(
-            ClassDesc.of(MethodHandles.class.getName()), "classDataAt", CD_Object, CD_int);
+    private static final ClassDesc CD_MH = ClassDesc.of(MethodHandles.class.getName());
+    private static final ClassDesc CD_LOOKUP = ClassDesc.of(MethodHandles.Lookup.class.getName());
+    private static final MethodTypeDesc MTD_LOOKUP = MethodTypeDesc.of(CD_LOOKUP);
+    /** {@link MethodHandles#classDataAt}. */
+    private static final MethodTypeDesc MTD_CLASS_DATA_AT =
+            MethodTypeDesc.of(CD_Object, CD_LOOKUP, ConstantDescs.CD_String, ConstantDescs.CD_Class, CD_int);
 
     final CodeBuilder code;
+    /** The class being built (whose static fields hold the class-data constants). */
+    private final ClassDesc self;
     /** Registers the region's inline code uses (loaded at entry and after generic instructions). */
     final int usedRegs;
     /** Registers the inline code touched in this build (the next build's {@link #usedRegs}). */
@@ -133,8 +138,11 @@ final class Gen {
     int flagSize;
     final List<Object> data;
     private final Map<Object, Integer> dataIndex = new IdentityHashMap<>();
-    /** The class-data constants the method loads, in order of first use (see {@link #resolveConstants}). */
-    private final Set<DynamicConstantDesc<Object>> constants = new LinkedHashSet<>();
+    /**
+     * The class-data constants the method loads, by index in the class data, with their types, in
+     * order of first use (see {@link #constant}).
+     */
+    private final Map<Integer, ClassDesc> constants = new LinkedHashMap<>();
     final List<Handler> handlers = new ArrayList<>();
     /** RIP values the spill blocks set, by spill index (see {@link #emitHandlers}). */
     private final List<Long> spillRips = new ArrayList<>();
@@ -146,8 +154,9 @@ final class Gen {
     /** A fault handler: writes back the state before {@code insn} and rethrows. */
     record Handler(Label start, Label end, Label handler, Insn insn, SpillKey key) {}
 
-    Gen(CodeBuilder code, int usedRegs, int usedXmm, List<Object> data) {
+    Gen(CodeBuilder code, ClassDesc self, int usedRegs, int usedXmm, List<Object> data) {
         this.code = code;
+        this.self = self;
         this.usedRegs = usedRegs;
         this.usedXmm = usedXmm;
         this.data = data;
@@ -162,7 +171,17 @@ final class Gen {
         return 6 + 2 * n;
     }
 
-    /** Loads a class-data constant (the object is added to the class data on first use). */
+    /**
+     * Loads a class-data constant (the object is added to the class data on first use): a static
+     * final field of the region's class, which HotSpot's compilers fold to the object itself, so
+     * every call on it is monomorphic. Fields rather than dynamic constants ({@code ldc} of
+     * {@link MethodHandles#classDataAt}), because the class file has no stack maps (see
+     * RegionCompiler#emitClass) and so a version before dynamic constants (Java 11). The class
+     * initialiser sets them all, before the region first runs: a constant that C2 found
+     * unresolved on a path rarely taken would make it compile that path as a trap (the sieve's
+     * main loop fell back to HotSpot's bytecode interpreter three times in a run when its
+     * constants were resolved on first use).
+     */
     void constant(ClassDesc type, Object o) {
         Integer idx = dataIndex.get(o);
         if (idx == null) {
@@ -170,26 +189,30 @@ final class Gen {
             data.add(o);
             dataIndex.put(o, idx);
         }
-        DynamicConstantDesc<Object> c = DynamicConstantDesc.ofNamed(CLASS_DATA_AT, "_", type, idx);
-        constants.add(c);
-        code.ldc(c);
+        constants.putIfAbsent(idx, type);
+        code.getstatic(self, constantName(idx), type);
     }
 
-    /**
-     * Emits the class initialiser's body: loads every class-data constant the method loads, so
-     * that all of them are resolved before the method first runs. HotSpot's C2 compiles a load
-     * of a dynamic constant not yet resolved as a trap ("unloaded"), and most of ours sit on
-     * paths rarely taken (a block's validity check after a store to code, an exit's chain
-     * site); when such a path is taken in a long-running loop, the compiled method is thrown
-     * away and the loop falls back to HotSpot's bytecode interpreter until it is compiled again
-     * (the sieve benchmark's main loop: three times in a run). Resolving them here costs the
-     * translator about 0.4 ms per region (gcc -O2 of a 500-line file: 265 regions, 1.45 s ->
-     * 1.53 s of translation, the same wall time).
-     */
+    private static String constantName(int idx) {
+        return "c" + idx;
+    }
+
+    /** Declares the static final fields {@link #constant} loads (after the method is built). */
+    void declareConstants(ClassBuilder cb) {
+        constants.forEach((idx, type) -> cb.withField(constantName(idx), type,
+                ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL));
+    }
+
+    /** Emits the class initialiser's body: sets every constant field from the class data. */
     void resolveConstants(CodeBuilder clinit) {
-        for (DynamicConstantDesc<Object> c : constants) {
-            clinit.ldc(c).pop();
-        }
+        constants.forEach((idx, type) -> clinit
+                .invokestatic(CD_MH, "lookup", MTD_LOOKUP)
+                .ldc("_")
+                .ldc(type)
+                .loadConstant(idx)
+                .invokestatic(CD_MH, "classDataAt", MTD_CLASS_DATA_AT)
+                .checkcast(type)
+                .putstatic(self, constantName(idx), type));
         clinit.return_();
     }
 

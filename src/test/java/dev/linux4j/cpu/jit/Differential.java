@@ -1,5 +1,7 @@
 package dev.linux4j.cpu.jit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.linux4j.cpu.CpuExit;
 import dev.linux4j.cpu.CpuHarness;
 import java.util.Arrays;
@@ -44,6 +46,9 @@ final class Differential {
         CpuHarness compiled = new CpuHarness(code);
         compiled.cpu.codeCache().setCompiler(jit, 1);
         long[] actual = state.of(compiled, compiled.run());
+        // A region class HotSpot rejects would leave the code to tier 1 or the interpreter, and
+        // the states would still agree: the fuzz must see every built region defined.
+        assertThat(RegionCompiler.defineFailures()).as("region classes HotSpot rejected").isZero();
         return new Outcome(expected, actual, ranToEnd, jit.compiledBlocks() > 0);
     }
 }
