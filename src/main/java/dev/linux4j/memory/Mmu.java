@@ -27,8 +27,18 @@ public final class Mmu {
     private static final boolean TSO_FENCES =
             Boolean.parseBoolean(System.getProperty("linux4j.tsoFences", "true"));
     private static final int TLB_BITS = 9;
-    public static final int TLB_SIZE = 1 << TLB_BITS;
+    private static final int TLB_SIZE = 1 << TLB_BITS;
     private static final int TLB_MASK = TLB_SIZE - 1;
+    /**
+     * A TLB entry's longs: the virtual page number a read may use (-1: none) and its host
+     * address, then the same for a write (a page that is read-only, copy-on-write or holds
+     * decoded code has no write translation).
+     */
+    public static final int READ_TAG = 0;
+    public static final int READ_HOST = 1;
+    public static final int WRITE_TAG = 2;
+    public static final int WRITE_HOST = 3;
+    private static final int TLB_LONGS = 4;
     private static final int PAGE_MASK = 0xfff;
 
     /**
@@ -64,10 +74,18 @@ public final class Mmu {
     private static final Object SPLIT_LOCK = new Object();
 
     private final AddressSpace space;
-    private final long[] readTag = new long[TLB_SIZE];
-    private final long[] readHost = new long[TLB_SIZE];
-    private final long[] writeTag = new long[TLB_SIZE];
-    private final long[] writeHost = new long[TLB_SIZE];
+    /**
+     * The TLB: {@link #TLB_SIZE} entries of four longs (see {@link #READ_TAG}), entry
+     * {@code vpn & (TLB_SIZE - 1)} at {@link #entry}. One array rather than one per field: a
+     * compiled region keeps the TLB in a JVM local for its whole run, and with four arrays (and
+     * their lengths, for the bounds checks) C2 ran out of host registers in loops and kept the
+     * guest's registers in stack slots (seen in its code for xorshift's and the sieve's loops).
+     * One array instead, medians of two batches of 3 interleaved runs: xorshift 1.42/1.41 ->
+     * 1.07/1.26 s, sha256sum of 64 MiB 3.52/3.86 -> 2.94/2.84 s, strsort 5.87/6.36 ->
+     * 5.43/5.31 s, n-body 5.73/6.23 -> 5.34/5.05 s, the sieve unchanged (2.17/2.29 ->
+     * 2.19/2.29 s: its loop's stores miss the TLB). A read's tag and host share a cache line too.
+     */
+    private final long[] tlb = new long[TLB_LONGS * TLB_SIZE];
     private int generation;
 
     public Mmu(AddressSpace space) {
@@ -89,21 +107,20 @@ public final class Mmu {
 
     public void flush() {
         generation = space.generation();
-        Arrays.fill(readTag, -1L);
-        Arrays.fill(writeTag, -1L);
+        Arrays.fill(tlb, -1L); // no vpn is -1 (a vpn has 52 bits)
     }
 
     // ---------------------------------------------------------------- translation
 
     private long readFrame(long addr) {
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        if (readTag[i] == vpn) {
-            return readHost[i];
+        int i = entry(vpn);
+        if (tlb[i + READ_TAG] == vpn) {
+            return tlb[i + READ_HOST];
         }
         long frame = space.frameFor(addr, PROT_READ);
-        readTag[i] = vpn;
-        readHost[i] = frame;
+        tlb[i + READ_TAG] = vpn;
+        tlb[i + READ_HOST] = frame;
         return frame;
     }
 
@@ -120,21 +137,21 @@ public final class Mmu {
 
     private long writeFrame(long addr) {
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        if (writeTag[i] == vpn) {
-            return writeHost[i];
+        int i = entry(vpn);
+        if (tlb[i + WRITE_TAG] == vpn) {
+            return tlb[i + WRITE_HOST];
         }
         int codeStoresBefore = space.codeStores;
         long frame = space.frameForMmuWrite(addr);
         if (space.codeStores != codeStoresBefore) {
             codeStores++;
         }
-        if (readTag[i] == vpn) {
-            readHost[i] = frame; // a copy-on-write fault may have moved the page
+        if (tlb[i + READ_TAG] == vpn) {
+            tlb[i + READ_HOST] = frame; // a copy-on-write fault may have moved the page
         }
         if (AddressSpace.writeCacheable(space.pteFor(addr))) {
-            writeTag[i] = vpn;
-            writeHost[i] = frame;
+            tlb[i + WRITE_TAG] = vpn;
+            tlb[i + WRITE_HOST] = frame;
         }
         return frame;
     }
@@ -151,24 +168,17 @@ public final class Mmu {
     // ---------------------------------------------------------------- for compiled code
 
     /**
-     * The TLB's arrays, for compiled regions that inline the hit path of a translation (entry
-     * {@code vpn & 511}: a tag equal to {@code vpn} means the host page is in the matching host
-     * array) and call the full access only on a miss. The arrays never change identity.
+     * The TLB's array, for compiled regions that inline the hit path of a translation (the
+     * entry of {@code vpn} at {@link #entry}: a tag equal to {@code vpn} means its host page
+     * follows it) and call the full access only on a miss. The array never changes identity.
      */
-    public long[] readTags() {
-        return readTag;
+    public long[] tlb() {
+        return tlb;
     }
 
-    public long[] readHosts() {
-        return readHost;
-    }
-
-    public long[] writeTags() {
-        return writeTag;
-    }
-
-    public long[] writeHosts() {
-        return writeHost;
+    /** The index in {@link #tlb()} of the entry for virtual page {@code vpn}. */
+    public static int entry(long vpn) {
+        return ((int) vpn & TLB_MASK) * TLB_LONGS;
     }
 
     /**
@@ -229,8 +239,8 @@ public final class Mmu {
 
     public int read8(long addr) {
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int i = entry(vpn);
+        long host = tlb[i + READ_TAG] == vpn ? tlb[i + READ_HOST] + (addr & PAGE_MASK) : hostForRead(addr);
         return (int) load(host, 1);
     }
 
@@ -239,8 +249,8 @@ public final class Mmu {
             return read8(addr) | (read8(addr + 1) << 8);
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int i = entry(vpn);
+        long host = tlb[i + READ_TAG] == vpn ? tlb[i + READ_HOST] + (addr & PAGE_MASK) : hostForRead(addr);
         return (int) load(host, 2);
     }
 
@@ -249,8 +259,8 @@ public final class Mmu {
             return (int) readSplit(addr, 4);
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int i = entry(vpn);
+        long host = tlb[i + READ_TAG] == vpn ? tlb[i + READ_HOST] + (addr & PAGE_MASK) : hostForRead(addr);
         return (int) load(host, 4);
     }
 
@@ -259,8 +269,8 @@ public final class Mmu {
             return readSplit(addr, 8);
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = readTag[i] == vpn ? readHost[i] + (addr & PAGE_MASK) : hostForRead(addr);
+        int i = entry(vpn);
+        long host = tlb[i + READ_TAG] == vpn ? tlb[i + READ_HOST] + (addr & PAGE_MASK) : hostForRead(addr);
         return load(host, 8);
     }
 
@@ -289,8 +299,8 @@ public final class Mmu {
 
     public void write8(long addr, int value) {
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        int i = entry(vpn);
+        long host = tlb[i + WRITE_TAG] == vpn ? tlb[i + WRITE_HOST] + (addr & PAGE_MASK) : hostForWrite(addr);
         store(host, value, 1);
     }
 
@@ -300,8 +310,8 @@ public final class Mmu {
             return;
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        int i = entry(vpn);
+        long host = tlb[i + WRITE_TAG] == vpn ? tlb[i + WRITE_HOST] + (addr & PAGE_MASK) : hostForWrite(addr);
         store(host, value, 2);
     }
 
@@ -311,8 +321,8 @@ public final class Mmu {
             return;
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        int i = entry(vpn);
+        long host = tlb[i + WRITE_TAG] == vpn ? tlb[i + WRITE_HOST] + (addr & PAGE_MASK) : hostForWrite(addr);
         store(host, value, 4);
     }
 
@@ -322,8 +332,8 @@ public final class Mmu {
             return;
         }
         long vpn = addr >>> PAGE_SHIFT;
-        int i = (int) vpn & TLB_MASK;
-        long host = writeTag[i] == vpn ? writeHost[i] + (addr & PAGE_MASK) : hostForWrite(addr);
+        int i = entry(vpn);
+        long host = tlb[i + WRITE_TAG] == vpn ? tlb[i + WRITE_HOST] + (addr & PAGE_MASK) : hostForWrite(addr);
         store(host, value, 8);
     }
 

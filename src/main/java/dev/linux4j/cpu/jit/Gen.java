@@ -75,11 +75,8 @@ final class Gen {
     static final int POLL = 55;
     /** int: a spill block's index of the RIP to set (and of the faulting instruction). */
     static final int STATE = 121;
-    /** The Mmu's TLB arrays (read tags, read hosts, write tags, write hosts), loaded at entry. */
-    static final int RTAGS = 122;
-    static final int RHOSTS = 123;
-    static final int WTAGS = 124;
-    static final int WHOSTS = 125;
+    /** The Mmu's TLB array ({@link Mmu#tlb()}), loaded at entry. */
+    static final int TLB = 122;
     /** long: the guest address of the access being emitted. */
     static final int TADDR = 126;
     /** long: the value of the store being emitted. */
@@ -360,7 +357,7 @@ final class Gen {
         Label slow = code.newLabel();
         Label done = code.newLabel();
         code.lstore(TADDR).pop();
-        tlbHit(size, RTAGS, RHOSTS, slow);
+        tlbHit(size, Mmu.READ_TAG, slow);
         code.loadConstant(size).invokestatic(CD_MMU, "load", MethodTypeDesc.of(CD_long, CD_long, CD_int));
         code.goto_(done);
         code.labelBinding(slow);
@@ -381,13 +378,17 @@ final class Gen {
      * the TLB. Each access site then has its own branch profile, so C2 sees how rare a miss is
      * at that site (the Mmu's methods share one profile with the interpreter and every region).
      */
-    private void tlbHit(int size, int tags, int hosts, Label slow) {
+    private void tlbHit(int size, int tag, Label slow) {
         if (size > 1) {
             code.lload(TADDR).loadConstant(0xfffL).land().loadConstant((long) (4096 - size)).lcmp().ifgt(slow);
         }
-        code.lload(TADDR).bipush(12).lushr().l2i().sipush(Mmu.TLB_SIZE - 1).iand().istore(TENTRY);
-        code.aload(tags).iload(TENTRY).laload().lload(TADDR).bipush(12).lushr().lcmp().ifne(slow);
-        code.aload(hosts).iload(TENTRY).laload().lload(TADDR).loadConstant(0xfffL).land().ladd();
+        // TENTRY = Mmu.entry(vpn)
+        code.lload(TADDR).bipush(12).lushr().invokestatic(CD_MMU, "entry", MethodTypeDesc.of(CD_int, CD_long))
+                .istore(TENTRY);
+        code.aload(TLB).iload(TENTRY).loadConstant(tag).iadd().laload().lload(TADDR).bipush(12).lushr().lcmp()
+                .ifne(slow);
+        code.aload(TLB).iload(TENTRY).loadConstant(tag + 1).iadd().laload().lload(TADDR).loadConstant(0xfffL).land()
+                .ladd();
     }
 
     /** Pushes the memory operand's value at {@code size}. */
@@ -402,7 +403,7 @@ final class Gen {
         Label slow = code.newLabel();
         Label done = code.newLabel();
         code.lstore(TVAL).lstore(TADDR).pop();
-        tlbHit(size, WTAGS, WHOSTS, slow);
+        tlbHit(size, Mmu.WRITE_TAG, slow);
         code.lload(TVAL).loadConstant(size).invokestatic(CD_MMU, "store",
                 MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int));
         code.goto_(done);

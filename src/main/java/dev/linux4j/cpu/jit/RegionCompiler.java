@@ -524,11 +524,7 @@ final class RegionCompiler {
             // translations so stores to those pages reach the code cache (and count in codeStores).
             code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
             code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).istore(Gen.CODE_STORES);
-            MethodTypeDesc longs = MethodTypeDesc.of(CD_long.arrayType());
-            code.aload(MMU).invokevirtual(CD_MMU, "readTags", longs).astore(Gen.RTAGS);
-            code.aload(MMU).invokevirtual(CD_MMU, "readHosts", longs).astore(Gen.RHOSTS);
-            code.aload(MMU).invokevirtual(CD_MMU, "writeTags", longs).astore(Gen.WTAGS);
-            code.aload(MMU).invokevirtual(CD_MMU, "writeHosts", longs).astore(Gen.WHOSTS);
+            code.aload(MMU).invokevirtual(CD_MMU, "tlb", MethodTypeDesc.of(CD_long.arrayType())).astore(Gen.TLB);
             code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
             code.iconst_0().istore(Gen.STATE);
             for (int k = 0; k < order.size(); k++) {
