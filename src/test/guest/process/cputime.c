@@ -243,7 +243,9 @@ int main(void) {
     printf("child's own measurement >= 59 ms: %s\n", yes(report[0] >= 59 * MS));
     printf("child saw its reaped grandchild: %s\n", yes(report[1] >= 59 * MS));
     printf("wait4 rusage includes the grandchild: %s\n", yes(ru_ns(&wru) >= report[0] + report[1]));
-    printf("child maxrss >= 8 MiB: %s\n", yes(wru.ru_maxrss >= 8192));
+    /* It touched 8 MiB; Linux's RSS counters are per-CPU and read without summing them all,
+       so the native figure can fall short by a few hundred KiB on a busy host (seen once). */
+    printf("child maxrss >= 7 MiB: %s\n", yes(wru.ru_maxrss >= 7168));
     printf("wait4 rusage other counters sane: %s\n", yes(wru.ru_nswap == 0 && wru.ru_msgsnd == 0));
     getrusage(RUSAGE_CHILDREN, &ru);
     printf("RUSAGE_CHILDREN equals wait4's rusage: %s\n",
