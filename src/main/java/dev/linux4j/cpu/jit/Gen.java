@@ -104,9 +104,11 @@ final class Gen {
     private static final ClassDesc CD_MH = ClassDesc.of(MethodHandles.class.getName());
     private static final ClassDesc CD_LOOKUP = ClassDesc.of(MethodHandles.Lookup.class.getName());
     private static final MethodTypeDesc MTD_LOOKUP = MethodTypeDesc.of(CD_LOOKUP);
-    /** {@link MethodHandles#classDataAt}. */
-    private static final MethodTypeDesc MTD_CLASS_DATA_AT =
-            MethodTypeDesc.of(CD_Object, CD_LOOKUP, ConstantDescs.CD_String, ConstantDescs.CD_Class, CD_int);
+    /** {@link MethodHandles#classData}. */
+    private static final MethodTypeDesc MTD_CLASS_DATA =
+            MethodTypeDesc.of(CD_Object, CD_LOOKUP, ConstantDescs.CD_String, ConstantDescs.CD_Class);
+    private static final ClassDesc CD_LIST = ClassDesc.of(List.class.getName());
+    private static final MethodTypeDesc MTD_LIST_GET = MethodTypeDesc.of(CD_Object, CD_int);
 
     final CodeBuilder code;
     /** The class being built (whose static fields hold the class-data constants). */
@@ -172,7 +174,7 @@ final class Gen {
      * Loads a class-data constant (the object is added to the class data on first use): a static
      * final field of the region's class, which HotSpot's compilers fold to the object itself, so
      * every call on it is monomorphic. Fields rather than dynamic constants ({@code ldc} of
-     * {@link MethodHandles#classDataAt}), because the class file has no stack maps (see
+     * {@code MethodHandles.classDataAt}), because the class file has no stack maps (see
      * RegionCompiler#emitClass) and so a version before dynamic constants (Java 11). The class
      * initialiser sets them all, before the region first runs: a constant that C2 found
      * unresolved on a path rarely taken would make it compile that path as a trap (the sieve's
@@ -200,14 +202,18 @@ final class Gen {
                 ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL));
     }
 
-    /** Emits the class initialiser's body: sets every constant field from the class data. */
+    /** Emits the class initialiser's body: sets every constant field from the class data (a List). */
     void resolveConstants(CodeBuilder clinit) {
-        constants.forEach((idx, type) -> clinit
-                .invokestatic(CD_MH, "lookup", MTD_LOOKUP)
+        clinit.invokestatic(CD_MH, "lookup", MTD_LOOKUP)
                 .ldc("_")
-                .ldc(type)
+                .ldc(CD_LIST)
+                .invokestatic(CD_MH, "classData", MTD_CLASS_DATA)
+                .checkcast(CD_LIST)
+                .astore(0);
+        constants.forEach((idx, type) -> clinit
+                .aload(0)
                 .loadConstant(idx)
-                .invokestatic(CD_MH, "classDataAt", MTD_CLASS_DATA_AT)
+                .invokeinterface(CD_LIST, "get", MTD_LIST_GET)
                 .checkcast(type)
                 .putstatic(self, constantName(idx), type));
         clinit.return_();
@@ -457,7 +463,21 @@ final class Gen {
     }
 
     /** A spill block's state: dirty registers, dirty XMM halves, flag kind and size. */
-    private record SpillKey(int dirty, int xdirty, int flagKind, int flagSize) {}
+    private record SpillKey(int dirty, int xdirty, int flagKind, int flagSize) {
+        // Written out: a record's own equals and hashCode go through method handles, which the
+        // translator thread runs in HotSpot's bytecode interpreter for its first regions (JFR on
+        // python3's loop: 6 of the translator's 149 samples were here).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SpillKey k && k.dirty == dirty && k.xdirty == xdirty && k.flagKind == flagKind
+                    && k.flagSize == flagSize;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((dirty * 31 + xdirty) * 31 + flagKind) * 31 + flagSize;
+        }
+    }
 
     private SpillKey spillKey(int kind, int size) {
         return new SpillKey(dirty, xdirty, kind, size);
