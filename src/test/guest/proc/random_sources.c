@@ -1,7 +1,7 @@
 /* The kernel's random bytes as a program sees them: /proc/sys/kernel/random/boot_id is a version 4
- * UUID that stays the same between reads, getrandom(2) fills what it is asked for and rejects
- * unknown flags, AT_RANDOM points at 16 bytes, and /dev/urandom reads as random bytes. Prints
- * properties only, never the bytes. */
+ * UUID that stays the same between reads, .../uuid a new one on every read, getrandom(2) fills
+ * what it is asked for and rejects unknown flags, AT_RANDOM points at 16 bytes, and /dev/urandom
+ * reads as random bytes. Prints properties only, never the bytes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +35,10 @@ int main(void) {
     int nb = read_file("/proc/sys/kernel/random/boot_id", b, sizeof b);
     printf("boot_id is a v4 uuid: %s\n", uuid_v4(a, na) ? "yes" : "no");
     printf("boot_id stable: %s\n", na == nb && memcmp(a, b, na) == 0 ? "yes" : "no");
+    na = read_file("/proc/sys/kernel/random/uuid", a, sizeof a);
+    nb = read_file("/proc/sys/kernel/random/uuid", b, sizeof b);
+    printf("uuid is a v4 uuid: %s\n", uuid_v4(a, na) && uuid_v4(b, nb) ? "yes" : "no");
+    printf("uuid new on each read: %s\n", na == nb && memcmp(a, b, na) != 0 ? "yes" : "no");
 
     unsigned char r1[64], r2[64];
     memset(r1, 0, sizeof r1);

@@ -192,17 +192,23 @@ final class Procs implements ProcessDirectory {
         if (id == null) {
             synchronized (this) {
                 if (bootId == null) {
-                    byte[] b = new byte[16];
-                    kernel.config().random().nextBytes(b);
-                    b[6] = (byte) (b[6] & 0x0f | 0x40); // generate_random_uuid: version 4
-                    b[8] = (byte) (b[8] & 0x3f | 0x80); // and the RFC 4122 variant
-                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
-                    bootId = new UUID(bb.getLong(), bb.getLong()).toString();
+                    bootId = randomUuid();
                 }
                 id = bootId;
             }
         }
         return id;
+    }
+
+    /** From the kernel's random source, as Linux's generate_random_uuid: version 4, RFC 4122 variant. */
+    @Override
+    public String randomUuid() {
+        byte[] b = new byte[16];
+        kernel.config().random().nextBytes(b);
+        b[6] = (byte) (b[6] & 0x0f | 0x40);
+        b[8] = (byte) (b[8] & 0x3f | 0x80);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+        return new UUID(bb.getLong(), bb.getLong()).toString();
     }
 
     @Override

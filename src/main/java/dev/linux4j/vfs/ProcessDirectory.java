@@ -50,6 +50,11 @@ public interface ProcessDirectory {
     /** The kernel's random boot id (/proc/sys/kernel/random/boot_id), fixed for its lifetime. */
     String bootId();
 
+    /** A new random version 4 UUID on every call (/proc/sys/kernel/random/uuid). */
+    default String randomUuid() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
     /** The System V IPC objects (/proc/sysvipc). */
     default SysvIpcView sysvipc() {
         return SysvIpcView.NONE;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -67,7 +66,7 @@ final class SysctlTree {
         add("kernel/core_pattern", "core");
         add("kernel/printk", "4\t4\t1\t7");
         add("kernel/random/boot_id", 0444, () -> d().bootId());
-        add("kernel/random/uuid", 0444, () -> UUID.randomUUID().toString());
+        add("kernel/random/uuid", 0444, () -> d().randomUuid());
         add("kernel/random/entropy_avail", 0444, () -> "256");
         add("kernel/random/poolsize", 0444, () -> "256");
     }
