@@ -51,16 +51,26 @@ public final class HostRandom implements RandomGenerator {
             for (int done = 0; done < bytes.length; ) {
                 int n = urandom.read(bytes, done, bytes.length - done);
                 if (n <= 0) {
-                    urandom = null;
+                    drop();
                     return false;
                 }
                 done += n;
             }
             return true;
         } catch (IOException e) {
-            urandom = null;
+            drop();
             return false;
         }
+    }
+
+    /** Gives up the device (closed) for the fallback, after a read that failed or hit its end. */
+    private void drop() {
+        try {
+            urandom.close();
+        } catch (IOException e) {
+            // closing a device that already failed: nothing more to do
+        }
+        urandom = null;
     }
 
     @Override
