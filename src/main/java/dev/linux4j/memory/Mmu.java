@@ -77,13 +77,14 @@ public final class Mmu {
     /**
      * The TLB: {@link #TLB_SIZE} entries of four longs (see {@link #READ_TAG}), entry
      * {@code vpn & (TLB_SIZE - 1)} at {@link #entry}. One array rather than one per field: a
-     * compiled region keeps the TLB in a JVM local for its whole run, and with four arrays (and
-     * their lengths, for the bounds checks) C2 ran out of host registers in loops and kept the
-     * guest's registers in stack slots (seen in its code for xorshift's and the sieve's loops).
-     * One array instead, medians of two batches of 3 interleaved runs: xorshift 1.42/1.41 ->
-     * 1.07/1.26 s, sha256sum of 64 MiB 3.52/3.86 -> 2.94/2.84 s, strsort 5.87/6.36 ->
-     * 5.43/5.31 s, n-body 5.73/6.23 -> 5.34/5.05 s, the sieve unchanged (2.17/2.29 ->
-     * 2.19/2.29 s: its loop's stores miss the TLB). A read's tag and host share a cache line too.
+     * compiled region keeps the TLB in a JVM local for its whole run, and four arrays (and their
+     * lengths, for the bounds checks) were four more long-lived values in loops where C2 already
+     * runs out of host registers (its code for xorshift's and the sieve's loops keeps the guest's
+     * registers in stack slots, with one array as with four). One array instead, medians of two
+     * batches of 3 interleaved runs: xorshift 1.42/1.41 -> 1.07/1.26 s, sha256sum of 64 MiB
+     * 3.52/3.86 -> 2.94/2.84 s, strsort 5.87/6.36 -> 5.43/5.31 s, n-body 5.73/6.23 ->
+     * 5.34/5.05 s, the sieve unchanged (2.17/2.29 -> 2.19/2.29 s). A read's tag and host share
+     * a cache line too.
      */
     private final long[] tlb = new long[TLB_LONGS * TLB_SIZE];
     private int generation;

@@ -25,7 +25,6 @@ import java.util.List;
 final class ProcessSyscalls {
     private ProcessSyscalls() {}
 
-
     /** exit_group(2): {@code void exit_group(int status)}. */
     static long exitGroup(Task task, SyscallArgs args) {
         int status = args.int32(0);
