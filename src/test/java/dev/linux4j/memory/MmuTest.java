@@ -53,6 +53,35 @@ class MmuTest {
     }
 
     @Test
+    void anAccessAcrossTwoCachedPagesReachesBoth() {
+        map(BASE, 2 * PAGE_SIZE);
+        Mmu mmu = new Mmu(space);
+        mmu.write64(BASE, 1); // both pages in the TLB, for reads and for writes
+        mmu.write64(BASE + PAGE_SIZE, 2);
+        assertThat(mmu.read64(BASE) + mmu.read64(BASE + PAGE_SIZE)).isEqualTo(3);
+        mmu.write64(BASE + PAGE_SIZE - 3, 0x1122334455667788L);
+        assertThat(space.read64(BASE + PAGE_SIZE)).isEqualTo(0x1122334455L);
+        assertThat(mmu.read64(BASE + PAGE_SIZE - 3)).isEqualTo(0x1122334455667788L);
+        assertThat(mmu.read32(BASE + PAGE_SIZE - 1)).isEqualTo(0x33445566);
+        assertThat(mmu.read16(BASE + PAGE_SIZE - 1)).isEqualTo(0x5566);
+        mmu.write16(BASE + PAGE_SIZE - 1, 0xaabb);
+        mmu.write32(BASE + PAGE_SIZE - 2, 0xccddeeff);
+        assertThat(space.read64(BASE + PAGE_SIZE)).isEqualTo(0x112233ccddL);
+        assertThat(mmu.read64(BASE + PAGE_SIZE - 8) >>> 48).isEqualTo(0xeeffL);
+    }
+
+    @Test
+    void anAccessAcrossIntoAnUnmappedPageFaults() {
+        map(BASE, PAGE_SIZE);
+        Mmu mmu = new Mmu(space);
+        mmu.write64(BASE + PAGE_SIZE - 8, 5);
+        assertThat(mmu.read64(BASE + PAGE_SIZE - 8)).isEqualTo(5);
+        assertThatThrownBy(() -> mmu.read64(BASE + PAGE_SIZE - 4)).isInstanceOf(GuestFault.class);
+        assertThatThrownBy(() -> mmu.write32(BASE + PAGE_SIZE - 2, 1)).isInstanceOf(GuestFault.class);
+        assertThat(mmu.read64(BASE + PAGE_SIZE - 8)).isEqualTo(5); // nothing half-written
+    }
+
+    @Test
     void aStoreThatCopiesAPageIsSeenByLaterReadsOfTheSameMmu() {
         map(BASE, PAGE_SIZE);
         space.write64(BASE, 1);

@@ -380,21 +380,22 @@ final class Gen {
 
     /**
      * The TLB's hit path, inline (qemu's softmmu does the same): with the address in TADDR,
-     * pushes the host address, or jumps to {@code slow} when the access crosses a page or misses
-     * the TLB. Each access site then has its own branch profile, so C2 sees how rare a miss is
-     * at that site (the Mmu's methods share one profile with the interpreter and every region).
+     * pushes the host address, or jumps to {@code slow} when the access misses the TLB or
+     * crosses a page (one compare tests both: see {@link Mmu#tlb()}). Each access site then has
+     * its own branch profile, so C2 sees how rare a miss is at that site (the Mmu's methods share
+     * one profile with the interpreter and every region).
      */
     private void tlbHit(int size, int tag, Label slow) {
+        MethodTypeDesc tlbAt = MethodTypeDesc.of(CD_long, CD_long.arrayType(), CD_int);
+        code.lload(TADDR).invokestatic(CD_MMU, "entryOffset", MethodTypeDesc.of(CD_int, CD_long)).istore(TENTRY);
+        code.aload(TLB).iload(TENTRY).loadConstant(tag).iadd().invokestatic(CD_MMU, "tlbAt", tlbAt);
+        code.lload(TADDR);
         if (size > 1) {
-            code.lload(TADDR).loadConstant(0xfffL).land().loadConstant((long) (4096 - size)).lcmp().ifgt(slow);
+            code.loadConstant((long) size - 1).ladd();
         }
-        // TENTRY = Mmu.entry(vpn)
-        code.lload(TADDR).bipush(12).lushr().invokestatic(CD_MMU, "entry", MethodTypeDesc.of(CD_int, CD_long))
-                .istore(TENTRY);
-        code.aload(TLB).iload(TENTRY).loadConstant(tag).iadd().laload().lload(TADDR).bipush(12).lushr().lcmp()
-                .ifne(slow);
-        code.aload(TLB).iload(TENTRY).loadConstant(tag + 1).iadd().laload().lload(TADDR).loadConstant(0xfffL).land()
-                .ladd();
+        code.bipush(12).lushr().lcmp().ifne(slow);
+        code.aload(TLB).iload(TENTRY).loadConstant(tag == Mmu.READ_TAG ? Mmu.READ_ADDEND : Mmu.WRITE_ADDEND).iadd().invokestatic(CD_MMU, "tlbAt", tlbAt)
+                .lload(TADDR).ladd();
     }
 
     /** Pushes the memory operand's value at {@code size}. */

@@ -358,6 +358,28 @@ class JitDifferentialTest {
         assertThat(jit.compiledBlocks()).isEqualTo(2);
     }
 
+    /**
+     * Loads and stores of every size at sites whose address walks across a page boundary, so
+     * one site sees accesses within a page, across it, and (last) across into an unmapped page:
+     * a compiled region's inline TLB test must send the crossing ones to the split access and
+     * the last one to a precise fault.
+     */
+    @Test
+    void accessesAcrossAPageMatchTheInterpreter() {
+        String walk = String.join("\n",
+                "mov r12, 20", "mov rax, 0x1122334455667788", "mov rbx, 0x0102030405060708", "xor ecx, ecx",
+                "1:",
+                "mov qword ptr [r15 + r12 + 0xff0], rax", "add rcx, qword ptr [r15 + r12 + 0xff3]",
+                "mov dword ptr [r15 + r12 + 0x1ff0], ebx", "xor ecx, dword ptr [r15 + r12 + 0x1ff1]",
+                "mov word ptr [r15 + r12 + 0x2fee], cx", "movzx edx, word ptr [r15 + r12 + 0x2fef]",
+                "add rbx, rdx", "add qword ptr [r15 + r12 + 0x3ff4], rbx", "rol rax, 5",
+                "dec r12", "jnz 1b");
+        assertCompiledMatchesInterpreted("mov r15, 0x600000\n" + walk);
+        // The same walk up to the end of the data mapping: the first access into the unmapped
+        // page faults, with the registers of that iteration.
+        assertCompiledMatchesInterpreted("mov r15, 0x60c000\n" + walk);
+    }
+
     /** Code that patches itself (its own block, and a callee) inside hot loops. */
     @Test
     void selfModifyingCodeMatchesTheInterpreter() {
