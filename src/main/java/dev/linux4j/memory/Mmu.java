@@ -104,6 +104,11 @@ public final class Mmu {
         return space;
     }
 
+    /** Whether the cached translations are as the address space is now (no {@link #revalidate} due). */
+    public boolean isCurrent() {
+        return space.generation() == generation;
+    }
+
     /** Drops cached translations if the address space changed since they were made. */
     public void revalidate() {
         if (space.generation() != generation) {

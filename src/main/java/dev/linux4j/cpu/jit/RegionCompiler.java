@@ -625,12 +625,16 @@ final class RegionCompiler {
                 Label out = code.newLabel();
                 if (t <= from) {
                     // The back-edge poll, every POLL_INTERVAL iterations: stop requests, address
-                    // space changes, and code written by other threads.
+                    // space changes, and code written by other threads. A changed address space
+                    // leaves the region (the dispatcher flushes the TLB) rather than calling
+                    // Mmu.revalidate here: a call inside the loop, however rare, made C2 keep the
+                    // guest's registers in stack slots for the whole loop (xorshift's x and h:
+                    // loaded and stored every iteration).
                     Label noPoll = code.newLabel();
                     code.iinc(Gen.POLL, -1).iload(Gen.POLL).ifgt(noPoll);
                     code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
                     code.aload(CPU).invokevirtual(CD_CPU, "mayContinue", Gen.MTD_Z).ifeq(out);
-                    code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
+                    code.aload(MMU).invokevirtual(CD_MMU, "isCurrent", Gen.MTD_Z).ifeq(out);
                     code.aload(CPU).dup().getfield(CD_CPU, "instructionsRetired", CD_long)
                             .loadConstant((long) regionInsns * POLL_INTERVAL).ladd()
                             .putfield(CD_CPU, "instructionsRetired", CD_long);
