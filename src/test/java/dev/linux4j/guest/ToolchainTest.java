@@ -256,7 +256,7 @@ class ToolchainTest {
             // the guest, as natively.
             List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "--default-signal",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xss8m", "--enable-native-access=ALL-UNNAMED", "-cp",
+                    "-XX:+UseParallelGC", "-Xss8m", "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), "dev.linux4j.cli.Main", "--jit=off"));
             cmd.addAll(List.of(argv));
             Path out = dir.resolve("stdout-" + System.nanoTime());
