@@ -71,6 +71,15 @@ final class Gen {
     static final int T5 = 131;
     /** int: {@code mmu.codeStores} when the region's blocks were last known valid. */
     static final int CODE_STORES = 54;
+    /**
+     * int: 1 once a store of this thread may have invalidated a translation since the region
+     * was entered ({@code mmu.codeStores} moved past {@link #CODE_STORES}), else 0. Set only
+     * after the calls that can store to a page marked as code: a store's slow path (a code page
+     * never has a write translation) and an instruction run through its own semantics. The
+     * edges test this local instead of loading {@code mmu.codeStores}: where those calls are
+     * uncommon traps in C2's code, it is the constant 0 there and the test vanishes.
+     */
+    static final int STALE = 133;
     /** int: back edges left before the next poll. */
     static final int POLL = 55;
     /** int: a spill block's index of the RIP to set (and of the faulting instruction). */
@@ -422,7 +431,16 @@ final class Gen {
             case 4 -> code.l2i().invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
             default -> code.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
         }
+        noteCodeStores();
         code.labelBinding(done);
+    }
+
+    /** Sets {@link #STALE} if {@code mmu.codeStores} moved (after a call that may have stored). */
+    void noteCodeStores() {
+        Label same = code.newLabel();
+        code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).iload(CODE_STORES).if_icmpeq(same);
+        code.iconst_1().istore(STALE);
+        code.labelBinding(same);
     }
 
     /** Pushes the r/m operand at {@code size} (register rm/rmB, or memory), as {@link Cpu#readE}. */
@@ -834,5 +852,6 @@ final class Gen {
         code.aload(CPU);
         constant(CD_INSN, i);
         code.invokevirtual(CD_EXEC, "exec", MTD_EXEC);
+        noteCodeStores();
     }
 }

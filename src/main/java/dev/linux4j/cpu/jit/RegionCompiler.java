@@ -524,6 +524,7 @@ final class RegionCompiler {
             // translations so stores to those pages reach the code cache (and count in codeStores).
             code.aload(MMU).invokevirtual(CD_MMU, "revalidate", Gen.MTD_V);
             code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).istore(Gen.CODE_STORES);
+            code.iconst_0().istore(Gen.STALE);
             code.aload(MMU).invokevirtual(CD_MMU, "tlb", MethodTypeDesc.of(CD_long.arrayType())).astore(Gen.TLB);
             code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
             code.iconst_0().istore(Gen.STATE);
@@ -643,10 +644,11 @@ final class RegionCompiler {
                     code.labelBinding(noPoll);
                 }
                 // This thread can only have invalidated a block with a store to a page marked as
-                // code: until one counted in mmu.codeStores, the target needs no check. (A change
-                // made before the region was entered invalidated its entry block: CodeCache.tie.)
+                // code: until one counted in mmu.codeStores (Gen.STALE), the target needs no check.
+                // (A change made before the region was entered invalidated its entry block:
+                // CodeCache.tie.)
                 Label valid = code.newLabel();
-                code.aload(MMU).getfield(CD_MMU, "codeStores", CD_int).iload(Gen.CODE_STORES).if_icmpeq(valid);
+                code.iload(Gen.STALE).ifeq(valid);
                 g.constant(Gen.CD_BLOCK, order.get(t));
                 code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
                 code.labelBinding(valid);
