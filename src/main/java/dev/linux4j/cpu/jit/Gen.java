@@ -403,7 +403,8 @@ final class Gen {
             code.loadConstant((long) size - 1).ladd();
         }
         code.bipush(12).lushr().lcmp().ifne(slow);
-        code.aload(TLB).iload(TENTRY).loadConstant(tag == Mmu.READ_TAG ? Mmu.READ_ADDEND : Mmu.WRITE_ADDEND).iadd().invokestatic(CD_MMU, "tlbAt", tlbAt)
+        int addend = tag == Mmu.READ_TAG ? Mmu.READ_ADDEND : Mmu.WRITE_ADDEND;
+        code.aload(TLB).iload(TENTRY).loadConstant(addend).iadd().invokestatic(CD_MMU, "tlbAt", tlbAt)
                 .lload(TADDR).ladd();
     }
 
