@@ -415,15 +415,27 @@ final class InsnEmitter {
         }
         code.lload(T1).lload(T2);
         switch (alu) {
-            case ADD -> code.ladd();
-            case OR -> code.lor();
             case ADC -> code.ladd().lload(T5).ladd();
             case SBB -> code.lsub().lload(T5).lsub();
+            default -> operate(code, alu);
+        }
+        code.lstore(T3);
+    }
+
+    /** The two longs on the stack → {@code a op b}, for the ALU operations but ADC and SBB. */
+    private static void operate(CodeBuilder code, int alu) {
+        switch (alu) {
+            case ADD -> code.ladd();
+            case OR -> code.lor();
             case AND -> code.land();
             case XOR -> code.lxor();
             default -> code.lsub(); // SUB, CMP
         }
-        code.lstore(T3);
+    }
+
+    /** The lazy-flags kind an ALU operation but ADC and SBB leaves (IntegerAlu.setFlags). */
+    private static int flagKind(int alu) {
+        return alu == ADD ? F_ADD : alu == SUB || alu == CMP ? F_SUB : F_LOGIC;
     }
 
     /** Records the flags of {@code alu} from T1, T2, T3 (and T5 for ADC, SBB) (IntegerAlu.setFlags). */
@@ -443,11 +455,11 @@ final class InsnEmitter {
             }
             case ADD, SUB, CMP -> {
                 code.lload(T1).lstore(FA).lload(T2).lstore(FB).lload(T3).lstore(FRES);
-                g.setFlags(alu == ADD ? F_ADD : F_SUB, size);
+                g.setFlags(flagKind(alu), size);
             }
             default -> {
                 code.lload(T3).lstore(FRES);
-                g.setFlags(F_LOGIC, size);
+                g.setFlags(flagKind(alu), size);
             }
         }
     }
@@ -498,13 +510,7 @@ final class InsnEmitter {
         if (operands) {
             code.dup2().lstore(FB);
         }
-        switch (alu) {
-            case ADD -> code.ladd();
-            case OR -> code.lor();
-            case AND -> code.land();
-            case XOR -> code.lxor();
-            default -> code.lsub(); // SUB, CMP
-        }
+        operate(code, alu);
         if (!g.flagsDead) {
             code.dup2().lstore(FRES);
         }
@@ -514,7 +520,7 @@ final class InsnEmitter {
             g.storeReg(n, size);
         }
         if (!g.flagsDead) {
-            g.setFlags(alu == ADD ? F_ADD : alu == SUB || alu == CMP ? F_SUB : F_LOGIC, size);
+            g.setFlags(flagKind(alu), size);
         }
     }
 
