@@ -111,7 +111,7 @@ public final class Mmu {
 
     /** Drops cached translations if the address space changed since they were made. */
     public void revalidate() {
-        if (space.generation() != generation) {
+        if (!isCurrent()) {
             flush();
         }
     }
