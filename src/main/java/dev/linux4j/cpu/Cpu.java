@@ -136,11 +136,17 @@ public final class Cpu {
                 if (compiled != null) {
                     compiled.run(this);
                 } else {
-                    Insn[] insns = block.insns;
-                    for (int k = 0; k < insns.length; k++) {
-                        Insn insn = insns[k];
-                        rip = insn.next;
-                        insn.exec.exec(this, insn);
+                    Insn insn = block.first;
+                    rip = insn.next;
+                    insn.exec.exec(this, insn);
+                    int n = block.size;
+                    if (n > 1) {
+                        Insn[] insns = block.insns;
+                        for (int k = 1; k < n; k++) {
+                            insn = insns[k];
+                            rip = insn.next;
+                            insn.exec.exec(this, insn);
+                        }
                     }
                 }
             } catch (GuestFault f) {
@@ -158,7 +164,7 @@ public final class Cpu {
                 rip = block.executingAt(rip).addr;
                 return new CpuExit.Halt(rip);
             }
-            instructionsRetired += block.insns.length;
+            instructionsRetired += block.size;
             CpuExit exit = pendingExit;
             if (exit != null) {
                 pendingExit = null;

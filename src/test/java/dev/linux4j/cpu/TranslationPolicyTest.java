@@ -10,7 +10,8 @@ class TranslationPolicyTest {
     private static final long MS = 1_000_000L;
 
     private static Block block() {
-        Block b = new Block(0x401000, new Insn[0]);
+        Insn nop = new Decoder(Instructions.table()).decode(addr -> 0x90, 0x401000);
+        Block b = new Block(0x401000, new Insn[] {nop});
         b.executions = THRESHOLD;
         return b;
     }
