@@ -19,6 +19,12 @@ import java.util.List;
 public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Longest block, so one loop iteration of the interpreter stays short. */
     private static final int MAX_BLOCK = 64;
+    /**
+     * Conditional branches a block's decoding continues past (see {@link Block#insns}), only
+     * within the page it starts in: the code after each is decoded once more as a block of its
+     * own when something jumps there.
+     */
+    private static final int MAX_FALL_THROUGHS = 8;
     private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
 
     private final AddressSpace space;
@@ -242,6 +248,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         };
         List<Insn> insns = new ArrayList<>();
         long at = pc;
+        int fallThroughs = 0;
         while (true) {
             Insn insn;
             try {
@@ -254,7 +261,11 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             }
             insns.add(insn);
             at = insn.next;
-            if (endsBlock(insn) || insns.size() >= MAX_BLOCK) {
+            if (insns.size() >= MAX_BLOCK) {
+                break;
+            }
+            if (endsBlock(insn) && !(isJcc(insn) && ++fallThroughs <= MAX_FALL_THROUGHS
+                    && at >>> PAGE_SHIFT == pc >>> PAGE_SHIFT)) {
                 break;
             }
         }
@@ -349,6 +360,12 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     private static boolean endsBlock(Insn insn) {
         return insn.endsBlock;
+    }
+
+    /** Jcc rel8 (70-7F) or rel32 (0F 80-8F): a branch the interpreter may fall through. */
+    private static boolean isJcc(Insn insn) {
+        int op = insn.opcode;
+        return op >= 0x70 && op <= 0x7f || op >= 0x180 && op <= 0x18f;
     }
 
     @Override

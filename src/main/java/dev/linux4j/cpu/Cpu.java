@@ -135,19 +135,26 @@ public final class Cpu {
                 }
                 if (compiled != null) {
                     compiled.run(this);
+                    instructionsRetired += block.size();
                 } else {
                     Insn insn = block.first;
                     rip = insn.next;
                     insn.exec.exec(this, insn);
+                    int k = 1;
                     int n = block.size;
-                    if (n > 1) {
+                    if (n > 1 && rip == insn.next) {
                         Insn[] insns = block.insns;
-                        for (int k = 1; k < n; k++) {
-                            insn = insns[k];
-                            rip = insn.next;
+                        while (k < n) {
+                            insn = insns[k++];
+                            long next = insn.next;
+                            rip = next;
                             insn.exec.exec(this, insn);
+                            if (rip != next) {
+                                break; // a branch taken, or an instruction to run again
+                            }
                         }
                     }
+                    instructionsRetired += k;
                 }
             } catch (GuestFault f) {
                 Insn insn = block.executingAt(rip);
@@ -164,7 +171,6 @@ public final class Cpu {
                 rip = block.executingAt(rip).addr;
                 return new CpuExit.Halt(rip);
             }
-            instructionsRetired += block.size;
             CpuExit exit = pendingExit;
             if (exit != null) {
                 pendingExit = null;

@@ -124,6 +124,55 @@ class ControlFlowTest {
     }
 
     @Test
+    void aFaultPastANotTakenBranchIsPrecise() {
+        // The interpreter runs the code a not-taken JNE falls through to in the same block: the
+        // store that faults there reports its own RIP, with what came before it done and
+        // nothing after it.
+        String before = """
+                mov eax, 1
+                cmp eax, 1
+                jne 1f
+                mov ebx, 2
+                """;
+        CpuHarness h = CpuHarness.ofAsm(before + """
+                mov dword ptr [8], ebx
+                mov ecx, 3
+            1:  mov edx, 4
+                """);
+        CpuExit exit = h.run();
+        assertThat(exit).isInstanceOf(CpuExit.Fault.class);
+        CpuExit.Fault f = (CpuExit.Fault) exit;
+        assertThat(f.kind()).isEqualTo(CpuExit.FaultKind.PAGE_NOT_MAPPED);
+        assertThat(f.rip()).isEqualTo(CpuHarness.CODE + CpuHarness.assemble(before + "1:").length);
+        assertThat(h.cpu.rip).isEqualTo(f.rip());
+        assertThat(reg(h, Cpu.RBX)).isEqualTo(2);
+        assertThat(reg(h, Cpu.RCX)).isEqualTo(0);
+        assertThat(reg(h, Cpu.RDX)).isEqualTo(0);
+    }
+
+    @Test
+    void aBranchTakenOutOfTheMiddleOfARunLeavesIt() {
+        // Conditional branches in a row, the second taken: the instructions between it and its
+        // target, decoded into the same block, must not run (LEA leaves the flags alone).
+        CpuHarness h = run("""
+                xor ebx, ebx
+                mov eax, 5
+                cmp eax, 5
+                jne 1f
+                lea ebx, [rbx + 1]
+                je 2f
+                lea ebx, [rbx + 2]
+                jmp 3f
+            1:  lea ebx, [rbx + 4]
+            2:  lea ebx, [rbx + 8]
+                jne 3f
+                lea ebx, [rbx + 16]
+            3:
+                """);
+        assertThat(reg(h, Cpu.RBX)).isEqualTo(1 | 8 | 16);
+    }
+
+    @Test
     void loopForms() {
         CpuHarness h = run("""
                 mov ecx, 5

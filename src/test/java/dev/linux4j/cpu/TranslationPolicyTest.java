@@ -10,8 +10,7 @@ class TranslationPolicyTest {
     private static final long MS = 1_000_000L;
 
     private static Block block() {
-        Insn nop = new Decoder(Instructions.table()).decode(addr -> 0x90, 0x401000);
-        Block b = new Block(0x401000, new Insn[] {nop});
+        Block b = new Block(0x401000, nops(1));
         b.executions = THRESHOLD;
         return b;
     }
@@ -45,14 +44,38 @@ class TranslationPolicyTest {
         assertThat(interpretationsToReach(20_000, 4)).isEqualTo(20_000);
         assertThat(interpretationsToReach(20_000, 8)).isEqualTo(10_000);
         assertThat(interpretationsToReach(20_000, 64)).isEqualTo(2_223);
-        Block queued = new Block(0x401000, new Insn[64]);
+        Block queued = new Block(0x401000, nops(64));
         queued.executions = -1; // queued, or its translation failed: counting on would reach 8
         assertThat(queued.counted(1)).isFalse();
         assertThat(queued.executions).isEqualTo(-1);
     }
 
+    @Test
+    void onlyTheBlockProperCounts() {
+        // A JNE, then 63 instructions the interpreter runs when it falls through: the JIT
+        // translates the block proper (the JNE), and its one instruction weighs as one.
+        Insn jne = new Decoder(Instructions.table()).decode(addr -> addr == 0x401000 ? 0x75 : 0, 0x401000);
+        Insn[] run = nops(64);
+        run[0] = jne;
+        Block b = new Block(0x401000, run);
+        assertThat(b.size()).isEqualTo(1);
+        assertThat(b.insns()).containsExactly(jne);
+        assertThat(interpretationsToReach(20_000, b)).isEqualTo(20_000);
+    }
+
+    /** {@code n} NOPs (one decoded instruction, repeated). */
+    private static Insn[] nops(int n) {
+        Insn nop = new Decoder(Instructions.table()).decode(addr -> 0x90, 0x401000);
+        Insn[] insns = new Insn[n];
+        java.util.Arrays.fill(insns, nop);
+        return insns;
+    }
+
     private static int interpretationsToReach(int threshold, int length) {
-        Block b = new Block(0x401000, new Insn[length]);
+        return interpretationsToReach(threshold, new Block(0x401000, nops(length)));
+    }
+
+    private static int interpretationsToReach(int threshold, Block b) {
         int runs = 1;
         while (!b.counted(threshold)) {
             runs++;
