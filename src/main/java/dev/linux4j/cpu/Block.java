@@ -30,6 +30,14 @@ public final class Block {
     private final int length;
     volatile boolean valid = true;
     /**
+     * The block the dispatcher ran after this one last time, tried before the jump cache: its
+     * slot is a load that mostly misses the host's caches on a large program, this block's line
+     * was just read. gcc -O2 of 500 lines, medians of 7 interleaved: 14.0 -> 12.2 s --jit=off,
+     * 13.4 -> 12.6 s with the JIT. Written only when it changes; cleared when this block dies,
+     * so a dead block keeps no other alive. Racy by design: a stale link fails its checks.
+     */
+    Block successor;
+    /**
      * Interpretations counted towards the JIT's threshold, each {@link #weight}; below zero while
      * queued for translation or after it failed (counted no more). Racy by design (a lost update
      * only delays compilation).

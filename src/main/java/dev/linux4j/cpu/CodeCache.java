@@ -390,6 +390,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Caller holds the lock. */
     private void invalidate(Block b) {
         b.valid = false;
+        b.successor = null; // a dead block keeps no other alive
         blocks.remove(b.start, b);
     }
 
@@ -422,7 +423,10 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Drops every block (execve replaced the image). */
     public synchronized void clear() {
         epoch++;
-        blocks.forEachValue(b -> b.valid = false);
+        blocks.forEachValue(b -> {
+            b.valid = false;
+            b.successor = null;
+        });
         blocks.clear();
         pages.clear(); // a decode holding an old record sees the epoch change
     }

@@ -106,6 +106,7 @@ public final class Cpu {
             startedBusy = THREADS.getCurrentThreadCpuTime();
         }
         Block[] cache = jumpCache;
+        Block previous = null;
         while (true) {
             if (interruptRequested) {
                 interruptRequested = false;
@@ -113,21 +114,28 @@ public final class Cpu {
             }
             mmu.revalidate();
             long pc = rip;
-            int slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
-            Block block = cache[slot];
+            Block block = previous == null ? null : previous.successor;
             if (block == null || block.start != pc || !block.valid) {
-                try {
-                    block = code.block(pc);
-                } catch (GuestFault f) {
-                    return pageFault(pc, f);
+                int slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
+                block = cache[slot];
+                if (block == null || block.start != pc || !block.valid) {
+                    try {
+                        block = code.block(pc);
+                    } catch (GuestFault f) {
+                        return pageFault(pc, f);
+                    }
+                    if (++jumpCacheMisses > 2 * cache.length && cache.length < JUMP_CACHE_MAX) {
+                        cache = jumpCache = new Block[cache.length * 2];
+                        jumpCacheMisses = 0;
+                        slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
+                    }
+                    cache[slot] = block;
                 }
-                if (++jumpCacheMisses > 2 * cache.length && cache.length < JUMP_CACHE_MAX) {
-                    cache = jumpCache = new Block[cache.length * 2];
-                    jumpCacheMisses = 0;
-                    slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
+                if (previous != null) {
+                    previous.successor = block;
                 }
-                cache[slot] = block;
             }
+            previous = block;
             try {
                 CompiledBlock compiled = block.compiled;
                 if (compiled == null && block.counted(code.compileThreshold()) && mayTranslate(block)) {

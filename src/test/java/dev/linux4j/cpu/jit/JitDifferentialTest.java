@@ -404,6 +404,53 @@ class JitDifferentialTest {
         }
         assertThat(results[1]).containsExactly(results[0]);
         assertThat(results[0][Cpu.RCX]).isEqualTo(60);
+        // What the patched code computes when every patch takes effect at once: the first loop
+        // adds 0..59, the second adds what the callee was patched to return.
+        long rbx = 59 * 60 / 2;
+        long eax = 1;
+        for (long r12 = 40; r12 >= 1; r12--) {
+            rbx = (rbx + eax) * 3;
+            eax = r12;
+        }
+        assertThat(results[0][Cpu.RBX]).isEqualTo(rbx);
+    }
+
+    @Test
+    void aCalleeRewrittenFromAnotherPageMatchesTheInterpreter() {
+        // The call site and the code that rewrites the callee are on the harness's page, the
+        // callee on a page of its own: only the callee's block dies at each rewrite, and the
+        // call site, reached again, must not run it (the dispatcher remembers the call site's
+        // successor).
+        byte[] code = CpuHarness.assemble("""
+                mov r13, 0x700000
+                mov r12, 40
+                xor ebx, ebx
+            1:  call r13
+                add rbx, rax
+                imul rbx, rbx, 3
+                mov dword ptr [r13 + 1], r12d
+                dec r12
+                jnz 1b
+                """);
+        byte[] callee = CpuHarness.assemble("mov eax, 1\nret\n");
+        long[][] results = new long[2][];
+        for (int k = 0; k < 2; k++) {
+            CpuHarness h = new CpuHarness(code);
+            h.space.map(0x700000, 0x1000, 7, 0x12, "", 0);
+            h.space.poke(0x700000, callee, 0, callee.length);
+            if (k == 1) {
+                h.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(true), 1);
+            }
+            results[k] = state(h, h.run());
+        }
+        assertThat(results[1]).containsExactly(results[0]);
+        long rbx = 0;
+        long eax = 1;
+        for (long r12 = 40; r12 >= 1; r12--) {
+            rbx = (rbx + eax) * 3;
+            eax = r12;
+        }
+        assertThat(results[0][Cpu.RBX]).isEqualTo(rbx);
     }
 
     @Test
