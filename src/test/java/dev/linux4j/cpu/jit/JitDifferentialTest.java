@@ -391,7 +391,32 @@ class JitDifferentialTest {
                 "mov byte ptr [r13 + 5], 0xc3", "mov r12, 40",
                 "2: call r13", "add rbx, rax", "imul rbx, rbx, 3", "mov dword ptr [r13 + 1], r12d",
                 "dec r12", "jnz 2b", "ret", "callee: ret", ".skip 16"));
-        byte[] code = CpuHarness.assemble("mov r15, 0x700000\ncall r15\npushfq\npop r14\n");
+        long[] state = interpretedAndCompiledAlike(
+                CpuHarness.assemble("mov r15, 0x700000\ncall r15\npushfq\npop r14\n"), rwx);
+        assertThat(state[Cpu.RCX]).isEqualTo(60);
+        // Every patch takes effect at once: the first loop adds 0..59.
+        assertThat(state[Cpu.RBX]).isEqualTo(calleePatchedFrom40(59 * 60 / 2));
+    }
+
+    /**
+     * RBX after the loop both self-modifying tests run, from {@code rbx}: 40 times, call a
+     * callee that returns 1 at first, add its EAX, multiply by 3, patch it to return the count.
+     */
+    private static long calleePatchedFrom40(long rbx) {
+        long eax = 1;
+        for (long r12 = 40; r12 >= 1; r12--) {
+            rbx = (rbx + eax) * 3;
+            eax = r12;
+        }
+        return rbx;
+    }
+
+    /**
+     * Runs {@code code} on the harness with {@code rwx} at 0x700000 (readable, writable and
+     * executable), interpreted and then compiled from the first execution on; asserts both end
+     * in the same state and returns it.
+     */
+    private static long[] interpretedAndCompiledAlike(byte[] code, byte[] rwx) {
         long[][] results = new long[2][];
         for (int k = 0; k < 2; k++) {
             CpuHarness h = new CpuHarness(code);
@@ -403,16 +428,7 @@ class JitDifferentialTest {
             results[k] = state(h, h.run());
         }
         assertThat(results[1]).containsExactly(results[0]);
-        assertThat(results[0][Cpu.RCX]).isEqualTo(60);
-        // What the patched code computes when every patch takes effect at once: the first loop
-        // adds 0..59, the second adds what the callee was patched to return.
-        long rbx = 59 * 60 / 2;
-        long eax = 1;
-        for (long r12 = 40; r12 >= 1; r12--) {
-            rbx = (rbx + eax) * 3;
-            eax = r12;
-        }
-        assertThat(results[0][Cpu.RBX]).isEqualTo(rbx);
+        return results[0];
     }
 
     @Test
@@ -432,25 +448,8 @@ class JitDifferentialTest {
                 dec r12
                 jnz 1b
                 """);
-        byte[] callee = CpuHarness.assemble("mov eax, 1\nret\n");
-        long[][] results = new long[2][];
-        for (int k = 0; k < 2; k++) {
-            CpuHarness h = new CpuHarness(code);
-            h.space.map(0x700000, 0x1000, 7, 0x12, "", 0);
-            h.space.poke(0x700000, callee, 0, callee.length);
-            if (k == 1) {
-                h.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(true), 1);
-            }
-            results[k] = state(h, h.run());
-        }
-        assertThat(results[1]).containsExactly(results[0]);
-        long rbx = 0;
-        long eax = 1;
-        for (long r12 = 40; r12 >= 1; r12--) {
-            rbx = (rbx + eax) * 3;
-            eax = r12;
-        }
-        assertThat(results[0][Cpu.RBX]).isEqualTo(rbx);
+        long[] state = interpretedAndCompiledAlike(code, CpuHarness.assemble("mov eax, 1\nret\n"));
+        assertThat(state[Cpu.RBX]).isEqualTo(calleePatchedFrom40(0));
     }
 
     @Test
