@@ -25,7 +25,7 @@ public final class Block {
      * instruction were three misses in a row, the array's a ninth of the interpreter loop's time).
      */
     final Insn first;
-    final int size;
+    final int runLength;
     /** Instructions of the block proper: up to the first that may transfer control, included. */
     private final int length;
     volatile boolean valid = true;
@@ -79,13 +79,18 @@ public final class Block {
         this.start = start;
         this.insns = insns;
         this.first = insns[0];
-        this.size = insns.length;
+        this.runLength = insns.length;
         int proper = 0;
         while (proper < insns.length && !insns[proper++].endsBlock) {
             // up to and including the first instruction that may transfer control
         }
         this.length = proper;
         this.weight = 1 + proper / 8;
+    }
+
+    /** Whether this is the live block for {@code pc}: the dispatcher's test of a remembered one. */
+    boolean runsAt(long pc) {
+        return start == pc && valid;
     }
 
     /** False once a write to or unmapping of its code invalidated it. */

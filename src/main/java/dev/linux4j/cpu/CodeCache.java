@@ -264,7 +264,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
             if (insns.size() >= MAX_BLOCK) {
                 break;
             }
-            if (endsBlock(insn) && !(isJcc(insn) && ++fallThroughs <= MAX_FALL_THROUGHS
+            if (endsBlock(insn) && !(insn.isJcc() && ++fallThroughs <= MAX_FALL_THROUGHS
                     && at >>> PAGE_SHIFT == pc >>> PAGE_SHIFT)) {
                 break;
             }
@@ -360,12 +360,6 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
 
     private static boolean endsBlock(Insn insn) {
         return insn.endsBlock;
-    }
-
-    /** Jcc rel8 (70-7F) or rel32 (0F 80-8F): a branch the interpreter may fall through. */
-    private static boolean isJcc(Insn insn) {
-        int op = insn.opcode;
-        return op >= 0x70 && op <= 0x7f || op >= 0x180 && op <= 0x18f;
     }
 
     @Override

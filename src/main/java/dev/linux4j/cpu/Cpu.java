@@ -115,10 +115,10 @@ public final class Cpu {
             mmu.revalidate();
             long pc = rip;
             Block block = previous == null ? null : previous.successor;
-            if (block == null || block.start != pc || !block.valid) {
+            if (block == null || !block.runsAt(pc)) {
                 int slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
                 block = cache[slot];
-                if (block == null || block.start != pc || !block.valid) {
+                if (block == null || !block.runsAt(pc)) {
                     try {
                         block = code.block(pc);
                     } catch (GuestFault f) {
@@ -149,7 +149,7 @@ public final class Cpu {
                     rip = insn.next;
                     insn.exec.exec(this, insn);
                     int k = 1;
-                    int n = block.size;
+                    int n = block.runLength;
                     if (n > 1 && rip == insn.next) {
                         Insn[] insns = block.insns;
                         while (k < n) {

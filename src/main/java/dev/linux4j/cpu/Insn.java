@@ -100,6 +100,11 @@ public final class Insn {
         this.endsBlock = endsBlock;
     }
 
+    /** Jcc rel8 (70-7F) or rel32 (0F 80-8F): on to {@link #imm} if taken, else to {@link #next}. */
+    public boolean isJcc() {
+        return opcode >= 0x70 && opcode <= 0x7f || opcode >= 0x180 && opcode <= 0x18f;
+    }
+
     public boolean hasPrefix(int p) {
         return (prefixes & p) != 0;
     }

@@ -314,7 +314,7 @@ final class RegionCompiler {
     /** Direct successors of a block that a region may contain (calls and returns leave it). */
     long[] successors(Block b) {
         Insn last = b.insn(b.size() - 1);
-        if (isJcc(last)) {
+        if (last.isJcc()) {
             return new long[] {last.imm, last.next};
         }
         if (last.opcode == 0xe9 || last.opcode == 0xeb) {
@@ -327,10 +327,6 @@ final class RegionCompiler {
             return new long[] {last.next};
         }
         return new long[0];
-    }
-
-    static boolean isJcc(Insn i) {
-        return (i.opcode >= 0x70 && i.opcode <= 0x7f) || (i.opcode >= 0x180 && i.opcode <= 0x18f);
     }
 
     // ---------------------------------------------------------------- building
@@ -549,7 +545,7 @@ final class RegionCompiler {
             }
             g.flagsDead = false;
             Insn last = b.insn(n - 1);
-            if (isJcc(last)) {
+            if (last.isJcc()) {
                 g.cond(last.opcode & 0xf);
                 Label taken = code.newLabel();
                 code.ifne(taken);
