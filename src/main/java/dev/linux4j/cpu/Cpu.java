@@ -82,8 +82,6 @@ public final class Cpu {
     CpuExit pendingExit;
     /** Set from another thread to make {@link #run()} return {@link CpuExit#INTERRUPT} soon. */
     private volatile boolean interruptRequested;
-    /** Instructions executed (approximate: counted per block). */
-    public long instructionsRetired;
 
     public Cpu(Mmu mmu, CodeCache code) {
         this.mmu = mmu;
@@ -143,7 +141,6 @@ public final class Cpu {
                 }
                 if (compiled != null) {
                     compiled.run(this);
-                    instructionsRetired += block.size();
                 } else {
                     Insn insn = block.first;
                     rip = insn.next;
@@ -162,7 +159,6 @@ public final class Cpu {
                             }
                         }
                     }
-                    instructionsRetired += k;
                 }
             } catch (GuestFault f) {
                 Insn insn = block.executingAt(rip);

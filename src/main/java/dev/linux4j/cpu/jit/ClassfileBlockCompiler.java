@@ -136,8 +136,6 @@ public final class ClassfileBlockCompiler implements BlockCompiler {
                 code.aload(1).getfield(CD_CPU, "rip", CD_long).ldc(block.start()).lcmp().ifne(exit);
                 code.ldc(classData(CD_BLOCK, 2 * n)).invokevirtual(CD_BLOCK, "isValid", MTD_BOOLEAN).ifeq(exit);
                 code.aload(1).invokevirtual(CD_CPU, "mayContinue", MTD_BOOLEAN).ifeq(exit);
-                code.aload(1).dup().getfield(CD_CPU, "instructionsRetired", CD_long).ldc((long) n).ladd()
-                        .putfield(CD_CPU, "instructionsRetired", CD_long);
                 code.goto_(top);
                 code.labelBinding(exit);
                 code.return_();

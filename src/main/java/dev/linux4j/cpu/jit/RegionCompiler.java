@@ -474,7 +474,6 @@ final class RegionCompiler {
         final Map<Long, Integer> target;
         final Flow flow;
         final Label[] labels;
-        final int regionInsns;
 
         Emission(Gen g, List<Block> order, Map<Long, Integer> target, Flow flow) {
             this.g = g;
@@ -483,12 +482,9 @@ final class RegionCompiler {
             this.target = target;
             this.flow = flow;
             this.labels = new Label[order.size()];
-            int n = 0;
             for (int k = 0; k < labels.length; k++) {
                 labels[k] = code.newLabel();
-                n += order.get(k).size();
             }
-            this.regionInsns = n;
             for (Block b : order) {
                 Insn last = b.insn(b.size() - 1);
                 if (last.opcode == 0xe8 && target.containsKey(last.next) && !returnSites.contains(last.next)) {
@@ -632,9 +628,6 @@ final class RegionCompiler {
                     code.loadConstant(POLL_INTERVAL).istore(Gen.POLL);
                     code.aload(CPU).invokevirtual(CD_CPU, "mayContinue", Gen.MTD_Z).ifeq(out);
                     code.aload(MMU).invokevirtual(CD_MMU, "isCurrent", Gen.MTD_Z).ifeq(out);
-                    code.aload(CPU).dup().getfield(CD_CPU, "instructionsRetired", CD_long)
-                            .loadConstant((long) regionInsns * POLL_INTERVAL).ladd()
-                            .putfield(CD_CPU, "instructionsRetired", CD_long);
                     g.constant(Gen.CD_BLOCK, order.get(t));
                     code.invokevirtual(Gen.CD_BLOCK, "isValid", Gen.MTD_Z).ifeq(out);
                     code.labelBinding(noPoll);
