@@ -89,8 +89,13 @@ public final class Block {
     }
 
     /** Whether this is the live block for {@code pc}: the dispatcher's test of a remembered one. */
-    boolean runsAt(long pc) {
+    public boolean runsAt(long pc) {
         return start == pc && valid;
+    }
+
+    /** Its translation, once the JIT has installed one. */
+    public CompiledBlock compiled() {
+        return compiled;
     }
 
     /** False once a write to or unmapping of its code invalidated it. */

@@ -386,6 +386,10 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         b.valid = false;
         b.successor = null; // a dead block keeps no other alive
         blocks.remove(b.start, b);
+        CompiledBlock c = b.compiled;
+        if (c != null) {
+            c.invalidated();
+        }
     }
 
     /**
@@ -420,6 +424,10 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         blocks.forEachValue(b -> {
             b.valid = false;
             b.successor = null;
+            CompiledBlock c = b.compiled;
+            if (c != null) {
+                c.invalidated();
+            }
         });
         blocks.clear();
         pages.clear(); // a decode holding an old record sees the epoch change

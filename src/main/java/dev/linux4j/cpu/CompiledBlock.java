@@ -15,4 +15,7 @@ public interface CompiledBlock {
     default Insn executingAt(long next) {
         return null;
     }
+
+    /** Called when the block it runs is invalidated (its code changed or was unmapped). */
+    default void invalidated() {}
 }

@@ -5,9 +5,6 @@ import dev.linux4j.cpu.CodeCache;
 import dev.linux4j.cpu.CompiledBlock;
 import dev.linux4j.cpu.Cpu;
 import dev.linux4j.cpu.Insn;
-import java.lang.ref.WeakReference;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Base class of the hidden classes {@link RegionCompiler} generates: one {@code run(Cpu, int)}
@@ -17,8 +14,9 @@ import java.util.WeakHashMap;
  * <p><b>Chaining.</b> A region leaving for another address, with the state written back and RIP
  * set, may call the compiled region of that address itself instead of returning to the
  * dispatcher ({@code Cpu.run}): {@link #next} finds it through a per-exit-site {@link Site}
- * (an inline cache of the last target, keyed by address and address space, checked against the
- * target block's validity on every use), and the call passes the chain depth, bounded by
+ * (an inline cache of the last target's {@link Handle}, checked against the exit's address and
+ * code cache on every use; invalidating the target's entry block empties the handle), and the
+ * call passes the chain depth, bounded by
  * {@link #MAX_CHAIN}, so the dispatcher still runs (interrupts, signals, stale blocks) at least
  * every {@code MAX_CHAIN} regions. A fault in a chained region propagates to the dispatcher,
  * whose block is the first region's: the faulting instruction is handed over in {@link #FAULT}.
@@ -31,12 +29,6 @@ public abstract class CompiledRegion implements CompiledBlock {
 
     /** The faulting instruction of the last fault in compiled code on this thread. */
     private static final ThreadLocal<Insn> FAULT = new ThreadLocal<>();
-
-    /**
-     * Chain targets by block: the region compiled for each block, held weakly (the block holds
-     * it strongly, and the region refers to its blocks). Guarded by itself.
-     */
-    private static final Map<Block, Target> TARGETS = new WeakHashMap<>();
 
     private Insn[] insns = new Insn[0];
 
@@ -84,28 +76,51 @@ public abstract class CompiledRegion implements CompiledBlock {
 
     // ---------------------------------------------------------------- chaining
 
-    /** The compiled region of one block, once there is one. */
-    static final class Target {
-        volatile WeakReference<CompiledRegion> region;
-    }
+    /**
+     * What exit sites hold of this region, once it is registered: its entry address and code
+     * cache, and the region itself until its entry block is invalidated (so that a site does not
+     * keep a dead region, and the blocks it refers to, alive).
+     */
+    static final class Handle {
+        volatile CompiledRegion region;
+        final long address;
+        final CodeCache cache;
 
-    /** Records that {@code region} runs {@code block} (the region's entry). */
-    static void register(Block block, CompiledRegion region) {
-        target(block).region = new WeakReference<>(region);
-    }
-
-    private static Target target(Block block) {
-        synchronized (TARGETS) {
-            return TARGETS.computeIfAbsent(block, b -> new Target());
+        Handle(CompiledRegion region, long address, CodeCache cache) {
+            this.region = region;
+            this.address = address;
+            this.cache = cache;
         }
     }
 
-    /** One exit site's inline cache: immutable, replaced whole (safe between threads). */
-    record Link(CodeCache cache, long address, Block block, Target target) {}
+    private Handle handle;
 
-    /** An exit site of a region. */
+    /** Records that this region runs {@code block} (its entry) of {@code cache}. */
+    void register(Block block, CodeCache cache) {
+        handle = new Handle(this, block.start(), cache);
+    }
+
+    @Override
+    public void invalidated() {
+        Handle h = handle;
+        if (h != null) {
+            h.region = null;
+        }
+    }
+
+    /**
+     * An exit site of a region: an inline cache of the last target's {@link Handle}, written by
+     * whichever thread resolves the site, without a lock (each use checks the handle's address
+     * against the exit's). From the site's constant to the region's class are three loads (site,
+     * handle, region). With an immutable link record, a per-block target and a weak reference
+     * to the region there were five, each a cache miss in sha256sum's chain of 27 regions per
+     * call, and the reference's untyped get a checkcast loading the class's supertypes: a
+     * third of such a region's samples were on that chain.
+     */
     public static final class Site {
-        Link link;
+        Handle handle;
+        /** The block last resolved for this site, compiled or not yet. */
+        Block block;
         int misses;
     }
 
@@ -117,39 +132,38 @@ public abstract class CompiledRegion implements CompiledBlock {
         if (depth >= MAX_CHAIN || !cpu.mayContinue()) {
             return null;
         }
-        Link link = site.link;
-        if (link == null || link.address() != to || link.cache() != cpu.codeCache()) {
-            link = resolve(cpu, site, to);
-            if (link == null) {
-                return null;
+        Handle h = site.handle;
+        if (h != null && h.address == to && h.cache == cpu.codeCache()) {
+            CompiledRegion r = h.region;
+            if (r != null) {
+                return r;
             }
         }
-        WeakReference<CompiledRegion> ref = link.target().region;
-        CompiledRegion r = ref == null ? null : ref.get();
-        if (r == null) {
-            return null;
-        }
-        if (!link.block().isValid()) {
-            site.link = null;
-            return null;
-        }
-        return r;
+        return resolve(cpu, site, to);
     }
 
-    private static Link resolve(Cpu cpu, Site site, long to) {
-        if (site.misses >= MAX_MISSES) {
-            return null;
-        }
-        site.misses++;
+    /** Looks up the block at {@code to} (once per target) and chains to its region if it has one yet. */
+    private static CompiledRegion resolve(Cpu cpu, Site site, long to) {
         CodeCache cache = cpu.codeCache();
-        Block b;
-        try {
-            b = cache.block(to);
-        } catch (RuntimeException e) { // not mapped: the dispatcher reports it
-            return null;
+        Block b = site.block;
+        if (b == null || !b.runsAt(to)) {
+            if (site.misses >= MAX_MISSES) {
+                return null;
+            }
+            site.misses++;
+            try {
+                b = cache.block(to);
+            } catch (RuntimeException e) { // not mapped: the dispatcher reports it
+                return null;
+            }
+            site.block = b;
         }
-        Link link = new Link(cache, to, b, target(b));
-        site.link = link;
-        return link;
+        if (b.compiled() instanceof CompiledRegion r && r.handle != null && r.handle.address == to
+                && r.handle.cache == cache && r.handle.region == r) {
+            site.handle = r.handle;
+            site.block = null; // the handle is what a site keeps of a region
+            return r;
+        }
+        return null;
     }
 }

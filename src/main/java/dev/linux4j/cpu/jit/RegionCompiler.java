@@ -127,7 +127,7 @@ final class RegionCompiler {
             if (cache != null && !cache.tie(entry, blocks)) {
                 return null; // code changed while it was translated
             }
-            CompiledRegion.register(entry, region);
+            region.register(entry, cache);
             return region;
         } catch (Throwable e) {
             // A class HotSpot rejects (a VerifyError) is a translator bug; the program goes on

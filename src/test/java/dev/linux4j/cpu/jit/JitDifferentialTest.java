@@ -453,6 +453,36 @@ class JitDifferentialTest {
     }
 
     @Test
+    void aChainedCalleeRewrittenFromAnotherPageMatchesTheInterpreter() {
+        // The same call site runs three times between rewrites: by the second, the callee is
+        // compiled and the site chains to its region directly; a rewrite must end that.
+        byte[] code = CpuHarness.assemble("""
+                mov r13, 0x700000
+                mov r12, 40
+                xor ebx, ebx
+            1:  mov ecx, 3
+            2:  call r13
+                add rbx, rax
+                imul rbx, rbx, 3
+                dec ecx
+                jnz 2b
+                mov dword ptr [r13 + 1], r12d
+                dec r12
+                jnz 1b
+                """);
+        long[] state = interpretedAndCompiledAlike(code, CpuHarness.assemble("mov eax, 1\nret\n"));
+        long rbx = 0;
+        long eax = 1;
+        for (long r12 = 40; r12 >= 1; r12--) {
+            for (int k = 0; k < 3; k++) {
+                rbx = (rbx + eax) * 3;
+            }
+            eax = r12;
+        }
+        assertThat(state[Cpu.RBX]).isEqualTo(rbx);
+    }
+
+    @Test
     void memoryStackCallsStringsSseAndFaultsMatchTheInterpreter() {
         Random seeds = new Random(20261123);
         List<String> mismatches = new ArrayList<>();
