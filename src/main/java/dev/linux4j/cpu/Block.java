@@ -38,6 +38,12 @@ public final class Block {
      */
     Block successor;
     /**
+     * The successor before {@link #successor}, tried next: a conditional branch that goes both
+     * ways in turn (a loop's exit test, an if in a loop) finds both of its blocks here rather
+     * than in the jump cache. Same rules as {@link #successor}.
+     */
+    Block otherSuccessor;
+    /**
      * Interpretations counted towards the JIT's threshold, each {@link #weight}; below zero while
      * queued for translation or after it failed (counted no more). Racy by design (a lost update
      * only delays compilation).

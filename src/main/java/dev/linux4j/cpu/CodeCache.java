@@ -385,6 +385,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     private void invalidate(Block b) {
         b.valid = false;
         b.successor = null; // a dead block keeps no other alive
+        b.otherSuccessor = null;
         blocks.remove(b.start, b);
         CompiledBlock c = b.compiled;
         if (c != null) {
@@ -424,6 +425,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         blocks.forEachValue(b -> {
             b.valid = false;
             b.successor = null;
+            b.otherSuccessor = null;
             CompiledBlock c = b.compiled;
             if (c != null) {
                 c.invalidated();

@@ -113,7 +113,8 @@ public final class Cpu {
             mmu.revalidate();
             long pc = rip;
             Block block = previous == null ? null : previous.successor;
-            if (block == null || !block.runsAt(pc)) {
+            if ((block == null || !block.runsAt(pc))
+                    && (previous == null || (block = previous.otherSuccessor) == null || !block.runsAt(pc))) {
                 int slot = (int) (pc ^ (pc >>> 12)) & (cache.length - 1);
                 block = cache[slot];
                 if (block == null || !block.runsAt(pc)) {
@@ -130,6 +131,7 @@ public final class Cpu {
                     cache[slot] = block;
                 }
                 if (previous != null) {
+                    previous.otherSuccessor = previous.successor;
                     previous.successor = block;
                 }
             }
