@@ -99,6 +99,15 @@ public final class Block {
         return start == pc && valid;
     }
 
+    /**
+     * Whether the interpreter has counted a run of this block (or queued it for translation)
+     * since it was decoded or last went back to counting: a block that never ran when its
+     * neighbours became hot is, most likely, a cold path.
+     */
+    public boolean hasRun() {
+        return executions != 0;
+    }
+
     /** Its translation, once the JIT has installed one. */
     public CompiledBlock compiled() {
         return compiled;
@@ -116,6 +125,15 @@ public final class Block {
     /** The block proper's instructions. */
     public Insn[] insns() {
         return java.util.Arrays.copyOf(insns, length);
+    }
+
+    /**
+     * Whether the interpreter's run of this block goes on past the block proper, through the
+     * conditional branches it falls through (see {@link #insns}): the blocks that follow it are
+     * counted as part of it.
+     */
+    public boolean runsOn() {
+        return insns.length > length;
     }
 
     /** Number of instructions of the block proper. */

@@ -293,6 +293,14 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     /** Regions translated so far (racy between the threads that translate: it only steers the threshold). */
     private int translated;
 
+    /**
+     * Whether blocks run in the interpreter before they are translated, so that the counts of a
+     * region's blocks tell its hot paths from its cold ones; not with --jit=always.
+     */
+    public boolean profiles() {
+        return baseThreshold > 1;
+    }
+
     int compileThreshold() {
         return compileThreshold;
     }

@@ -157,6 +157,7 @@ final class RegionCompiler {
         blocks.add(entry);
         seen.put(entry.start(), entry);
         int total = weight(entry);
+        boolean profiled = cache.profiles();
         for (int k = 0; k < blocks.size(); k++) {
             Block from = blocks.get(k);
             int budget = cutForLength(from) ? STRAIGHT_LINE_BUDGET : MAX_REGION_INSNS;
@@ -170,7 +171,7 @@ final class RegionCompiler {
                 } catch (RuntimeException e) { // GuestFault: not mapped
                     continue;
                 }
-                if (!b.isValid() || total + weight(b) > budget) {
+                if (!b.isValid() || profiled && !ran(from, b) || total + weight(b) > budget) {
                     continue;
                 }
                 total += weight(b);
@@ -179,6 +180,20 @@ final class RegionCompiler {
             }
         }
         return blocks;
+    }
+
+    /**
+     * Whether {@code b}, a successor of {@code from} (a block of the region, so one that ran),
+     * has run in the interpreter: counted itself, or where {@code from} goes on without a branch
+     * (a block cut for length; the instructions it ends at may have run as part of a block that
+     * started elsewhere), or the fall-through of a conditional branch inside the run of
+     * instructions the interpreter executes for {@code from} (see {@link Block#runsOn}). A block
+     * that has not is left out, as an exit: it is most likely a cold path, and the budget goes to
+     * the hot ones. strcmp's region in strsort, taken breadth first, spent it on the checks of
+     * strings near a page's end and left the block that returns the result to a region of its own.
+     */
+    private static boolean ran(Block from, Block b) {
+        return b.hasRun() || (from.runsOn() || cutForLength(from)) && b.start() == from.insn(from.size() - 1).next;
     }
 
     /**

@@ -314,6 +314,35 @@ class JitDifferentialTest {
     private static final int HALVING_LIMIT = 1500;
 
     /**
+     * A region made after the interpreter ran its blocks leaves out the branch that never ran (it
+     * becomes an exit), so that the budget goes to the paths that did: here its eleven
+     * instructions, which a region made without counts (--jit=always) takes in.
+     */
+    @Test
+    void aRegionLeavesOutABranchThatNeverRan() {
+        String asm = """
+                mov ecx, 100
+            1:  add rax, rcx
+                cmp rcx, 1000
+                ja 3f
+            2:  dec ecx
+                jnz 1b
+                jmp 4f
+            3:
+            """ + "add rbx, 1\n".repeat(10) + "jmp 2b\n4: nop\n";
+        long loop = CpuHarness.CODE + 5;
+        CpuHarness counted = CpuHarness.ofAsm(asm).runToEnd();
+        counted.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(), 1000);
+        CompiledRegion profiled = (CompiledRegion) new RegionCompiler(false)
+                .compile(counted.cpu.codeCache().block(loop), counted.cpu.codeCache());
+        CpuHarness fresh = CpuHarness.ofAsm(asm);
+        fresh.cpu.codeCache().setCompiler(new ClassfileBlockCompiler(), 1);
+        CompiledRegion unprofiled = (CompiledRegion) new RegionCompiler(false)
+                .compile(fresh.cpu.codeCache().block(loop), fresh.cpu.codeCache());
+        assertThat(unprofiled.instructionCount() - profiled.instructionCount()).isEqualTo(11);
+    }
+
+    /**
      * Runs {@code asm} interpreted, then with every block translated before it first runs: the
      * registers, flags and the first 16 KiB of the data area must match.
      */
