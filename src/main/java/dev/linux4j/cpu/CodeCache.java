@@ -325,7 +325,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
         if (baseThreshold > 1 && IN_BACKGROUND) {
             block.executions = Integer.MIN_VALUE; // queued: counted no more
             if (!Translator.submit(() -> translateQueued(c, block))) {
-                block.executions = 0; // the queue is full: offered again when hot again
+                block.executions = 1; // the queue is full: offered again when hot again (1: it has run)
             }
             return null;
         }
@@ -341,7 +341,7 @@ public final class CodeCache implements AddressSpace.CodeWatcher {
     private void translateQueued(BlockCompiler c, Block block) {
         if (block.covered) {
             block.covered = false;
-            block.executions = 0; // if it is still hot in the interpreter, it is translated next time
+            block.executions = 1; // translated next time if still hot; 1, as it has run (Block.hasRun)
             return;
         }
         install(block, translate(c, block));
