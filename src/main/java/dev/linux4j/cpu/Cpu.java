@@ -164,17 +164,17 @@ public final class Cpu {
                 }
             } catch (GuestFault f) {
                 Insn insn = block.executingAt(rip);
-                rip = insn.addr;
+                rip = insn.addr();
                 return pageFault(rip, f);
             } catch (CpuTrap t) {
                 Insn insn = block.executingAt(rip);
                 if (t.kind() == CpuExit.FaultKind.BREAKPOINT) {
                     return new CpuExit.Fault(t.kind(), rip, 0, false, bytesOf(insn));
                 }
-                rip = insn.addr;
-                return new CpuExit.Fault(t.kind(), insn.addr, 0, false, bytesOf(insn));
+                rip = insn.addr();
+                return new CpuExit.Fault(t.kind(), insn.addr(), 0, false, bytesOf(insn));
             } catch (HaltException h) {
-                rip = block.executingAt(rip).addr;
+                rip = block.executingAt(rip).addr();
                 return new CpuExit.Halt(rip);
             }
             CpuExit exit = pendingExit;
@@ -237,13 +237,14 @@ public final class Cpu {
      * decoder kept, else read back from guest memory (as many as are readable).
      */
     private byte[] bytesOf(Insn insn) {
-        if (insn.undecoded != null) {
-            return insn.undecoded;
+        byte[] undecoded = insn.undecoded();
+        if (undecoded != null) {
+            return undecoded;
         }
         byte[] bytes = new byte[insn.length];
         for (int k = 0; k < bytes.length; k++) {
             try {
-                bytes[k] = (byte) mmu.read8(insn.addr + k);
+                bytes[k] = (byte) mmu.read8(insn.addr() + k);
             } catch (GuestFault f) {
                 return java.util.Arrays.copyOf(bytes, k);
             }

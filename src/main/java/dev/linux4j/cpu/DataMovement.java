@@ -480,7 +480,7 @@ final class DataMovement {
     static void enter(Cpu cpu, Insn i) {
         int size = i.opsize;
         long allocSize = i.imm & 0xffff;
-        int level = (int) (i.imm2 & 31);
+        int level = (int) (i.disp & 31);
         Mmu mmu = cpu.mmu;
         long sp = cpu.r[Cpu.RSP] - size;
         mmu.write(sp, cpu.r[Cpu.RBP], size);

@@ -66,21 +66,29 @@ public final class Decoder {
 
     private static final RuntimeException TOO_LONG = new RuntimeException("instruction too long", null, false, false) {};
 
-    private static final Exec RAISE_INVALID = new Exec() {
-        public void exec(Cpu cpu, Insn insn) {
-            throw CpuTrap.INVALID_OPCODE;
+    /**
+     * The semantics of an instruction the decoder could not decode: it raises {@code trap}. It
+     * keeps the bytes the decoder saw, possibly more or fewer than the instruction's length, for
+     * the report (the bytes of every decoded instruction are in guest memory at its address).
+     */
+    static final class Undecoded extends Exec {
+        final CpuTrap trap;
+        final byte[] bytes;
+
+        Undecoded(CpuTrap trap, byte[] bytes) {
+            this.trap = trap;
+            this.bytes = bytes;
         }
-    };
-    private static final Exec RAISE_UNIMPLEMENTED = new Exec() {
+
+        @Override
         public void exec(Cpu cpu, Insn insn) {
-            throw CpuTrap.UNIMPLEMENTED;
+            throw trap;
         }
-    };
-    private static final Exec RAISE_GP = new Exec() {
-        public void exec(Cpu cpu, Insn insn) {
-            throw CpuTrap.GENERAL_PROTECTION;
-        }
-    };
+    }
+
+    private static final CpuTrap RAISE_INVALID = CpuTrap.INVALID_OPCODE;
+    private static final CpuTrap RAISE_UNIMPLEMENTED = CpuTrap.UNIMPLEMENTED;
+    private static final CpuTrap RAISE_GP = CpuTrap.GENERAL_PROTECTION;
 
     /**
      * Decodes the instruction at {@code addr}.
@@ -273,7 +281,6 @@ public final class Decoder {
         }
 
         long imm = 0;
-        int imm2 = 0;
         switch (form & IMM_MASK) {
             case IB -> imm = c.s8();
             case IW -> imm = c.u16();
@@ -289,7 +296,7 @@ public final class Decoder {
             }
             case IW_IB -> {
                 imm = c.u16();
-                imm2 = c.u8();
+                disp = c.u8(); // ENTER's nesting level: it has no memory operand
             }
             case MOFFS -> imm = (prefixes & Insn.P_ADDRSIZE) != 0 ? c.s32() & 0xffffffffL : c.u64();
             default -> {
@@ -308,7 +315,7 @@ public final class Decoder {
         int regB = (rex == 0 && reg >= 4 && reg <= 7) ? reg + 12 : reg;
         int rmB = (rex == 0 && rm >= 4 && rm <= 7) ? rm + 12 : rm;
         return new Insn(addr, length, entry.exec, entry.mnemonic, opsize, prefixes, (map << 8) | opcode, modrm,
-                reg, regB, rm, rmB, base, index, scale, disp, seg, imm, imm2, null, (form & ENDS_BLOCK) != 0);
+                reg, regB, rm, rmB, base, index, scale, disp, seg, imm, (form & ENDS_BLOCK) != 0);
     }
 
     private static boolean isLegacyPrefix(int b) {
@@ -319,7 +326,7 @@ public final class Decoder {
     }
 
     /** An instruction that raises #UD (or #GP) when executed, holding the bytes seen so far. */
-    private static Insn invalid(Cursor c, long addr, Exec raise, String what) {
+    private static Insn invalid(Cursor c, long addr, CpuTrap raise, String what) {
         int length = Math.max(c.pos, 1);
         // Keep a few bytes beyond what was decoded so the user's report shows the whole opcode.
         byte[] seen = new byte[Math.max(length, 6)];
@@ -331,7 +338,8 @@ public final class Decoder {
                 break;
             }
         }
-        return new Insn(addr, length, raise, what, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, seen, true);
+        return new Insn(addr, length, new Undecoded(raise, seen), what, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0,
+                true);
     }
 
     /** Page size, for callers that split fetches. */

@@ -36,13 +36,13 @@ public final class Insn {
 
     // The fields are as narrow as their values allow. Every executed instruction touches its Insn,
     // and a large program's (cc1's) decoded instructions outgrow the CPU caches: a 120-byte Insn
-    // with its 24-byte array of raw bytes beside it made the interpreter wait on memory.
-    public final long addr;
+    // with its 24-byte array of raw bytes beside it made the interpreter wait on memory; at 80
+    // bytes, one of 64 (its address, ENTER's second immediate and the bytes of an undecodable
+    // instruction moved out) made gcc -O2 of 500 lines --jit=off 11.8 -> 11.0 s (medians of 4).
     public final long next;
+    /** The memory operand's displacement (for ENTER, which has none: its nesting level). */
     public final long disp;
     public final long imm;
-    /** Second immediate (ENTER's nesting level). */
-    public final int imm2;
     public final short prefixes;
     /** (map << 8) | last opcode byte; map 0 one-byte, 1 0F, 2 0F38, 3 0F3A; -1 for an undecodable instruction. */
     public final short opcode;
@@ -66,17 +66,10 @@ public final class Insn {
     public final boolean endsBlock;
     public final Exec exec;
     public final String mnemonic;
-    /**
-     * The bytes of an instruction the decoder could not decode (for the report), possibly more
-     * or fewer than {@link #length}; null for every decoded instruction, whose bytes are in guest
-     * memory at {@link #addr}.
-     */
-    public final byte[] undecoded;
 
     Insn(long addr, int length, Exec exec, String mnemonic, int opsize, int prefixes, int opcode, int modrm,
             int reg, int regB, int rm, int rmB, int base, int index, int scale, long disp, int seg, long imm,
-            int imm2, byte[] undecoded, boolean endsBlock) {
-        this.addr = addr;
+            boolean endsBlock) {
         this.length = (byte) length;
         this.next = addr + length;
         this.exec = exec;
@@ -95,9 +88,21 @@ public final class Insn {
         this.disp = disp;
         this.seg = (byte) seg;
         this.imm = imm;
-        this.imm2 = imm2;
-        this.undecoded = undecoded;
         this.endsBlock = endsBlock;
+    }
+
+    /** The instruction's address. */
+    public long addr() {
+        return next - length;
+    }
+
+    /**
+     * The bytes of an instruction the decoder could not decode (for the report), possibly more
+     * or fewer than {@link #length}; null for every decoded instruction, whose bytes are in guest
+     * memory at {@link #addr()}.
+     */
+    public byte[] undecoded() {
+        return exec instanceof Decoder.Undecoded u ? u.bytes : null;
     }
 
     /** Jcc rel8 (70-7F) or rel32 (0F 80-8F): on to {@link #imm} if taken, else to {@link #next}. */
@@ -126,6 +131,6 @@ public final class Insn {
 
     @Override
     public String toString() {
-        return String.format("%x: %s (%d bytes)", addr, mnemonic, (int) length);
+        return String.format("%x: %s (%d bytes)", addr(), mnemonic, (int) length);
     }
 }

@@ -32,7 +32,7 @@ public final class OpcodeTable {
     public static final int REL8 = 5;
     /** 32-bit relative branch: imm holds the target address. */
     public static final int REL32 = 6;
-    /** ENTER: imm16 then imm8 (in imm2). */
+    /** ENTER: imm16 then imm8 (in disp). */
     public static final int IW_IB = 7;
     /** 64-bit memory offset (MOV AL/AX/EAX/RAX, moffs). */
     public static final int MOFFS = 8;

@@ -159,7 +159,7 @@ final class SharedDecodes {
     /** An undefined or cut-off instruction's report depends on more bytes than it has: not shared. */
     private static boolean shareable(Insn[] insns) {
         for (Insn i : insns) {
-            if (i.undecoded != null) {
+            if (i.undecoded() != null) {
                 return false;
             }
         }

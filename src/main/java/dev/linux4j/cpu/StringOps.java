@@ -107,7 +107,7 @@ final class StringOps {
         long left = budget(size);
         while (addrReg(cpu, Cpu.RCX, a32) != 0) {
             if (left <= 0) {
-                cpu.rip = i.addr;
+                cpu.rip = i.addr();
                 return;
             }
             long done = a32 ? 0 : movsBulk(cpu, size, delta, seg);
@@ -196,7 +196,7 @@ final class StringOps {
         long left = budget(size);
         while (addrReg(cpu, Cpu.RCX, a32) != 0) {
             if (left <= 0) {
-                cpu.rip = i.addr;
+                cpu.rip = i.addr();
                 return;
             }
             long done = a32 ? 0 : stosBulk(cpu, size, delta, pattern);
@@ -265,7 +265,7 @@ final class StringOps {
         long left = budget(size);
         while (addrReg(cpu, Cpu.RCX, a32) != 0) {
             if (left-- <= 0) {
-                cpu.rip = i.addr;
+                cpu.rip = i.addr();
                 return;
             }
             lodsElement(cpu, size, a32, delta, seg);
@@ -295,7 +295,7 @@ final class StringOps {
         long left = budget(size);
         while (addrReg(cpu, Cpu.RCX, a32) != 0) {
             if (left-- <= 0) {
-                cpu.rip = i.addr;
+                cpu.rip = i.addr();
                 return;
             }
             scasElement(cpu, size, a32, delta, a);
@@ -326,7 +326,7 @@ final class StringOps {
         long left = budget(size);
         while (addrReg(cpu, Cpu.RCX, a32) != 0) {
             if (left-- <= 0) {
-                cpu.rip = i.addr;
+                cpu.rip = i.addr();
                 return;
             }
             cmpsElement(cpu, size, a32, delta, seg);

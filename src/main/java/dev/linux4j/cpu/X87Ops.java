@@ -212,7 +212,7 @@ final class X87Ops {
         if ((x.status & X87.FSW_ES) != 0) {
             throw CpuTrap.X87_FP_ERROR;
         }
-        x.fip = insn.addr;
+        x.fip = insn.addr();
         x.f.begin(x.control);
         return x;
     }
