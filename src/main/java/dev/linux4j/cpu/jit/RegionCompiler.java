@@ -37,9 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tier 2 of the JIT (DESIGN.md decision 4): translates a <em>region</em> — a hot block and the
- * blocks reachable from it through direct branches — into one JVM method. Branches inside the
- * region are JVM jumps (a back edge polls {@code Cpu.mayContinue()}, and every internal edge
- * checks that its target block is still valid, so self-modifying code and signals are noticed);
+ * blocks reachable from it through direct branches that the interpreter has run (see
+ * {@link #ran}) — into one JVM method. Branches inside the region are JVM jumps (a back edge
+ * polls {@code Cpu.mayContinue()}, and every internal edge checks that its target block is still
+ * valid, so self-modifying code and signals are noticed);
  * branches leaving it set RIP and call the next compiled region directly (chaining, bounded:
  * see {@link CompiledRegion}) or return to the dispatcher.
  *
