@@ -86,10 +86,6 @@ public final class Decoder {
         }
     }
 
-    private static final CpuTrap RAISE_INVALID = CpuTrap.INVALID_OPCODE;
-    private static final CpuTrap RAISE_UNIMPLEMENTED = CpuTrap.UNIMPLEMENTED;
-    private static final CpuTrap RAISE_GP = CpuTrap.GENERAL_PROTECTION;
-
     /**
      * Decodes the instruction at {@code addr}.
      *
@@ -102,7 +98,7 @@ public final class Decoder {
             return decode(c, addr);
         } catch (RuntimeException e) {
             if (e == TOO_LONG) {
-                return invalid(c, addr, RAISE_GP, "(too long)");
+                return invalid(c, addr, CpuTrap.GENERAL_PROTECTION, "(too long)");
             }
             throw e;
         }
@@ -166,7 +162,7 @@ public final class Decoder {
             }
         } else if (b == 0xc4 || b == 0xc5 || b == 0x62) {
             // VEX/EVEX: AVX is not implemented and CPUID does not advertise it.
-            return invalid(c, addr, RAISE_UNIMPLEMENTED, "(vex)");
+            return invalid(c, addr, CpuTrap.UNIMPLEMENTED, "(vex)");
         }
 
         // Mandatory prefix selection for the two-byte and longer maps.
@@ -205,7 +201,7 @@ public final class Decoder {
             prefixes |= Insn.P_REPNE;
         }
         if (entry == null) {
-            return invalid(c, addr, RAISE_UNIMPLEMENTED, "(unknown)");
+            return invalid(c, addr, CpuTrap.UNIMPLEMENTED, "(unknown)");
         }
 
         int modrm = -1;
@@ -216,7 +212,7 @@ public final class Decoder {
             if (entry.group != null) {
                 Entry member = entry.group[(mod == 3 ? 8 : 0) + ((modrm >> 3) & 7)];
                 if (member == null) {
-                    return invalid(c, addr, RAISE_UNIMPLEMENTED, "(group)");
+                    return invalid(c, addr, CpuTrap.UNIMPLEMENTED, "(group)");
                 }
                 entry = member;
             }
@@ -245,12 +241,12 @@ public final class Decoder {
             int rmField = modrm & 7;
             if (mod == 3) {
                 if ((form & MEM_ONLY) != 0) {
-                    return invalid(c, addr, RAISE_INVALID, entry.mnemonic);
+                    return invalid(c, addr, CpuTrap.INVALID_OPCODE, entry.mnemonic);
                 }
                 rm = rmField | ((rex & 1) << 3);
             } else {
                 if ((form & REG_ONLY) != 0) {
-                    return invalid(c, addr, RAISE_INVALID, entry.mnemonic);
+                    return invalid(c, addr, CpuTrap.INVALID_OPCODE, entry.mnemonic);
                 }
                 if (rmField == 4) {
                     int sib = c.u8();
@@ -310,7 +306,7 @@ public final class Decoder {
             }
         }
         if ((prefixes & Insn.P_LOCK) != 0 && ((form & LOCKABLE) == 0 || modrm < 0 || mod == 3)) {
-            return invalid(c, addr, RAISE_INVALID, "lock " + entry.mnemonic);
+            return invalid(c, addr, CpuTrap.INVALID_OPCODE, "lock " + entry.mnemonic);
         }
         int regB = (rex == 0 && reg >= 4 && reg <= 7) ? reg + 12 : reg;
         int rmB = (rex == 0 && rm >= 4 && rm <= 7) ? rm + 12 : rm;
@@ -338,8 +334,8 @@ public final class Decoder {
                 break;
             }
         }
-        return new Insn(addr, length, new Undecoded(raise, seen), what, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0,
-                true);
+        return new Insn(addr, length, new Undecoded(raise, seen), what, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1,
+                0, 0, 0, 0, true);
     }
 
     /** Page size, for callers that split fetches. */
