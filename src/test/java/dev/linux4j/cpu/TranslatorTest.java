@@ -78,4 +78,40 @@ class TranslatorTest {
         assertThat(jit.threads).isNotEmpty().containsOnly(Thread.currentThread().getName());
         assertThat(jit.starts.getFirst()).isEqualTo(CpuHarness.CODE);
     }
+
+    /**
+     * After an interpreted run, a region stops at a block that is already the entry of a compiled
+     * region (it exits there and chains to it) instead of compiling that block's code again.
+     */
+    @Test
+    void aRegionStopsAtTheEntryOfAnotherRegion() {
+        String asm = """
+                mov ecx, 10
+            1:  add rax, rcx
+                jmp 2f
+            2:  add rbx, rax
+                jmp 3f
+            3:  dec ecx
+                jnz 1b
+            """;
+        CpuHarness h = CpuHarness.ofAsm(asm);
+        BlockCompiler jit = new ClassfileBlockCompiler();
+        h.cpu.codeCache().setCompiler(jit, 1_000_000); // counts, never reached: nothing translated
+        h.runToEnd();
+        CodeCache cache = h.cpu.codeCache();
+        Block first = cache.block(CpuHarness.CODE + CpuHarness.assemble("mov ecx, 10").length);
+        Block second = cache.block(first.insn(first.size() - 1).imm);
+        long secondEnd = second.insn(second.size() - 1).next;
+        assertThat(first.compiled).isNull();
+        assertThat(second.compiled).isNull();
+
+        CompiledBlock whole = jit.compile(first, cache);
+        assertThat(whole.executingAt(secondEnd)).as("the second block's jump, in the first region").isNotNull();
+
+        second.compiled = jit.compile(second, cache);
+        assertThat(second.compiled).isNotNull();
+        CompiledBlock stopped = jit.compile(first, cache);
+        assertThat(stopped.executingAt(first.insn(first.size() - 1).next)).isNotNull();
+        assertThat(stopped.executingAt(secondEnd)).as("the second block's jump, now another region's").isNull();
+    }
 }
