@@ -36,6 +36,8 @@ public final class HostFiles {
     // generation before the program's first read; the copy costs well under 1% of a 64 MiB read.
     private static final Downcall PREAD = Downcall.findWords("pread");
     private static final Downcall PWRITE = Downcall.findWords("pwrite");
+    private static final Downcall READ = Downcall.findWords("read");
+    private static final Downcall WRITE = Downcall.findWords("write");
     private static final Downcall CLOSE = Downcall.findWords("close");
     private static final Downcall STATX = Downcall.findWords("statx");
     private static final Downcall FTRUNCATE = Downcall.findWords("ftruncate");
@@ -113,6 +115,45 @@ public final class HostFiles {
             MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
             while (true) {
                 long n = PWRITE.callWords(state, fd, io.address(), want, position, 0);
+                if (n >= 0 || errno(state) != EINTR) {
+                    return n >= 0 ? n : -errno(state);
+                }
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** read(2) into {@code buf[off, off+len)} (a FIFO): bytes read (at most {@link Scratch#IO_SIZE}), or -errno. */
+    public static long read(int fd, byte[] buf, int off, int len) {
+        try (Scratch arena = Scratch.open()) {
+            MemorySegment state = errnoState(arena);
+            MemorySegment io = arena.ioBuffer(len);
+            int want = (int) io.byteSize();
+            while (true) {
+                long n = READ.callWords(state, fd, io.address(), want, 0, 0);
+                if (n >= 0) {
+                    MemorySegment.copy(io, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
+                    return n;
+                }
+                if (errno(state) != EINTR) {
+                    return -errno(state);
+                }
+            }
+        } catch (Throwable t) {
+            return -5;
+        }
+    }
+
+    /** write(2) of {@code buf[off, off+len)} (a FIFO): bytes written (at most {@link Scratch#IO_SIZE}), or -errno. */
+    public static long write(int fd, byte[] buf, int off, int len) {
+        try (Scratch arena = Scratch.open()) {
+            MemorySegment state = errnoState(arena);
+            MemorySegment io = arena.ioBuffer(len);
+            int want = (int) io.byteSize();
+            MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
+            while (true) {
+                long n = WRITE.callWords(state, fd, io.address(), want, 0, 0);
                 if (n >= 0 || errno(state) != EINTR) {
                     return n >= 0 ? n : -errno(state);
                 }

@@ -54,6 +54,25 @@ public final class HostNative {
         }
     }
 
+    /**
+     * poll(2) one host fd for {@code events}: its revents (0 when {@code timeoutMillis} passed),
+     * or -1 where poll is unavailable or failed.
+     */
+    public static int poll(int fd, int events, int timeoutMillis) {
+        if (!POLL.available()) {
+            return -1;
+        }
+        try (Scratch arena = Scratch.open()) {
+            MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
+            pfd.set(ValueLayout.JAVA_INT, 0, fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
+            int n = (int) POLL.callWords(errnoState(arena), pfd.address(), 1, timeoutMillis, 0, 0);
+            return n < 0 ? (timeoutMillis == 0 ? -1 : 0) : n == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
     /** isatty(3) of a host fd; false where unknown. */
     public static boolean isatty(int fd) {
         if (!ISATTY.available()) {

@@ -124,6 +124,55 @@ class CliTest {
      * Real-time signals are left out: glibc keeps 32 and 33 for itself (env cannot reset them,
      * and a JVM that inherited 33 ignored handles it), so they depend on who started the test.
      */
+    /**
+     * A FIFO on the host file system connects a guest and a host process, both ways: a guest
+     * reading it sees what a host process writes, and a host process reads what a guest writes.
+     */
+    @Test
+    void aHostFifoConnectsAGuestAndAHostProcess() throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Thread hostWriter = Thread.ofVirtual().start(() -> {
+            try {
+                Files.writeString(fifo, "from the host\n"); // waits for the guest's reader
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Result read = launch(BUSYBOX, "cat", fifo.toString());
+        unblock(fifo);
+        hostWriter.join();
+        assertThat(read.stdout()).as("%s", read).isEqualTo("from the host\n");
+        assertThat(read.status()).isZero();
+
+        String[] got = new String[1];
+        Thread hostReader = Thread.ofVirtual().start(() -> {
+            try {
+                got[0] = Files.readString(fifo); // waits for the guest's writer, then its end of file
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Result write = launch(BUSYBOX, "sh", "-c", "echo from the guest > " + fifo);
+        unblock(fifo);
+        hostReader.join();
+        assertThat(write.status()).as("%s", write).isZero();
+        assertThat(got[0]).isEqualTo("from the guest\n");
+    }
+
+    /**
+     * Opens and closes the FIFO for reading and writing (which never waits), so that a host
+     * thread still waiting for a partner the guest failed to be gets one, and the test fails
+     * instead of hanging.
+     */
+    private static void unblock(Path fifo) throws IOException {
+        try (var partner = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+            partner.getFD().sync();
+        } catch (java.io.SyncFailedException expected) {
+            // a FIFO has nothing to sync: the open and close were the point
+        }
+    }
+
     @Test
     void signalsTheParentIgnoredStayIgnored() throws Exception {
         List<String> ignoring = List.of("env", "--default-signal", "--ignore-signal=HUP,INT,TERM,USR1");

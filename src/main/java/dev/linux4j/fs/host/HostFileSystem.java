@@ -170,8 +170,13 @@ public final class HostFileSystem implements FileSystem {
         if (!exists && (flags & O_CREAT) == 0) {
             throw ErrnoException.of(Errno.ENOENT);
         }
+        if (exists && (st.mode() & Stat.S_IFMT) == Stat.S_IFIFO && HostFiles.available()) {
+            // A host FIFO: guest and host processes meet in the host's pipe. No EROFS and no
+            // truncation for a FIFO (may_open).
+            return HostFifoFile.open(p.toString(), flags);
+        }
         if (exists && !Stat.isReg(st.mode()) && !Stat.isLink(st.mode())) {
-            // Devices, FIFOs and sockets of the host are not reachable as such.
+            // Devices and sockets of the host are not reachable as such.
             throw ErrnoException.of(Errno.ENXIO);
         }
         if (wantWrite || !exists) {
