@@ -326,7 +326,7 @@ public final class Kernel {
         synchronized (out) {
             out.printf("--- %s {si_signo=%s, si_addr=0x%x} ---%n", Signal.name(sig), Signal.name(sig),
                     fault.address() != 0 ? fault.address() : fault.rip());
-            out.printf("+++ killed by %s%s +++%n", Signal.name(sig), Rlimits.dumpsCore(sig) ? " (core dumped)" : "");
+            out.printf("+++ killed by %s%s +++%n", Signal.name(sig), task.group().dumpsCore(sig) ? " (core dumped)" : "");
             out.flush();
         }
     }

@@ -113,6 +113,32 @@ final class Rlimits {
         return l;
     }
 
+    /**
+     * Whether the host's kernel.core_pattern pipes cores to a program (apport, systemd-coredump),
+     * read once; a file name ("core") where it cannot be read.
+     */
+    private static final class CorePattern {
+        static final boolean PIPE = read();
+
+        private static boolean read() {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/core_pattern"))
+                        .startsWith("|");
+            } catch (java.io.IOException | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Whether death by {@code sig} with soft RLIMIT_CORE {@code limit} dumps core as the host's
+     * kernel would (do_coredump): a "core" signal, and a limit of at least a page (the ELF
+     * format's min_coredump) when cores go to a file, any limit but 1 when they go to a pipe.
+     */
+    static boolean dumpsCore(int sig, long limit) {
+        return dumpsCore(sig) && (CorePattern.PIPE ? limit != 1 : Long.compareUnsigned(limit, 4096) >= 0);
+    }
+
     /** Signals whose default action is "core" (signal(7)). */
     static boolean dumpsCore(int sig) {
         return switch (sig) {

@@ -408,8 +408,7 @@ public final class Signals {
             };
             out.printf("--- %s {si_signo=%s, %s} ---%n", name(sig), name(sig), body);
             if (fatal) {
-                out.printf("+++ killed by %s%s +++%n", name(sig), defaultAction(sig) == Action.CORE
-                        ? " (core dumped)" : "");
+                out.printf("+++ killed by %s%s +++%n", name(sig), t.group().dumpsCore(sig) ? " (core dumped)" : "");
             }
             out.flush();
         }

@@ -346,7 +346,16 @@ public final class ThreadGroup {
 
     /** Kills the group with a signal's default "terminate" or "core" action. */
     public void killBySignal(int sig) {
-        exit(ExitStatus.killed(sig, Rlimits.dumpsCore(sig)));
+        exit(ExitStatus.killed(sig, dumpsCore(sig)));
+    }
+
+    /**
+     * Whether death by {@code sig} reports a core dump (WCOREDUMP, CLD_DUMPED, a shell's "(core
+     * dumped)") as the host's kernel would, given this process's RLIMIT_CORE and the host's
+     * core_pattern ({@link Rlimits#dumpsCore(int, long)}). linux4j writes no core file itself.
+     */
+    public boolean dumpsCore(int sig) {
+        return Rlimits.dumpsCore(sig, rlimit(dev.linux4j.abi.Resource.RLIMIT_CORE)[0]);
     }
 
     /** Signals this group ignores by default (SIGCHLD, SIGWINCH, SIGURG, SIGCONT). */
