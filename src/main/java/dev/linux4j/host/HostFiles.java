@@ -87,51 +87,32 @@ public final class HostFiles {
 
     /** pread(2) into {@code buf[off, off+len)}: bytes read (at most {@link Scratch#IO_SIZE}), or -errno. */
     public static long pread(int fd, byte[] buf, int off, int len, long position) {
-        try (Scratch arena = Scratch.open()) {
-            MemorySegment state = errnoState(arena);
-            MemorySegment io = arena.ioBuffer(len);
-            int want = (int) io.byteSize();
-            while (true) {
-                long n = PREAD.callWords(state, fd, io.address(), want, position, 0);
-                if (n >= 0) {
-                    MemorySegment.copy(io, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
-                    return n;
-                }
-                if (errno(state) != EINTR) {
-                    return -errno(state);
-                }
-            }
-        } catch (Throwable t) {
-            return -5;
-        }
+        return readInto(PREAD, fd, buf, off, len, position);
     }
 
     /** pwrite(2) of {@code buf[off, off+len)}: bytes written (at most {@link Scratch#IO_SIZE}), or -errno. */
     public static long pwrite(int fd, byte[] buf, int off, int len, long position) {
-        try (Scratch arena = Scratch.open()) {
-            MemorySegment state = errnoState(arena);
-            MemorySegment io = arena.ioBuffer(len);
-            int want = (int) io.byteSize();
-            MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
-            while (true) {
-                long n = PWRITE.callWords(state, fd, io.address(), want, position, 0);
-                if (n >= 0 || errno(state) != EINTR) {
-                    return n >= 0 ? n : -errno(state);
-                }
-            }
-        } catch (Throwable t) {
-            return -5;
-        }
+        return writeFrom(PWRITE, fd, buf, off, len, position);
     }
 
     /** read(2) into {@code buf[off, off+len)} (a FIFO): bytes read (at most {@link Scratch#IO_SIZE}), or -errno. */
     public static long read(int fd, byte[] buf, int off, int len) {
+        return readInto(READ, fd, buf, off, len, 0); // read(2) ignores the position word
+    }
+
+    /** write(2) of {@code buf[off, off+len)} (a FIFO): bytes written (at most {@link Scratch#IO_SIZE}), or -errno. */
+    public static long write(int fd, byte[] buf, int off, int len) {
+        return writeFrom(WRITE, fd, buf, off, len, 0); // write(2) ignores the position word
+    }
+
+    /** read or pread through the thread's scratch memory, restarted after EINTR. */
+    private static long readInto(Downcall call, int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment io = arena.ioBuffer(len);
             int want = (int) io.byteSize();
             while (true) {
-                long n = READ.callWords(state, fd, io.address(), want, 0, 0);
+                long n = call.callWords(state, fd, io.address(), want, position, 0);
                 if (n >= 0) {
                     MemorySegment.copy(io, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
                     return n;
@@ -145,15 +126,15 @@ public final class HostFiles {
         }
     }
 
-    /** write(2) of {@code buf[off, off+len)} (a FIFO): bytes written (at most {@link Scratch#IO_SIZE}), or -errno. */
-    public static long write(int fd, byte[] buf, int off, int len) {
+    /** write or pwrite through the thread's scratch memory, restarted after EINTR. */
+    private static long writeFrom(Downcall call, int fd, byte[] buf, int off, int len, long position) {
         try (Scratch arena = Scratch.open()) {
             MemorySegment state = errnoState(arena);
             MemorySegment io = arena.ioBuffer(len);
             int want = (int) io.byteSize();
             MemorySegment.copy(buf, off, io, ValueLayout.JAVA_BYTE, 0, want);
             while (true) {
-                long n = WRITE.callWords(state, fd, io.address(), want, 0, 0);
+                long n = call.callWords(state, fd, io.address(), want, position, 0);
                 if (n >= 0 || errno(state) != EINTR) {
                     return n >= 0 ? n : -errno(state);
                 }
