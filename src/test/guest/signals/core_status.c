@@ -1,7 +1,7 @@
-/* The wait status of a child killed by a signal: WCOREDUMP only when a core would be written
- * (do_coredump: a "core" signal, and RLIMIT_CORE of at least a page when cores go to a file, any
- * limit but 1 when they go to a pipe), the same in waitid's CLD_DUMPED. The limits tried stay
- * below a page, so the native run writes no core file here. */
+/* /proc/sys/kernel/core_pattern, and the wait status of a child killed by a signal: WCOREDUMP
+ * only when a core would be written (do_coredump: a "core" signal, and RLIMIT_CORE of at least a
+ * page when cores go to a file, any limit but 1 when they go to a pipe), the same in waitid's
+ * CLD_DUMPED. The limits tried stay below a page, so the native run writes no core file here. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +15,14 @@ static const char *code_name(int code) {
 }
 
 int main(void) {
+    /* the pattern that decides (a file or a pipe), as the host's kernel shows it */
+    char pattern[256] = "";
+    FILE *f = fopen("/proc/sys/kernel/core_pattern", "r");
+    if (f) {
+        if (!fgets(pattern, sizeof pattern, f)) pattern[0] = 0;
+        fclose(f);
+    }
+    printf("core_pattern: %s", pattern);
     int sigs[] = {SIGSEGV, SIGABRT, SIGQUIT, SIGTERM, SIGKILL};
     const char *names[] = {"SEGV", "ABRT", "QUIT", "TERM", "KILL"};
     long limits[] = {0, 1, 1000};
