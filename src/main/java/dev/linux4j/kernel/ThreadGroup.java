@@ -256,6 +256,11 @@ public final class ThreadGroup {
         return rlimits[resource].clone();
     }
 
+    /** The soft limit of a resource (RLIMIT_*), RLIM_INFINITY (-1) for none: rlimit(2)'s current value. */
+    public synchronized long softLimit(int resource) {
+        return rlimits[resource][0];
+    }
+
     public synchronized void setRlimit(int resource, long soft, long hard) {
         rlimits[resource] = new long[] {soft, hard};
         if (resource == Rlimits.RLIMIT_NOFILE) {

@@ -209,6 +209,7 @@ final class AttrSyscalls {
         if (!loc.fs().access(loc.fsPath(), W_OK)) {
             throw ErrnoException.of(Errno.EACCES);
         }
+        ReadWriteSyscalls.checkNewSize(task, r.stat().size(), length);
         loc.fs().truncate(loc.fsPath(), length);
         return 0;
     }
@@ -221,9 +222,11 @@ final class AttrSyscalls {
             throw ErrnoException.of(Errno.EINVAL);
         }
         FileDescription file = FdSyscalls.fdget(task, fd);
-        if (!file.writable() || !Stat.isReg(file.ops().stat(file).mode())) {
+        var st = file.ops().stat(file);
+        if (!file.writable() || !Stat.isReg(st.mode())) {
             throw ErrnoException.of(Errno.EINVAL);
         }
+        ReadWriteSyscalls.checkNewSize(task, st.size(), length);
         file.ops().truncate(file, length);
         FileMappings.afterTruncate(file);
         return 0;

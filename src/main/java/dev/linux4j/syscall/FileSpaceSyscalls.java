@@ -68,6 +68,9 @@ final class FileSpaceSyscalls {
         if (offset + len < 0) {
             throw ErrnoException.of(Errno.EFBIG);
         }
+        if ((mode & 0x01) == 0) { // not FALLOC_FL_KEEP_SIZE: the file may grow
+            ReadWriteSyscalls.checkNewSize(task, file.ops().size(file), offset + len);
+        }
         file.ops().fallocate(file, mode, offset, len);
         FileMappings.afterTruncate(file);
         return 0;

@@ -5,7 +5,11 @@ import static dev.linux4j.abi.ReadWrite.*;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.Resource;
+import dev.linux4j.abi.Signal;
+import dev.linux4j.abi.Stat;
 import dev.linux4j.fs.pipe.PipeEnd;
+import dev.linux4j.kernel.SignalCalls;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import dev.linux4j.memory.MappedFile;
@@ -223,6 +227,7 @@ final class ReadWriteSyscalls {
             byte[] data = task.memory().read(buf, (int) count);
             return writeBytes(file, data, 0, data.length, offset);
         }
+        count = limitWrite(file, count, offset, (file.flags() & O_APPEND) != 0);
         long total = 0;
         byte[] chunk = new byte[CHUNK];
         while (total < count) {
@@ -258,6 +263,7 @@ final class ReadWriteSyscalls {
             }
             return ops.write(file, data, off, len, 0);
         }
+        len = (int) limitWrite(file, len, offset, append);
         MappedFile.Stamp before = FileMappings.beforeWrite(file);
         if (offset >= 0 && !append) {
             int n = ops.write(file, data, off, len, offset);
@@ -272,6 +278,40 @@ final class ReadWriteSyscalls {
             }
             FileMappings.afterWrite(file, pos, n, before);
             return n;
+        }
+    }
+
+    /**
+     * generic_write_check_limits: the part of a {@code count}-byte write to a regular file that
+     * RLIMIT_FSIZE allows, at the offset (or the position, or the end with {@code append});
+     * none at or past the limit: SIGXFSZ to the writer, then EFBIG. Other files have no limit.
+     */
+    static long limitWrite(FileDescription file, long count, long offset, boolean append) {
+        Task task = count == 0 ? null : Task.current();
+        if (task == null) {
+            return count;
+        }
+        long limit = task.group().softLimit(Resource.RLIMIT_FSIZE);
+        if (limit == Resource.RLIM_INFINITY || !Stat.isReg(file.ops().stat(file).mode())) {
+            return count;
+        }
+        long pos = append ? file.ops().size(file) : offset >= 0 ? offset : file.position();
+        if (Long.compareUnsigned(pos, limit) >= 0) {
+            SignalCalls.sendSelf(task, Signal.SIGXFSZ);
+            throw ErrnoException.of(Errno.EFBIG);
+        }
+        return Math.min(count, limit - pos);
+    }
+
+    /**
+     * inode_newsize_ok: growing a file to {@code newSize} past RLIMIT_FSIZE sends SIGXFSZ and fails
+     * with EFBIG (truncate, ftruncate, fallocate without FALLOC_FL_KEEP_SIZE).
+     */
+    static void checkNewSize(Task task, long oldSize, long newSize) {
+        long limit = task.group().softLimit(Resource.RLIMIT_FSIZE);
+        if (newSize > oldSize && limit != Resource.RLIM_INFINITY && Long.compareUnsigned(newSize, limit) > 0) {
+            SignalCalls.sendSelf(task, Signal.SIGXFSZ);
+            throw ErrnoException.of(Errno.EFBIG);
         }
     }
 
@@ -414,12 +454,16 @@ final class ReadWriteSyscalls {
             byte[] all = gather(task, vec, total);
             return writeBytes(file, all, 0, all.length, offset, append, nowait);
         }
+        long allowed = limitWrite(file, total, offset, append);
         long done = 0;
         byte[] chunk = new byte[CHUNK];
         try {
             for (long[] v : vec) {
                 for (long at = 0; at < v[1]; ) {
-                    int want = (int) Math.min(CHUNK, v[1] - at);
+                    if (done == allowed) {
+                        return done; // RLIMIT_FSIZE: the part allowed
+                    }
+                    int want = (int) Math.min(Math.min(CHUNK, v[1] - at), allowed - done);
                     task.memory().read(v[0] + at, chunk, 0, want);
                     long n = writeBytes(file, chunk, 0, want, offset < 0 ? -1 : offset + done, append, nowait);
                     done += n;
