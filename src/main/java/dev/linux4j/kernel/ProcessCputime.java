@@ -54,6 +54,8 @@ public final class ProcessCputime {
     private final CpuIntervalTimer virtualTimer;
     private final CpuIntervalTimer profTimer;
 
+    private final CpuLimit cpuLimit = new CpuLimit(this);
+
     ProcessCputime(ThreadGroup group) {
         this.group = group;
         this.virtualTimer = new CpuIntervalTimer(this, 0, Signal.SIGVTALRM);
@@ -62,6 +64,11 @@ public final class ProcessCputime {
 
     ThreadGroup group() {
         return group;
+    }
+
+    /** RLIMIT_CPU was set or inherited: {@link CpuLimit} samples the clock while it is finite. */
+    void cpuLimitChanged() {
+        cpuLimit.limitChanged();
     }
 
     // ---------------------------------------------------------------- tasks and children

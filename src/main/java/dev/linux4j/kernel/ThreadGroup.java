@@ -82,6 +82,7 @@ public final class ThreadGroup {
         this.credentials = credentials;
         kernel.procs().register(this);
         kernel.tree().add(this, parent);
+        cputime.cpuLimitChanged(); // the host's RLIMIT_CPU, for the first process
     }
 
     public Kernel kernel() {
@@ -163,6 +164,7 @@ public final class ThreadGroup {
             }
         }
         signalActions.copyFrom(p.signalActions);
+        cputime.cpuLimitChanged(); // RLIMIT_CPU is inherited
     }
 
     /** Replaces the address space (execve). The old one's frames go back to the pool. */
@@ -261,8 +263,16 @@ public final class ThreadGroup {
         return rlimits[resource][0];
     }
 
+    /** The soft limit alone, as the kernel moves RLIMIT_CPU's on after each SIGXCPU ({@link CpuLimit}). */
+    synchronized void setSoftLimitQuietly(int resource, long soft) {
+        rlimits[resource] = new long[] {soft, rlimits[resource][1]};
+    }
+
     public synchronized void setRlimit(int resource, long soft, long hard) {
         rlimits[resource] = new long[] {soft, hard};
+        if (resource == dev.linux4j.abi.Resource.RLIMIT_CPU) {
+            cputime.cpuLimitChanged();
+        }
         if (resource == Rlimits.RLIMIT_NOFILE) {
             files.setLimit((int) Math.min(soft, Integer.MAX_VALUE));
         }
