@@ -257,6 +257,9 @@ public final class AddressSpace {
         if (Long.compareUnsigned(v.end() - start, callerLimits.stack()) > 0) {
             return false;
         }
+        if (!mayExpand(v.prot(), v.flags(), (v.start() - start) >>> PAGE_SHIFT)) {
+            return false; // acct_stack_growth's may_expand_vm
+        }
         if (v.lock().locked() && !callerLimits.memlock().allows(((v.start() - start) >>> PAGE_SHIFT) + lockedPages())) {
             return false;
         }
@@ -510,6 +513,9 @@ public final class AddressSpace {
         if (lock.locked() && !limit.allows((len >>> PAGE_SHIFT) + lockedPages())) {
             throw ErrnoException.of(Errno.EAGAIN);
         }
+        if (!mayExpand(prot, flags, (len >>> PAGE_SHIFT) - (fixed ? mappedPages(start, start + len) : 0))) {
+            throw ErrnoException.of(Errno.ENOMEM); // do_mmap's may_expand_vm: RLIMIT_AS, RLIMIT_DATA
+        }
         if (fixed) {
             unmapLocked(start, len);
         }
@@ -520,6 +526,57 @@ public final class AddressSpace {
             populate(start, start + len, true); // vm_mmap_pgoff's mm_populate
         }
         return start;
+    }
+
+    /**
+     * may_expand_vm (mm/mmap.c): whether {@code npages} more pages of a mapping with {@code prot}
+     * and {@code flags} stay within RLIMIT_AS (all mappings) and, for a data mapping (writable,
+     * private, not a stack: is_data_mapping), RLIMIT_DATA, whose soft limit 0 lets mappings up to
+     * the hard one through (Linux's allowance for Valgrind). The mappings are counted only when a
+     * limit is set.
+     */
+    private boolean mayExpand(int prot, int flags, long npages) {
+        long as = callerLimits.addressSpace();
+        boolean data = isData(prot, flags);
+        long[] dataLimit = data ? callerLimits.data() : null;
+        if (as == -1 && (dataLimit == null || dataLimit[0] == -1)) {
+            return true;
+        }
+        long total = 0;
+        long dataVm = 0;
+        for (Vma v : vmas.values()) {
+            long pages = v.length() >>> PAGE_SHIFT;
+            total += pages;
+            if (isData(v.prot(), v.flags())) {
+                dataVm += pages;
+            }
+        }
+        if (as != -1 && Long.compareUnsigned(total + npages, as >>> PAGE_SHIFT) > 0) {
+            return false;
+        }
+        if (dataLimit != null && dataLimit[0] != -1
+                && Long.compareUnsigned(dataVm + npages, dataLimit[0] >>> PAGE_SHIFT) > 0) {
+            return dataLimit[0] == 0 && Long.compareUnsigned(dataVm + npages, dataLimit[1] >>> PAGE_SHIFT) <= 0;
+        }
+        return true;
+    }
+
+    /** is_data_mapping: writable, private, and not a stack. */
+    private static boolean isData(int prot, int flags) {
+        return (prot & PROT_WRITE) != 0 && (flags & (MAP_SHARED | MAP_GROWSDOWN)) == 0;
+    }
+
+    /** count_vma_pages_range: the mapped pages in [start, end). */
+    private long mappedPages(long start, long end) {
+        long pages = 0;
+        for (Vma v : vmas.subMap(vmas.floorKey(start) == null ? start : vmas.floorKey(start), true, end, false).values()) {
+            long from = Math.max(v.start(), start);
+            long to = Math.min(v.end(), end);
+            if (to > from) {
+                pages += (to - from) >>> PAGE_SHIFT;
+            }
+        }
+        return pages;
     }
 
     /** Whether any mapping overlaps [addr, addr+len). */
@@ -702,6 +759,9 @@ public final class AddressSpace {
         }
         if (v.lock().locked() && newLen > oldLen && !limit.allows(((newLen - oldLen) >>> PAGE_SHIFT) + lockedPages())) {
             throw ErrnoException.of(Errno.EAGAIN); // mlock_future_ok
+        }
+        if (newLen > oldLen && !mayExpand(v.prot(), v.flags(), (newLen - oldLen) >>> PAGE_SHIFT)) {
+            throw ErrnoException.of(Errno.ENOMEM); // vma_to_resize's may_expand_vm
         }
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
@@ -1096,7 +1156,8 @@ public final class AddressSpace {
         if (newTop > oldTop) {
             Vma.Lock lock = futureLock; // do_brk_flags adds mm->def_flags
             if (newTop > mmapBase || overlaps(oldTop, newTop - oldTop)
-                    || lock.locked() && !limit.allows(((newTop - oldTop) >>> PAGE_SHIFT) + lockedPages())) {
+                    || lock.locked() && !limit.allows(((newTop - oldTop) >>> PAGE_SHIFT) + lockedPages())
+                    || !mayExpand(PROT_READ | PROT_WRITE, 0, (newTop - oldTop) >>> PAGE_SHIFT)) {
                 return brk;
             }
             Map.Entry<Long, Vma> below = brkStart == oldTop ? null : vmas.lowerEntry(oldTop);

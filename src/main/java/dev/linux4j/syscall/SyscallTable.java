@@ -43,6 +43,18 @@ public final class SyscallTable {
             Task task = Task.current();
             return task == null ? CallerLimits.DEFAULT.memlock() : MlockSyscalls.limit(task);
         }
+
+        @Override
+        public long addressSpace() {
+            Task task = Task.current();
+            return task == null ? -1 : task.group().softLimit(Resource.RLIMIT_AS);
+        }
+
+        @Override
+        public long[] data() {
+            Task task = Task.current();
+            return task == null ? CallerLimits.DEFAULT.data() : task.group().rlimit(Resource.RLIMIT_DATA);
+        }
     };
 
     /** The complete table. */
