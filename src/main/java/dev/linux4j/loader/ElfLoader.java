@@ -104,8 +104,9 @@ public final class ElfLoader {
         } else if (Long.compareUnsigned(entry, dev.linux4j.abi.Mman.TASK_SIZE) >= 0) {
             throw ImageMapper.fatal(Errno.EINVAL, "entry point outside the address space");
         }
+        long vdso = Vdso.map(space); // ARCH_SETUP_ADDITIONAL_PAGES, after the interpreter
         InitialStack.Placed placed = stack.createElfTables(space, params,
-                new InitialStack.Tables(layout.phdr, program.header.phnum(), interpBase, layout.entry));
+                new InitialStack.Tables(layout.phdr, program.header.phnum(), interpBase, layout.entry, vdso));
         long brk;
         if (program.header.type() == ET_DYN && interp == null) {
             brk = ImageMapper.pageAlign(ELF_ET_DYN_BASE); // static-pie: brk moved out of the mmap area

@@ -174,7 +174,7 @@ final class InitialStack {
     }
 
     /** What create_elf_tables() needs besides the strings. */
-    record Tables(long phdr, long phnum, long interpBase, long entry) {}
+    record Tables(long phdr, long phnum, long interpBase, long entry, long vdso) {}
 
     /** Where create_elf_tables() put things. */
     record Placed(long sp, long auxv, int auxvLength) {}
@@ -195,7 +195,7 @@ final class InitialStack {
         long randomAddr = p;
 
         List<long[]> aux = new ArrayList<>();
-        // ARCH_DLINFO: AT_SYSINFO_EHDR only with a vDSO, which linux4j does not map.
+        aux.add(new long[] {AT_SYSINFO_EHDR, t.vdso()}); // ARCH_DLINFO
         aux.add(new long[] {AT_MINSIGSTKSZ, params.minSigStkSz()});
         aux.add(new long[] {AT_HWCAP, params.hwcap()});
         aux.add(new long[] {AT_PAGESZ, Mman.PAGE_SIZE});

@@ -945,6 +945,12 @@ public final class AddressSpace {
 
     // ---------------------------------------------------------------- mlock
 
+    /** The name of the mapping holding {@code addr} ("[vdso]", a path...), or null if none does. */
+    public synchronized String mappingNameAt(long addr) {
+        Vma v = vmaAt(addr);
+        return v == null ? null : v.name();
+    }
+
     /** The mapping holding {@code addr}, or null (vma_lookup). */
     private Vma vmaAt(long addr) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);

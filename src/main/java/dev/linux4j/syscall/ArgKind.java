@@ -8,5 +8,7 @@ public enum ArgKind {
     /** A buffer the call fills: printed after the call, as many bytes as it returned. */
     BUF_OUT,
     OPEN_FLAGS, MODE, PROT, MMAP_FLAGS, AT_FLAGS, ACCESS_MODE, WHENCE, SIGNAL, CLOCK, FCNTL_CMD, IOCTL_CMD,
-    ARCH_PRCTL, RLIMIT, SIGHOW, STAT_OUT, RLIM_OUT, FUTEX_OP, MADVISE, MREMAP_FLAGS, STATX_MASK;
+    ARCH_PRCTL, RLIMIT, SIGHOW, STAT_OUT, RLIM_OUT, FUTEX_OP, MADVISE, MREMAP_FLAGS, STATX_MASK,
+    /** A struct timespec the call fills: printed after a successful call. */
+    TIMESPEC_OUT;
 }

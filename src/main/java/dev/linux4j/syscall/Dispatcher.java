@@ -29,6 +29,10 @@ public final class Dispatcher implements SyscallGate {
         args.load(cpu);
         SyscallEntry entry = table.get(nr);
         PrintStream strace = task.kernel().config().strace();
+        if (strace != null && Strace.inUserModeOnLinux(nr, (int) args.raw(0))
+                && "[vdso]".equals(task.memory().mappingNameAt(cpu.rip))) {
+            strace = null;
+        }
         String before = null;
         if (strace != null) {
             before = entry == null ? "syscall_0x" + Long.toHexString(nr) + "(" + Strace.rawArgs(args) + ")"

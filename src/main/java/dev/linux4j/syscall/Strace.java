@@ -5,6 +5,7 @@ import static dev.linux4j.abi.Mman.*;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.Signal;
+import dev.linux4j.abi.Sysno;
 import dev.linux4j.kernel.Task;
 import dev.linux4j.memory.AddressSpace;
 import java.io.PrintStream;
@@ -18,6 +19,25 @@ import java.util.List;
  */
 final class Strace {
     private Strace() {}
+
+    /**
+     * Whether Linux's vDSO answers this call of linux4j's vDSO (which always makes the system
+     * call) in user mode, so that strace shows no system call: gettimeofday, time and getcpu, and
+     * clock_gettime and clock_getres of the clocks the vDSO reads (vdso_clockid_valid and the
+     * coarse ones); any other clock falls back to the system call there too.
+     */
+    static boolean inUserModeOnLinux(long nr, int clock) {
+        return switch ((int) nr) {
+            case Sysno.NR_gettimeofday, Sysno.NR_time, Sysno.NR_getcpu -> true;
+            case Sysno.NR_clock_gettime, Sysno.NR_clock_getres -> switch (clock) {
+                case TimeSyscalls.CLOCK_REALTIME, TimeSyscalls.CLOCK_MONOTONIC, TimeSyscalls.CLOCK_MONOTONIC_RAW,
+                        TimeSyscalls.CLOCK_REALTIME_COARSE, TimeSyscalls.CLOCK_MONOTONIC_COARSE,
+                        TimeSyscalls.CLOCK_BOOTTIME, TimeSyscalls.CLOCK_TAI -> true;
+                default -> false;
+            };
+            default -> false;
+        };
+    }
 
     private static final int STRING_LIMIT = 32;
     private static final int RESULT_COLUMN = 40;
@@ -102,6 +122,7 @@ final class Strace {
             case OPEN_FLAGS -> openFlags((int) v);
             case MODE -> String.format("%#03o", v & 07777);
             case STAT_OUT -> result < 0 ? "0x" + Long.toHexString(v) : statStruct(mem, v);
+            case TIMESPEC_OUT -> v == 0 ? "NULL" : result < 0 ? "0x" + Long.toHexString(v) : timespecStruct(mem, v);
             case RLIMIT -> rlimitName((int) v);
             case RLIM_OUT -> v == 0 ? "NULL" : result < 0 ? "0x" + Long.toHexString(v) : rlimitStruct(mem, v);
             case PROT -> protFlags((int) v);
@@ -183,10 +204,22 @@ final class Strace {
         }
     }
 
+    private static String timespecStruct(AddressSpace mem, long addr) {
+        try {
+            return "{tv_sec=" + mem.read64(addr) + ", tv_nsec=" + mem.read64(addr + 8) + "}";
+        } catch (RuntimeException e) {
+            return "0x" + Long.toHexString(addr);
+        }
+    }
+
     private static String clockName(int c) {
         String[] names = {"CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID",
-            "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME"};
-        return c >= 0 && c < names.length ? names[c] : Integer.toString(c);
+            "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME",
+            "CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", "CLOCK_SGI_CYCLE", "CLOCK_TAI"};
+        if (c >= 0 && c < names.length) {
+            return names[c];
+        }
+        return c >= 0 ? "0x" + Integer.toHexString(c) + " /* CLOCK_??? */" : Integer.toString(c);
     }
 
     static String quotedCString(AddressSpace mem, long addr) {

@@ -347,8 +347,8 @@ public final class SyscallTable {
         t.partial(NR_timer_getoverrun, "always 0: overruns are not counted", PosixTimerSyscalls::timerGetoverrun, INT);
         t.supported(NR_timer_delete, PosixTimerSyscalls::timerDelete, INT);
         t.unimplemented(NR_clock_settime, ENOSYS, "not provided inside the sandbox");
-        t.supported(NR_clock_gettime, TimeSyscalls::clockGettime, CLOCK, PTR);
-        t.supported(NR_clock_getres, TimeSyscalls::clockGetres, CLOCK, PTR);
+        t.supported(NR_clock_gettime, TimeSyscalls::clockGettime, CLOCK, TIMESPEC_OUT);
+        t.supported(NR_clock_getres, TimeSyscalls::clockGetres, CLOCK, TIMESPEC_OUT);
         t.supported(NR_clock_nanosleep, TimeSyscalls::clockNanosleep, CLOCK, INT, PTR, PTR);
         t.supported(NR_exit_group, ProcessSyscalls::exitGroup, INT);
         t.supported(NR_epoll_wait, EventSyscalls::epollWait, FD, PTR, INT, INT);

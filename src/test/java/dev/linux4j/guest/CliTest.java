@@ -395,6 +395,39 @@ class CliTest {
         assertThat(r.stderr()).endsWith("exit_group(1)                           = ?\n+++ exited with 1 +++\n");
     }
 
+    /**
+     * The C library calls the time functions through the vDSO, where Linux answers them in user
+     * mode (no system call for strace to show) unless the clock is one the vDSO does not read, a
+     * CPU-time clock or an invalid one: linux4j's vDSO makes the system call, --strace shows
+     * only those strace shows.
+     */
+    @Test
+    void straceShowsTheVdsoFallbacksOnly() throws Exception {
+        Path bin = compile("vdso_strace", """
+                #include <stdio.h>
+                #include <sys/time.h>
+                #include <time.h>
+                int main(void) {
+                    struct timespec t;
+                    struct timeval tv;
+                    int a = clock_gettime(CLOCK_MONOTONIC, &t);
+                    int b = gettimeofday(&tv, NULL);
+                    time_t c = time(NULL);
+                    int d = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+                    int e = clock_gettime(12345, &t);
+                    printf("%d %d %d %d %d\\n", a, b, c > 0, d, e);
+                    return 0;
+                }
+                """);
+        Result r = launch("--strace", bin.toString());
+        assertThat(r.stdout()).isEqualTo("0 0 1 0 -1\n");
+        List<String> clocks = r.stderr().lines()
+                .filter(l -> l.startsWith("clock_") || l.startsWith("gettimeofday") || l.startsWith("time("))
+                .map(l -> l.replaceAll("0x[0-9a-f]{6,}", "PTR").replaceAll("tv_nsec=[0-9]+", "tv_nsec=N")).toList();
+        assertThat(clocks).containsExactly("clock_gettime(CLOCK_PROCESS_CPUTIME_ID, {tv_sec=0, tv_nsec=N}) = 0",
+                "clock_gettime(0x3039 /* CLOCK_??? */, PTR) = -1 EINVAL (Invalid argument)");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private static Path executable(String name, byte[] content) throws IOException {

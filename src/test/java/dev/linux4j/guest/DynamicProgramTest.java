@@ -238,11 +238,20 @@ class DynamicProgramTest {
         return out;
     }
 
+    /**
+     * Guest tests outside programs/ that the dynamic loader sees differently from a static
+     * program: ld.so sets up the vDSO as a shared object of its own (its soname, its versions).
+     */
+    private static final List<String> ALSO_DYNAMIC = List.of("proc/vdso.c");
+
     @TestFactory
     Stream<DynamicNode> dynamicallyLinkedCPrograms() throws IOException {
-        List<Path> sources;
+        List<Path> sources = new ArrayList<>();
         try (Stream<Path> s = Files.list(GuestProgramTest.GUEST.resolve("programs"))) {
-            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+            sources.addAll(s.filter(p -> p.toString().endsWith(".c")).sorted().toList());
+        }
+        for (String other : ALSO_DYNAMIC) {
+            sources.add(GuestProgramTest.GUEST.resolve(other));
         }
         List<DynamicNode> nodes = new ArrayList<>();
         for (Path src : sources) {

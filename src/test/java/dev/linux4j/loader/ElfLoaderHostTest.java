@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Real binaries compiled at test time, loaded by linux4j and run natively under
  * {@code setarch x86_64 -R} (no randomisation): mappings, brk, auxv and the initial stack must
- * agree with the host kernel's. The only intended difference is the vDSO: linux4j maps none, so
- * AT_SYSINFO_EHDR is absent and the pointer block sits 16 bytes higher.
+ * agree with the host kernel's, the vDSO's mappings and AT_SYSINFO_EHDR included.
  */
 class ElfLoaderHostTest {
     private static final List<String> ARGS = List.of("x", "yy");
@@ -110,8 +109,8 @@ class ElfLoaderHostTest {
         assertThat(space.read(random, len)).isEqualTo(n.bytes(random, len));
         assertThat(img.argStart()).isEqualTo(n.argv.get(0));
 
-        // The pointer block: argc, argv[], envp[] the same, one auxv pair (AT_SYSINFO_EHDR) fewer.
-        assertThat(img.stackPointer()).isEqualTo(n.sp + 16);
+        // The pointer block: argc, argv[], envp[] and auxv the same.
+        assertThat(img.stackPointer()).isEqualTo(n.sp);
         assertThat(img.stackPointer() % 16).isZero();
         long sp = img.stackPointer();
         assertThat(space.read64(sp)).isEqualTo(1 + ARGS.size());
@@ -125,9 +124,7 @@ class ElfLoaderHostTest {
         assertThat(img.auxvAddress()).isEqualTo(envAt + 8L * (n.envp.size() + 1));
         List<String> expectedAuxv = new ArrayList<>();
         for (long[] p : n.auxvPairs) {
-            if (p[0] != AT_SYSINFO_EHDR) {
-                expectedAuxv.add(p[0] + "=" + Long.toHexString(p[1]));
-            }
+            expectedAuxv.add(p[0] + "=" + Long.toHexString(p[1]));
         }
         List<String> actualAuxv = new ArrayList<>();
         for (long a = img.auxvAddress(); ; a += 16) {
