@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,17 @@ static void *find(const char *name) {
     return p;
 }
 
+static long vmlck(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "VmLck: %ld", &kb) == 1) break;
+    }
+    if (f) fclose(f);
+    return kb;
+}
+
 int main(void) {
     unsigned long ehdr = getauxval(AT_SYSINFO_EHDR);
     printf("AT_SYSINFO_EHDR %s\n", ehdr ? "set" : "absent");
@@ -157,6 +169,13 @@ int main(void) {
     r = cgr(CLOCK_MONOTONIC, &res);
     printf("clock_getres(CLOCK_MONOTONIC) = %d, %ld.%09ld\n", r, (long) res.tv_sec, res.tv_nsec);
     printf("clock_getres(12345) = %d\n", cgr(12345, &res));
+
+    /* VM_SPECIAL mappings: mlock leaves them unlocked, mremap cannot grow them. */
+    r = mlock((void *) ehdr, 4096);
+    printf("mlock of the image = %d, VmLck %ld kB\n", r, vmlck());
+    errno = 0;
+    void *grown = mremap((void *) ehdr, 4096, 3 * 4096, 0);
+    printf("mremap growing the image: %s\n", grown == MAP_FAILED ? strerror(errno) : "grew");
 
     /* /proc/self/maps: the image's mapping and the data pages below it. */
     FILE *f = fopen("/proc/self/maps", "r");

@@ -757,6 +757,9 @@ public final class AddressSpace {
         if (oldLen == 0 || oldAddr + oldLen > v.end()) {
             throw ErrnoException.of(Errno.EFAULT);
         }
+        if (v.special() && newLen > oldLen) {
+            throw ErrnoException.of(Errno.EFAULT); // vma_to_resize: VM_DONTEXPAND
+        }
         if (v.lock().locked() && newLen > oldLen && !limit.allows(((newLen - oldLen) >>> PAGE_SHIFT) + lockedPages())) {
             throw ErrnoException.of(Errno.EAGAIN); // mlock_future_ok
         }
@@ -1025,7 +1028,7 @@ public final class AddressSpace {
                 throw ErrnoException.of(Errno.ENOMEM);
             }
             long pieceEnd = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
-            if (v.lock() != lock) {
+            if (v.lock() != lock && !v.special()) {
                 setLock(cursor, pieceEnd, lock);
             }
             cursor = pieceEnd;
@@ -1051,7 +1054,7 @@ public final class AddressSpace {
             return;
         }
         for (Vma v : new ArrayList<>(vmas.values())) {
-            if (v.lock() != lock) {
+            if (v.lock() != lock && !v.special()) {
                 vmas.put(v.start(), v.withLock(lock));
             }
         }

@@ -48,6 +48,15 @@ public record Vma(long start, long end, int prot, int flags, String name, long o
         return end - start;
     }
 
+    /**
+     * Whether it is one of the vDSO's mappings, which Linux installs with VM_DONTEXPAND (and
+     * [vvar] with VM_IO | VM_PFNMAP): VM_SPECIAL, so mlock and mlockall leave them unlocked and
+     * mremap cannot grow them.
+     */
+    public boolean special() {
+        return name.equals("[vdso]") || name.equals("[vvar]") || name.equals("[vvar_vclock]");
+    }
+
     /** Whether the mapping shares its pages with the file (MAP_SHARED of a file). */
     public boolean sharedFile() {
         return file != null && (flags & dev.linux4j.abi.Mman.MAP_SHARED) != 0;
