@@ -215,6 +215,15 @@ public final class ProcessTree {
             if (autoreap) {
                 reap(g);
             }
+            // do_notify_parent, before the parent's wait can see the zombie (both under
+            // tasklist_lock): a parent that reaps the child in wait4 has its SIGCHLD pending on
+            // the way back, and its handler runs before wait4 returns to the program.
+            if (parent != null && g.exitSignal != 0) {
+                ExitStatus s = g.exitStatus();
+                int code = s.signal() == 0 ? Siginfo.CLD_EXITED : s.coreDumped() ? Siginfo.CLD_DUMPED : Siginfo.CLD_KILLED;
+                Signals.sendToGroup(parent, Siginfo.child(code, g.pid(), g.credentials().uid(),
+                        s.signal() == 0 ? s.code() : s.signal()).withSigno(g.exitSignal));
+            }
             notifyAll();
         }
         if (wakePollersOnExit) {
@@ -224,12 +233,6 @@ public final class ProcessTree {
             if (c.pdeathSignal != 0) {
                 Signals.sendToGroup(c, Siginfo.kill(c.pdeathSignal, Siginfo.SI_USER, g.pid(), 0));
             }
-        }
-        if (parent != null && g.exitSignal != 0) {
-            ExitStatus s = g.exitStatus();
-            int code = s.signal() == 0 ? Siginfo.CLD_EXITED : s.coreDumped() ? Siginfo.CLD_DUMPED : Siginfo.CLD_KILLED;
-            Signals.sendToGroup(parent, Siginfo.child(code, g.pid(), g.credentials().uid(),
-                    s.signal() == 0 ? s.code() : s.signal()).withSigno(g.exitSignal));
         }
     }
 
@@ -304,10 +307,11 @@ public final class ProcessTree {
                 g.stopReport = 0;
             }
             parent = g.parent;
+            // do_notify_parent_cldstop: the signal is pending before the waiting parent wakes.
+            if (parent != null && (parent.signalActions().get(Signal.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
+                Signals.sendToGroup(parent, Siginfo.child(code, g.pid(), g.credentials().uid(), status));
+            }
             tree.notifyAll();
-        }
-        if (parent != null && (parent.signalActions().get(Signal.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
-            Signals.sendToGroup(parent, Siginfo.child(code, g.pid(), g.credentials().uid(), status));
         }
     }
 

@@ -354,6 +354,11 @@ final class Procs implements ProcessDirectory {
             if (group.exiting()) {
                 return 'Z';
             }
+            synchronized (group.siglock) {
+                if (group.stopped) {
+                    return 'T'; // TASK_STOPPED: a group stop (SIGSTOP, SIGTSTP...) until SIGCONT
+                }
+            }
             Task t = CURRENT.get();
             return t != null && t.group() == group && t.tid() == tid ? 'R' : 'S';
         }
