@@ -1,7 +1,8 @@
-/* RLIMIT_AS and RLIMIT_DATA (may_expand_vm): mmap, mremap growing and brk fail with ENOMEM (brk
- * keeps the old break) past the limit, counted from the mappings the process has (VmSize, VmData
- * in /proc/self/status); RLIMIT_DATA counts only private writable mappings, and a soft limit of 0
- * lets mappings up to the hard limit through. */
+/* RLIMIT_AS and RLIMIT_DATA (may_expand_vm): mmap, mremap growing, brk (which keeps the old
+ * break) and mprotect making private memory writable fail with ENOMEM past the limit, counted
+ * from the mappings the process has (VmSize, VmData in /proc/self/status); RLIMIT_DATA counts
+ * only private writable mappings, and a soft limit of 0 lets mappings up to the hard limit
+ * through. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,21 @@ int main(void) {
     brk0 = sbrk(0);
     grown = sbrk(8 * MB);
     printf("  sbrk 8 MiB -> %s, break moved %d\n", grown == (void *)-1 ? errname(errno) : "ok", sbrk(0) != brk0);
+    /* mprotect_fixup: read-only private memory turning writable becomes data */
+    if (ro) {
+        int rc = mprotect(ro, 64 * MB, PROT_READ | PROT_WRITE);
+        printf("  mprotect 64 MiB read-only -> read-write -> %s\n", rc ? errname(errno) : "ok");
+        rc = mprotect(ro, 4 * MB, PROT_READ | PROT_WRITE);
+        printf("  mprotect 4 MiB of it -> %s, VmData grew %ld MiB\n", rc ? errname(errno) : "ok",
+               (status_kb("VmData:") * 1024 - data) / MB);
+        rc = mprotect((char *)ro + 4 * MB, 4 * MB, PROT_READ | PROT_WRITE);
+        printf("  mprotect 4 MiB more -> %s\n", rc ? errname(errno) : "ok");
+    }
+    if (sh) {
+        int rc = mprotect(sh, 64 * MB, PROT_READ);
+        int rc2 = mprotect(sh, 64 * MB, PROT_READ | PROT_WRITE);
+        printf("  mprotect the shared 64 MiB read-only and back -> %s\n", rc || rc2 ? errname(errno) : "ok");
+    }
     munmap(d, 12 * MB);
     munmap(ro, 64 * MB);
     munmap(sh, 64 * MB);

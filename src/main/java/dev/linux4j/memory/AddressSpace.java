@@ -706,20 +706,29 @@ public final class AddressSpace {
         splitAt(addr);
         splitAt(end);
         List<Vma> becomeWritable = new ArrayList<>();
-        for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
-            vmas.put(v.start(), v.withProt(prot & 7));
-            if (v.lock().locked() && (v.prot() & PROT_WRITE) == 0 && (v.flags() & MAP_SHARED) == 0
-                    && (prot & PROT_WRITE) != 0) {
-                becomeWritable.add(v);
-            }
-        }
         long protBits = (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
-        for (long p = addr; p < end; p += PAGE_SIZE) {
-            long vpn = p >>> PAGE_SHIFT;
-            long pte = pte(vpn);
-            setPte(vpn, (pte & ~7L) | protBits);
+        try {
+            for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
+                long pages = v.length() >>> PAGE_SHIFT;
+                // mprotect_fixup: a mapping turning into data must fit RLIMIT_DATA (the mappings
+                // before it keep their new protection).
+                if ((prot & PROT_WRITE) != 0 && !mayExpand(prot & 7, v.flags(), pages)
+                        && mayExpand(v.prot(), v.flags(), pages)) {
+                    throw ErrnoException.of(Errno.ENOMEM);
+                }
+                vmas.put(v.start(), v.withProt(prot & 7));
+                if (v.lock().locked() && (v.prot() & PROT_WRITE) == 0 && (v.flags() & MAP_SHARED) == 0
+                        && (prot & PROT_WRITE) != 0) {
+                    becomeWritable.add(v);
+                }
+                for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
+                    long vpn = p >>> PAGE_SHIFT;
+                    setPte(vpn, (pte(vpn) & ~7L) | protBits);
+                }
+            }
+        } finally {
+            generation++;
         }
-        generation++;
         for (Vma v : becomeWritable) {
             populate(v.start(), v.end(), true);
         }
