@@ -1,4 +1,4 @@
-/* inotify(7): watches on a file (IN_MODIFY, IN_ATTRIB, IN_DELETE_SELF), on a directory
+/* inotify(7): watches on a file (IN_MODIFY, IN_ATTRIB, IN_DELETE_SELF, IN_MOVE_SELF), on a directory
  * (IN_CREATE, IN_DELETE, IN_MOVED_FROM/IN_MOVED_TO with one cookie, IN_ISDIR), IN_ONESHOT,
  * inotify_rm_watch's IN_IGNORED, the same file's watch descriptor on a second add, IN_MASK_ADD
  * and IN_MASK_CREATE, reads that wait for an event, non-blocking reads, short buffers, FIONREAD
@@ -84,6 +84,22 @@ int main(void) {
     unlink(p("file"));
     events("unlink", 2);
 
+    /* a file renamed within its directory: IN_MOVE_SELF, and the watch follows it to its new
+     * name; unlinked there (no descriptor open): IN_ATTRIB (the link count), IN_DELETE_SELF */
+    char renamed[128];
+    strcpy(renamed, p("moved"));
+    fd = open(p("tomove"), O_RDWR | O_CREAT, 0644);
+    T(inotify_add_watch(in, p("tomove"), IN_MOVE_SELF | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF));
+    char before[128];
+    strcpy(before, p("tomove"));
+    rename(before, renamed);
+    events("rename watched file", 1);
+    write(fd, "x", 1);
+    events("write to it", 1);
+    close(fd);
+    unlink(renamed);
+    events("unlink it", 3);
+
     /* a directory */
     int wd = inotify_add_watch(in, dir, IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO);
     printf("directory wd %d\n", wd);
@@ -99,6 +115,17 @@ int main(void) {
     events("unlink", 1);
     rmdir(p("sub"));
     events("rmdir", 1);
+    /* a log rotated: renamed, and a new file made under the old name at once */
+    close(open(p("log"), O_WRONLY | O_CREAT, 0644));
+    events("create log", 1);
+    strcpy(from, p("log"));
+    rename(from, p("log.1"));
+    close(open(p("log"), O_WRONLY | O_CREAT, 0644));
+    events("rotate log", 3);
+    unlink(p("log"));
+    events("unlink log", 1);
+    unlink(p("log.1"));
+    events("unlink log.1", 1);
     T(inotify_rm_watch(in, wd));
     events("rm_watch", 1);
     T(inotify_rm_watch(in, wd));

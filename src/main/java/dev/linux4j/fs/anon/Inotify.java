@@ -31,11 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * file systems themselves; the host's file system here tells nothing, so the watched files and
  * directories are looked at every {@link #SCAN_MILLIS} ms (and at each read and poll), and the
  * differences become events: for a file IN_MODIFY (size or modification time changed),
- * IN_ATTRIB (change time alone), IN_DELETE_SELF then IN_IGNORED (gone, or another file in its
- * place); for a directory IN_CREATE, IN_DELETE, IN_MOVED_FROM and IN_MOVED_TO with a cookie (an
- * inode seen under a new name), and IN_MODIFY and IN_ATTRIB of its entries, IN_ISDIR for
- * directories. Changes between two looks come as one event, and a change undone before a look
- * is not seen. IN_OPEN, IN_CLOSE_WRITE and IN_CLOSE_NOWRITE come from the guest's own opens
+ * IN_ATTRIB (change time alone), IN_MOVE_SELF (renamed within its directory: the watch follows
+ * it), IN_ATTRIB, IN_DELETE_SELF and IN_IGNORED (gone, or another file in its place, or moved to
+ * another directory, which a look at names cannot tell from a deletion); for a directory
+ * IN_CREATE, IN_DELETE, IN_MOVED_FROM and IN_MOVED_TO with a cookie (an inode seen under a new
+ * name), and IN_MODIFY and IN_ATTRIB of its entries, IN_ISDIR for directories. Changes
+ * between two looks come as one event, and a change undone before a look is not seen. IN_OPEN, IN_CLOSE_WRITE and IN_CLOSE_NOWRITE come from the guest's own opens
  * and last closes ({@link FileEvents}), at once; opens and closes by host processes, and
  * IN_ACCESS, are never reported. An event equal to the last one queued and unread merges into
  * it, as Linux merges them.
@@ -54,6 +55,7 @@ public final class Inotify extends AnonInode {
     public static final int IN_CREATE = 0x100;
     public static final int IN_DELETE = 0x200;
     public static final int IN_DELETE_SELF = 0x400;
+    public static final int IN_MOVE_SELF = 0x800;
     public static final int IN_Q_OVERFLOW = 0x4000;
     public static final int IN_IGNORED = 0x8000;
     public static final int IN_ONLYDIR = 0x1000000;
@@ -94,7 +96,8 @@ public final class Inotify extends AnonInode {
 
     private static final class Watch {
         final int wd;
-        final Location location;
+        /** Where the watched file is: moved along when it is renamed within its directory. */
+        Location location;
         int mask;
         Seen self;
         Map<String, Seen> entries;
@@ -298,17 +301,30 @@ public final class Inotify extends AnonInode {
             Watch w = it.next();
             int queuedBefore = events.size();
             Seen now = stat(w.location, w.location.fsPath());
+            boolean renamed = false;
             if (!w.self.sameFile(now)) {
-                emit(w, IN_DELETE_SELF, 0, null);
-                queue(new Event(w.wd, IN_IGNORED, 0, null));
-                it.remove();
-                continue;
+                Location moved = renamedWithinParent(w);
+                if (moved == null) {
+                    // fsnotify_link_count's IN_ATTRIB, then fsnotify_inoderemove's IN_DELETE_SELF
+                    emit(w, IN_ATTRIB, 0, null);
+                    emit(w, IN_DELETE_SELF, 0, null);
+                    queue(new Event(w.wd, IN_IGNORED, 0, null));
+                    it.remove();
+                    continue;
+                }
+                emit(w, IN_MOVE_SELF, 0, null); // the watch stays on the inode, under its new name
+                w.location = moved;
+                renamed = true;
+                now = stat(moved, moved.fsPath());
+                if (!w.self.sameFile(now)) {
+                    continue; // changed again since: the next look decides
+                }
             }
             if (now.dir()) {
                 scanEntries(w);
             } else if (now.size() != w.self.size() || now.mtime() != w.self.mtime()) {
                 emit(w, IN_MODIFY, 0, null);
-            } else if (now.ctime() != w.self.ctime()) {
+            } else if (now.ctime() != w.self.ctime() && !renamed) { // rename's own ctime is no IN_ATTRIB
                 emit(w, IN_ATTRIB, 0, null);
             }
             w.self = now;
@@ -336,11 +352,31 @@ public final class Inotify extends AnonInode {
         }
         Map<Long, String> goneByInode = new HashMap<>();
         gone.forEach((name, seen) -> goneByInode.put(seen.ino(), name));
+        // Renames first (a file gone from one name and present under another): `mv f g; touch
+        // f` is IN_MOVED_FROM f, IN_MOVED_TO g, then IN_CREATE f, as Linux reports them.
+        java.util.Set<String> movedTo = new java.util.HashSet<>();
+        java.util.Set<String> movedFrom = new java.util.HashSet<>();
+        for (Map.Entry<String, Seen> e : now.entrySet()) {
+            String name = e.getKey();
+            Seen cur = e.getValue();
+            if (cur.sameFile(w.entries.get(name))) {
+                continue;
+            }
+            String from = goneByInode.get(cur.ino());
+            if (from != null && !from.equals(name) && gone.get(from).dev() == cur.dev()) {
+                goneByInode.remove(cur.ino());
+                int cookie = nextCookie++;
+                int dirBit = cur.dir() ? IN_ISDIR : 0;
+                emit(w, IN_MOVED_FROM | dirBit, cookie, from);
+                emit(w, IN_MOVED_TO | dirBit, cookie, name);
+                movedFrom.add(from);
+                movedTo.add(name);
+            }
+        }
         for (Map.Entry<String, Seen> e : now.entrySet()) {
             String name = e.getKey();
             Seen cur = e.getValue();
             Seen old = w.entries.get(name);
-            int dirBit = cur.dir() ? IN_ISDIR : 0;
             if (cur.sameFile(old)) {
                 if (!cur.dir() && (cur.size() != old.size() || cur.mtime() != old.mtime())) {
                     emit(w, IN_MODIFY, 0, name);
@@ -349,26 +385,52 @@ public final class Inotify extends AnonInode {
                 }
                 continue;
             }
-            String from = goneByInode.remove(cur.ino());
-            if (from != null && gone.get(from).dev() == cur.dev()) {
-                int cookie = nextCookie++;
-                emit(w, IN_MOVED_FROM | dirBit, cookie, from);
-                emit(w, IN_MOVED_TO | dirBit, cookie, name);
-                gone.remove(from);
-            } else {
-                if (old != null) {
-                    emit(w, IN_DELETE | (old.dir() ? IN_ISDIR : 0), 0, name);
-                    gone.remove(name);
-                }
-                emit(w, IN_CREATE | dirBit, 0, name);
+            if (movedTo.contains(name)) {
+                continue;
             }
+            if (old != null && !movedFrom.contains(name)) {
+                emit(w, IN_DELETE | (old.dir() ? IN_ISDIR : 0), 0, name);
+            }
+            emit(w, IN_CREATE | (cur.dir() ? IN_ISDIR : 0), 0, name);
         }
         for (Map.Entry<String, Seen> e : gone.entrySet()) {
-            if (!now.containsKey(e.getKey())) {
+            if (!now.containsKey(e.getKey()) && !movedFrom.contains(e.getKey())) {
                 emit(w, IN_DELETE | (e.getValue().dir() ? IN_ISDIR : 0), 0, e.getKey());
             }
         }
         w.entries = now;
+    }
+
+    /**
+     * The watched file's new place when it was renamed within its directory (what the
+     * directory lists under another name is the same inode), or null: deleted, or moved to
+     * another directory, which a look at the names cannot tell from a deletion.
+     */
+    private static Location renamedWithinParent(Watch w) {
+        String path = w.location.fsPath();
+        String guest = w.location.guestPath();
+        if (path.isEmpty()) {
+            return null;
+        }
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash);
+        String guestDir = guest.substring(0, Math.max(guest.lastIndexOf('/'), 0));
+        try {
+            for (DirEntry d : w.location.fs().list(dir)) {
+                String name = new String(d.name(), StandardCharsets.UTF_8);
+                if (d.ino() != w.self.ino() || name.equals(".") || name.equals("..")) {
+                    continue;
+                }
+                Location there = new Location(w.location.mount(), dir.isEmpty() ? name : dir + "/" + name,
+                        guestDir + "/" + name);
+                if (w.self.sameFile(stat(there, there.fsPath()))) {
+                    return there;
+                }
+            }
+        } catch (ErrnoException e) {
+            // the directory went too
+        }
+        return null;
     }
 
     private static Seen stat(Location location, String fsPath) {
