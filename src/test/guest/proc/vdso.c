@@ -176,6 +176,22 @@ int main(void) {
     errno = 0;
     void *grown = mremap((void *) ehdr, 4096, 3 * 4096, 0);
     printf("mremap growing the image: %s\n", grown == MAP_FAILED ? strerror(errno) : "grew");
+    /* [vvar_vclock], the two pages below the image, may only be read (no VM_MAYWRITE,
+     * VM_MAYEXEC), and the vDSO's mappings are not split (special_mapping_split) */
+    void *vvar = (void *) (ehdr - 4096);
+    errno = 0;
+    r = mprotect(vvar, 4096, PROT_READ | PROT_WRITE);
+    printf("mprotect of [vvar_vclock] writable = %d %s\n", r, r ? strerror(errno) : "");
+    r = mprotect(vvar, 4096, PROT_READ | PROT_EXEC);
+    printf("mprotect of [vvar_vclock] executable = %d %s\n", r, r ? strerror(errno) : "");
+    r = mprotect(vvar, 4096, PROT_NONE);
+    int r2 = mprotect(vvar, 4096, PROT_READ);
+    printf("mprotect of half of [vvar_vclock] to none = %d, to read = %d\n", r, r2);
+    r = mprotect((void *) (ehdr - 2 * 4096), 2 * 4096, PROT_NONE);
+    r2 = mprotect((void *) (ehdr - 2 * 4096), 2 * 4096, PROT_READ);
+    printf("mprotect of all of it to none = %d, back to read = %d\n", r, r2);
+    r = mprotect((void *) ehdr, 4096, PROT_READ);
+    printf("mprotect of half of the image to read-only = %d %s\n", r, r ? strerror(errno) : "");
 
     /* /proc/self/maps: the image's mapping and the data pages below it. */
     FILE *f = fopen("/proc/self/maps", "r");

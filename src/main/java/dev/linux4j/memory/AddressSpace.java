@@ -698,17 +698,32 @@ public final class AddressSpace {
             if (e == null || e.getValue().end() <= cursor) {
                 throw ErrnoException.of(Errno.ENOMEM);
             }
-            if ((prot & PROT_WRITE) != 0 && e.getValue().sharedFile() && !e.getValue().file().writable()) {
+            Vma v = e.getValue();
+            if ((prot & PROT_WRITE) != 0 && v.sharedFile() && !v.file().writable()) {
                 throw ErrnoException.of(Errno.EACCES); // a shared mapping of a file not open for writing
             }
-            cursor = e.getValue().end();
+            if (v.readOnlySpecial() && (prot & (PROT_WRITE | PROT_EXEC)) != 0) {
+                throw ErrnoException.of(Errno.EACCES); // do_mprotect_pkey: no VM_MAYWRITE, VM_MAYEXEC
+            }
+            if (v.special() && v.prot() != (prot & 7) && (v.start() < addr || v.end() > end)) {
+                throw ErrnoException.of(Errno.EINVAL); // special_mapping_split: the vDSO's are not split
+            }
+            cursor = v.end();
         }
-        splitAt(addr);
-        splitAt(end);
         List<Vma> becomeWritable = new ArrayList<>();
+        List<Long> changed = new ArrayList<>();
         long protBits = (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
         try {
-            for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
+            Vma first = vmaAt(addr);
+            for (Vma whole : new ArrayList<>(vmas.subMap(first.start(), true, end, false).values())) {
+                if (whole.prot() == (prot & 7)) {
+                    continue; // mprotect_fixup: nothing to change, nothing split
+                }
+                long from = Math.max(whole.start(), addr);
+                long to = Math.min(whole.end(), end);
+                splitAt(from);
+                splitAt(to);
+                Vma v = vmas.get(from);
                 long pages = v.length() >>> PAGE_SHIFT;
                 // mprotect_fixup: a mapping turning into data must fit RLIMIT_DATA (the mappings
                 // before it keep their new protection).
@@ -717,6 +732,7 @@ public final class AddressSpace {
                     throw ErrnoException.of(Errno.ENOMEM);
                 }
                 vmas.put(v.start(), v.withProt(prot & 7));
+                changed.add(v.start());
                 if (v.lock().locked() && (v.prot() & PROT_WRITE) == 0 && (v.flags() & MAP_SHARED) == 0
                         && (prot & PROT_WRITE) != 0) {
                     becomeWritable.add(v);
@@ -727,6 +743,13 @@ public final class AddressSpace {
                 }
             }
         } finally {
+            // vma_modify_flags: a changed mapping merges with its neighbours when they now match
+            for (Long start : changed) {
+                mergeAt(start);
+            }
+            if (!changed.isEmpty()) {
+                mergeAt(end);
+            }
             generation++;
         }
         for (Vma v : becomeWritable) {

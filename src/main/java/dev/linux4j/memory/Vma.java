@@ -54,7 +54,12 @@ public record Vma(long start, long end, int prot, int flags, String name, long o
      * mremap cannot grow them.
      */
     public boolean special() {
-        return name.equals("[vdso]") || name.equals("[vvar]") || name.equals("[vvar_vclock]");
+        return "[vdso]".equals(name) || readOnlySpecial();
+    }
+
+    /** The vDSO's data pages, [vvar] and [vvar_vclock]: VM_MAYREAD only, never writable or executable. */
+    public boolean readOnlySpecial() {
+        return "[vvar]".equals(name) || "[vvar_vclock]".equals(name);
     }
 
     /** Whether the mapping shares its pages with the file (MAP_SHARED of a file). */
@@ -81,7 +86,7 @@ public record Vma(long start, long end, int prot, int flags, String name, long o
      * memory starts at offset 0).
      */
     boolean mergeableWith(Vma next) {
-        return end == next.start && prot == next.prot && flags == next.flags && lock == next.lock
+        return end == next.start && !special() && prot == next.prot && flags == next.flags && lock == next.lock
                 && file == next.file && java.util.Objects.equals(name, next.name) && offset + length() == next.offset;
     }
 }
