@@ -192,6 +192,10 @@ int main(void) {
     printf("mprotect of all of it to none = %d, back to read = %d\n", r, r2);
     r = mprotect((void *) ehdr, 4096, PROT_READ);
     printf("mprotect of half of the image to read-only = %d %s\n", r, r ? strerror(errno) : "");
+    r = munmap((void *) (ehdr + 4096), 4096);
+    printf("munmap of half of the image = %d %s\n", r, r ? strerror(errno) : "");
+    r = munmap((void *) (ehdr - 3 * 4096), 2 * 4096);
+    printf("munmap across [vvar] and [vvar_vclock] = %d %s\n", r, r ? strerror(errno) : "");
 
     /* /proc/self/maps: the image's mapping and the data pages below it. */
     FILE *f = fopen("/proc/self/maps", "r");

@@ -619,7 +619,16 @@ public final class AddressSpace {
         if (addr + len > TASK_SIZE || addr + len < addr) {
             throw ErrnoException.of(Errno.EINVAL);
         }
+        if (splitsSpecial(addr) || splitsSpecial(addr + len)) {
+            throw ErrnoException.of(Errno.EINVAL); // special_mapping_split
+        }
         unmapLocked(addr, len);
+    }
+
+    /** Whether {@code addr} falls inside one of the vDSO's mappings, which are never split. */
+    private boolean splitsSpecial(long addr) {
+        Vma v = vmaAt(addr);
+        return v != null && v.special() && v.start() != addr;
     }
 
     private void unmapLocked(long addr, long len) {
