@@ -513,7 +513,7 @@ public final class AddressSpace {
         if (lock.locked() && !limit.allows((len >>> PAGE_SHIFT) + lockedPages())) {
             throw ErrnoException.of(Errno.EAGAIN);
         }
-        if (!mayExpand(prot, flags, (len >>> PAGE_SHIFT) - (fixed ? mappedPages(start, start + len) : 0))) {
+        if (!mayExpand(prot, flags, len >>> PAGE_SHIFT, start, fixed ? start + len : start)) {
             throw ErrnoException.of(Errno.ENOMEM); // do_mmap's may_expand_vm: RLIMIT_AS, RLIMIT_DATA
         }
         if (fixed) {
@@ -536,6 +536,15 @@ public final class AddressSpace {
      * limit is set.
      */
     private boolean mayExpand(int prot, int flags, long npages) {
+        return mayExpand(prot, flags, npages, 0, 0);
+    }
+
+    /**
+     * As {@link #mayExpand(int, int, long)}, for a mapping that replaces what is mapped in
+     * [{@code replacedStart}, {@code replacedEnd}) (MAP_FIXED): those pages go, and only the
+     * difference counts (do_mmap's count_vma_pages_range).
+     */
+    private boolean mayExpand(int prot, int flags, long npages, long replacedStart, long replacedEnd) {
         long as = callerLimits.addressSpace();
         boolean data = isData(prot, flags);
         long[] dataLimit = data ? callerLimits.data() : null;
@@ -549,6 +558,11 @@ public final class AddressSpace {
             total += pages;
             if (isData(v.prot(), v.flags())) {
                 dataVm += pages;
+            }
+            long from = Math.max(v.start(), replacedStart);
+            long to = Math.min(v.end(), replacedEnd);
+            if (to > from) {
+                npages -= (to - from) >>> PAGE_SHIFT;
             }
         }
         if (as != -1 && Long.compareUnsigned(total + npages, as >>> PAGE_SHIFT) > 0) {
@@ -564,19 +578,6 @@ public final class AddressSpace {
     /** is_data_mapping: writable, private, and not a stack. */
     private static boolean isData(int prot, int flags) {
         return (prot & PROT_WRITE) != 0 && (flags & (MAP_SHARED | MAP_GROWSDOWN)) == 0;
-    }
-
-    /** count_vma_pages_range: the mapped pages in [start, end). */
-    private long mappedPages(long start, long end) {
-        long pages = 0;
-        for (Vma v : vmas.subMap(vmas.floorKey(start) == null ? start : vmas.floorKey(start), true, end, false).values()) {
-            long from = Math.max(v.start(), start);
-            long to = Math.min(v.end(), end);
-            if (to > from) {
-                pages += (to - from) >>> PAGE_SHIFT;
-            }
-        }
-        return pages;
     }
 
     /** Whether any mapping overlaps [addr, addr+len). */
