@@ -187,6 +187,11 @@ final class Procs implements ProcessDirectory {
     }
 
     @Override
+    public String corePattern() {
+        return Rlimits.CorePattern.VALUE; // the host's, as the core-dump status follows it
+    }
+
+    @Override
     public String bootId() {
         String id = bootId;
         if (id == null) {

@@ -114,18 +114,19 @@ final class Rlimits {
     }
 
     /**
-     * Whether the host's kernel.core_pattern pipes cores to a program (apport, systemd-coredump),
-     * read once; a file name ("core") where it cannot be read.
+     * The host's kernel.core_pattern, read once: what the guest's /proc/sys/kernel/core_pattern
+     * shows and what decides whether cores go to a file or, starting with "|", to a program
+     * (apport, systemd-coredump). "core" where it cannot be read.
      */
-    private static final class CorePattern {
-        static final boolean PIPE = read();
+    static final class CorePattern {
+        static final String VALUE = read();
+        static final boolean PIPE = VALUE.startsWith("|");
 
-        private static boolean read() {
+        private static String read() {
             try {
-                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/core_pattern"))
-                        .startsWith("|");
+                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/core_pattern")).stripTrailing();
             } catch (java.io.IOException | RuntimeException e) {
-                return false;
+                return "core";
             }
         }
     }

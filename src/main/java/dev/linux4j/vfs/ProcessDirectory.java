@@ -50,6 +50,11 @@ public interface ProcessDirectory {
     /** The kernel's random boot id (/proc/sys/kernel/random/boot_id), fixed for its lifetime. */
     String bootId();
 
+    /** kernel.core_pattern (/proc/sys/kernel/core_pattern), which decides the core-dump status. */
+    default String corePattern() {
+        return "core";
+    }
+
     /** A new random version 4 UUID on every call (/proc/sys/kernel/random/uuid). */
     default String randomUuid() {
         return java.util.UUID.randomUUID().toString();

@@ -63,21 +63,12 @@ final class SysctlTree {
         add("kernel/msgmni", Integer.toString(Ipc.MSGMNI));
         // SEMMSL, SEMMNS, SEMOPM, SEMMNI
         add("kernel/sem", Ipc.SEMMSL + "\t" + Ipc.SEMMNS + "\t" + Ipc.SEMOPM + "\t" + Ipc.SEMMNI);
-        // The host's: the core-dump status of a killed process follows it (kernel.Rlimits.dumpsCore).
-        add("kernel/core_pattern", 0644, SysctlTree::hostCorePattern);
+        add("kernel/core_pattern", 0644, () -> d().corePattern());
         add("kernel/printk", "4\t4\t1\t7");
         add("kernel/random/boot_id", 0444, () -> d().bootId());
         add("kernel/random/uuid", 0444, () -> d().randomUuid());
         add("kernel/random/entropy_avail", 0444, () -> "256");
         add("kernel/random/poolsize", 0444, () -> "256");
-    }
-
-    private static String hostCorePattern() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/core_pattern")).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            return "core";
-        }
     }
 
     private void vm() {
