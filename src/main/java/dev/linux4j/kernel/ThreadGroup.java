@@ -370,7 +370,7 @@ public final class ThreadGroup {
      * core_pattern ({@link Rlimits#dumpsCore(int, long)}). linux4j writes no core file itself.
      */
     public boolean dumpsCore(int sig) {
-        return Rlimits.dumpsCore(sig, rlimit(dev.linux4j.abi.Resource.RLIMIT_CORE)[0]);
+        return Rlimits.dumpsCore(sig, softLimit(dev.linux4j.abi.Resource.RLIMIT_CORE));
     }
 
     /** Signals this group ignores by default (SIGCHLD, SIGWINCH, SIGURG, SIGCONT). */

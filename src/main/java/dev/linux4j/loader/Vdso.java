@@ -61,11 +61,6 @@ public final class Vdso {
     /** The image (built once: it does not depend on the process). */
     private static final byte[] IMAGE = build();
 
-    /** The vDSO image's bytes (a copy). */
-    public static byte[] image() {
-        return IMAGE.clone();
-    }
-
     /**
      * map_vdso(): maps [vvar], [vvar_vclock] and [vdso] top-down and copies the image in.
      *
