@@ -373,7 +373,7 @@ public final class SyscallTable {
         t.supported(NR_ioprio_set, SchedSyscalls::ioprioSet, INT, INT, HEX);
         t.supported(NR_ioprio_get, SchedSyscalls::ioprioGet, INT, INT);
         t.supported(NR_inotify_init, EventSyscalls::inotifyInit);
-        t.partial(NR_inotify_add_watch, "changes are found by looking every 50 ms (merged between looks); opens and closes are the guest's own only; IN_ACCESS never comes", EventSyscalls::inotifyAddWatch, FD, PATH, HEX);
+        t.partial(NR_inotify_add_watch, "changes are found by looking every 50 ms (merged between looks); opens and closes are the guest's own only; IN_ACCESS never comes; a watched file moved to another directory is reported deleted", EventSyscalls::inotifyAddWatch, FD, PATH, HEX);
         t.supported(NR_inotify_rm_watch, EventSyscalls::inotifyRmWatch, FD, INT);
         t.unimplemented(NR_migrate_pages, ENOSYS, "not provided inside the sandbox");
         t.supported(NR_openat, OpenSyscalls::openat, DIRFD, PATH, OPEN_FLAGS, MODE);
