@@ -173,7 +173,8 @@ final class PollSyscalls {
         long deadline = System.nanoTime() + nanos;
         while (true) {
             long seen = Sleep.pollEvents();
-            long[][] got = {new long[want[0].length], new long[want[0].length], new long[want[0].length]};
+            int words = Math.max(1, bytes / 8);
+            long[][] got = {new long[words], new long[words], new long[words]};
             int ready = 0;
             for (int fd = 0; fd < nfds; fd++) {
                 if (!isSet(want[0], fd) && !isSet(want[1], fd) && !isSet(want[2], fd)) {
