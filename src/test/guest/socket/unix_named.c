@@ -3,7 +3,8 @@
  * getsockname/getpeername/accept/recvfrom report, SO_PEERCRED and SO_ACCEPTCONN, poll on a
  * listener and on an unconnected socket, datagrams sent to a name, a default peer and its rules
  * (ENOTCONN, EPERM, ECONNREFUSED, AF_UNSPEC), seqpacket connections, a listener closing with a
- * connection not accepted (ECONNRESET), and a server in a child process. */
+ * connection not accepted (ECONNRESET), a server in a child process, and a name that is not
+ * ASCII. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -388,6 +389,23 @@ int main(void) {
     T(sendmmsg(99, mm, 1, 0));
     close(mv[0]);
     close(mv[1]);
+
+    /* a name that is not ASCII: the node has the name's bytes (they were taken as Latin-1 and
+     * the node made with their UTF-8 encoding), getsockname gives them back whole */
+    int u = socket(AF_UNIX, SOCK_STREAM, 0);
+    alen = path_addr(&a, "sock\xc3\xa6");
+    T(bind(u, (struct sockaddr *)&a, alen));
+    T(lstat(a.sun_path, &st));
+    printf("node: socket %d\n", S_ISSOCK(st.st_mode));
+    nlen = sizeof n;
+    T(getsockname(u, (struct sockaddr *)&n, &nlen));
+    show_name("non-ASCII name", &n, nlen, &a, alen);
+    T(listen(u, 1));
+    c = socket(AF_UNIX, SOCK_STREAM, 0);
+    T(connect(c, (struct sockaddr *)&a, alen));
+    close(c);
+    close(u);
+    T(unlink(a.sun_path));
 
     const char *names[] = {"stream", "other", "file", "dgram", "sender", "seqpacket", "child"};
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {

@@ -181,13 +181,18 @@ public final class UnixSocket extends Socket {
         return address[SUN_PATH] == 0;
     }
 
-    /** unix_mkname_bsd: the path is the bytes up to the first NUL (or the end). */
-    private static String path(byte[] address) {
+    /** unix_mkname_bsd: the path's length, the bytes up to the first NUL (or the end). */
+    private static int pathLength(byte[] address) {
         int end = SUN_PATH;
         while (end < address.length && address[end] != 0) {
             end++;
         }
-        return new String(address, SUN_PATH, end - SUN_PATH, StandardCharsets.ISO_8859_1);
+        return end - SUN_PATH;
+    }
+
+    /** The path, decoded as every other path argument is (see {@code PathArgs}). */
+    private static String path(byte[] address) {
+        return new String(address, SUN_PATH, pathLength(address), StandardCharsets.UTF_8);
     }
 
     private static String abstractKey(byte[] address) {
@@ -224,7 +229,7 @@ public final class UnixSocket extends Socket {
         SocketPaths.Node node = paths.create(path);
         synchronized (this) {
             if (this.address == null && !released) {
-                byte[] name = Arrays.copyOf(address, SUN_PATH + path.length() + 1);
+                byte[] name = Arrays.copyOf(address, SUN_PATH + pathLength(address) + 1);
                 name[name.length - 1] = 0;
                 BOUND.put(node, this);
                 this.address = name;
