@@ -1,7 +1,8 @@
 /* Scheduling attributes as a program sees them: sched_setscheduler/getscheduler/getparam with
  * every policy, SCHED_RESET_ON_FORK and what a forked child inherits, sched_setattr and
  * sched_getattr (sizes, E2BIG, flags, nice), sched_rr_get_interval per policy, the limits of an
- * unprivileged caller; ioprio_set/ioprio_get; personality(2) with PER_LINUX32 and UNAME26 as
+ * unprivileged caller; the pids sched_getaffinity, sched_setaffinity and get_robust_list
+ * take; ioprio_set/ioprio_get; personality(2) with PER_LINUX32 and UNAME26 as
  * uname reports them, across fork and execve. Raw syscalls: musl and glibc wrap these
  * differently (musl's sched_setscheduler is ENOSYS). Run as root, as the tests run. */
 #define _GNU_SOURCE
@@ -130,6 +131,20 @@ static void sched_tests(void) {
     printf("no such pid: %s\n", err(setsched(99999, SCHED_OTHER, 0)));
     printf("getscheduler -1: %s\n", err(syscall(SYS_sched_getscheduler, -1)));
     printf("getparam NULL: %s\n", err(syscall(SYS_sched_getparam, 0, NULL)));
+
+    /* the affinity calls and get_robust_list look a negative pid up (ESRCH) where the calls
+     * above reject it (EINVAL); a size too small is EINVAL before the pid is looked at. Only a
+     * size of 8 is shown returned: a larger one returns the host kernel's cpumask size. */
+    unsigned long cpus[4];
+    printf("getaffinity 0, 8: %ld\n", syscall(SYS_sched_getaffinity, 0, 8, cpus));
+    printf("getaffinity -1, 8: %s\n", err(syscall(SYS_sched_getaffinity, -1, 8, cpus)));
+    printf("getaffinity -1, 32: %s\n", err(syscall(SYS_sched_getaffinity, -1, 32, cpus)));
+    printf("getaffinity -1, 4: %s\n", err(syscall(SYS_sched_getaffinity, -1, 4, cpus)));
+    printf("getaffinity 99999, 8: %s\n", err(syscall(SYS_sched_getaffinity, 99999, 8, cpus)));
+    printf("setaffinity -1: %s\n", err(syscall(SYS_sched_setaffinity, -1, 8, cpus)));
+    void *head;
+    size_t len;
+    printf("get_robust_list -1: %s\n", err(syscall(SYS_get_robust_list, -1, &head, &len)));
 
     /* sched_setattr */
     struct attr a;

@@ -94,10 +94,15 @@ final class ThreadSyscalls {
     }
 
     /**
-     * The task a scheduler call names, as {@link SchedSyscalls#target}, but ESRCH for the virtual
-     * init (pid 1), which has no robust list or affinity to report.
+     * The task a scheduler call names, as {@link SchedSyscalls#target}, but ESRCH for a negative
+     * pid (sched_getaffinity, sched_setaffinity and get_robust_list look it up where
+     * sched_setscheduler's family rejects it with EINVAL) and for the virtual init (pid 1), which
+     * has no robust list or affinity to report.
      */
     private static Task target(Task task, int pid) {
+        if (pid < 0) {
+            throw ErrnoException.of(Errno.ESRCH); // find_task_by_vpid finds no negative pid
+        }
         Task t = SchedSyscalls.target(task, pid);
         if (t == null) {
             throw ErrnoException.of(Errno.ESRCH);
