@@ -279,7 +279,7 @@ public final class SyscallTable {
         t.supported(NR_chroot, DirSyscalls::chroot, PATH);
         t.supported(NR_sync, FileSpaceSyscalls::sync);
         t.unimplemented(NR_acct, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_settimeofday, ENOSYS, "not provided inside the sandbox");
+        t.partial(NR_settimeofday, "the guest does not set the host's clock: EPERM, as without CAP_SYS_TIME, after Linux's EINVAL and EFAULT checks", TimeSyscalls::settimeofday, PTR, PTR);
         t.unimplemented(NR_mount, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_umount2, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_swapon, ENOSYS, "not provided inside the sandbox");
@@ -346,7 +346,7 @@ public final class SyscallTable {
         t.supported(NR_timer_gettime, PosixTimerSyscalls::timerGettime, INT, PTR);
         t.partial(NR_timer_getoverrun, "always 0: overruns are not counted", PosixTimerSyscalls::timerGetoverrun, INT);
         t.supported(NR_timer_delete, PosixTimerSyscalls::timerDelete, INT);
-        t.unimplemented(NR_clock_settime, ENOSYS, "not provided inside the sandbox");
+        t.partial(NR_clock_settime, "the guest does not set the host's clock: EPERM, as without CAP_SYS_TIME, after Linux's EINVAL and EFAULT checks", TimeSyscalls::clockSettime, CLOCK, PTR);
         t.supported(NR_clock_gettime, TimeSyscalls::clockGettime, CLOCK, TIMESPEC_OUT);
         t.supported(NR_clock_getres, TimeSyscalls::clockGetres, CLOCK, TIMESPEC_OUT);
         t.supported(NR_clock_nanosleep, TimeSyscalls::clockNanosleep, CLOCK, INT, PTR, PTR);

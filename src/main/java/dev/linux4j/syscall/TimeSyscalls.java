@@ -182,6 +182,70 @@ final class TimeSyscalls {
         return 0;
     }
 
+    /**
+     * TIME_SETTOD_SEC_MAX: the latest time settimeofday and clock_settime accept (KTIME_SEC_MAX
+     * less 30 years of uptime), as timespec64_valid_settod checks it.
+     */
+    private static final long TIME_SETTOD_SEC_MAX = Long.MAX_VALUE / 1_000_000_000L - 30L * 365 * 86400;
+
+    /**
+     * clock_settime(2): {@code int clock_settime(clockid_t clockid, const struct timespec *tp)}.
+     * The guest does not set the host's clock: the call fails as it does for a process without
+     * CAP_SYS_TIME (a container's root), with EPERM after the checks Linux makes first — EINVAL
+     * for a clock that cannot be set (only CLOCK_REALTIME and the CPU clocks have a setter),
+     * EFAULT, then EINVAL for a time timespec64_valid_settod refuses; a CPU clock is EINVAL when
+     * it names nothing (posix_cpu_clock_set), else EPERM.
+     */
+    static long clockSettime(Task task, SyscallArgs args) {
+        int clock = args.int32(0);
+        long tp = args.pointer(1);
+        if (clock != CLOCK_REALTIME && clock >= 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        long sec = task.memory().read64(tp);
+        long nsec = task.memory().read64(tp + 8);
+        if (clock < 0) {
+            cpuClock(task, clock, false);
+        } else {
+            checkSettod(sec, nsec);
+        }
+        throw ErrnoException.of(Errno.EPERM);
+    }
+
+    /**
+     * settimeofday(2): {@code int settimeofday(const struct timeval *tv, const struct timezone
+     * *tz)}. As {@link #clockSettime}, EPERM after Linux's own checks: EFAULT for either
+     * pointer, EINVAL for tv_usec past a second or a time timespec64_valid_settod refuses. The
+     * capability is checked even when both are NULL (security_settime64).
+     */
+    static long settimeofday(Task task, SyscallArgs args) {
+        long tv = args.pointer(0);
+        long tz = args.pointer(1);
+        long sec = 0;
+        long usec = 0;
+        if (tv != 0) {
+            sec = task.memory().read64(tv);
+            usec = task.memory().read64(tv + 8);
+            if (usec > 1_000_000L || usec < 0) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+        }
+        if (tz != 0) {
+            task.memory().read64(tz); // copy_from_user of the struct timezone: EFAULT
+        }
+        if (tv != 0) {
+            checkSettod(sec, usec * 1000);
+        }
+        throw ErrnoException.of(Errno.EPERM);
+    }
+
+    /** timespec64_valid_settod: EINVAL for a negative or unnormalized time or one past TIME_SETTOD_SEC_MAX. */
+    private static void checkSettod(long sec, long nsec) {
+        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L || sec >= TIME_SETTOD_SEC_MAX) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+    }
+
     /** time(2): {@code time_t time(time_t *tloc)}. */
     static long time(Task task, SyscallArgs args) {
         long tloc = args.pointer(0);
