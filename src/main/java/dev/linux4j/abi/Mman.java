@@ -8,6 +8,8 @@ public final class Mman {
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
     public static final int PROT_EXEC = 0x4;
+    /** Accepted by mprotect and mmap and without effect on x86-64. */
+    public static final int PROT_SEM = 0x8;
     public static final int PROT_GROWSDOWN = 0x01000000;
     public static final int PROT_GROWSUP = 0x02000000;
 

@@ -687,10 +687,10 @@ public final class AddressSpace {
      * A locked private mapping that becomes writable is faulted in for writing (mprotect_fixup).
      */
     public synchronized void protect(long addr, long length, int prot) {
-        if ((addr & (PAGE_SIZE - 1)) != 0) {
-            throw ErrnoException.of(Errno.EINVAL);
-        }
-        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) != 0) {
+        // do_mprotect_pkey's checks, in its order
+        int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+        prot &= ~grows;
+        if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (addr & (PAGE_SIZE - 1)) != 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
         if (length == 0) {
@@ -698,8 +698,34 @@ public final class AddressSpace {
         }
         long len = pageAlignUp(length);
         long end = addr + len;
-        if (!isUserAddress(addr) || end > TASK_SIZE || end < addr) {
+        if (Long.compareUnsigned(end, addr) <= 0) {
+            throw ErrnoException.of(Errno.ENOMEM); // the length wrapped around
+        }
+        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL); // arch_validate_prot
+        }
+        if (!isUserAddress(addr) || end > TASK_SIZE) {
             throw ErrnoException.of(Errno.ENOMEM);
+        }
+        Map.Entry<Long, Vma> at = vmas.floorEntry(addr);
+        Vma firstVma = at != null && at.getValue().end() > addr ? at.getValue() : null;
+        if (firstVma == null) {
+            Map.Entry<Long, Vma> above = vmas.ceilingEntry(addr);
+            firstVma = above != null && above.getKey() < end ? above.getValue() : null;
+        }
+        if (firstVma == null) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        }
+        if (grows == PROT_GROWSDOWN) {
+            // the change reaches down to the start of the stack mapping the range begins in
+            if ((firstVma.flags() & MAP_GROWSDOWN) == 0) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            addr = firstVma.start();
+        } else if (firstVma.start() > addr) {
+            throw ErrnoException.of(Errno.ENOMEM);
+        } else if (grows == PROT_GROWSUP) {
+            throw ErrnoException.of(Errno.EINVAL); // no VM_GROWSUP mapping on x86-64
         }
         // Every page must be mapped.
         long cursor = addr;
