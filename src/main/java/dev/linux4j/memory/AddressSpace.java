@@ -516,6 +516,9 @@ public final class AddressSpace {
         if (!mayExpand(prot, flags, len >>> PAGE_SHIFT, start, fixed ? start + len : start)) {
             throw ErrnoException.of(Errno.ENOMEM); // do_mmap's may_expand_vm: RLIMIT_AS, RLIMIT_DATA
         }
+        if (accountable(prot, flags, file) && !enoughMemory(len >>> PAGE_SHIFT)) {
+            throw ErrnoException.of(Errno.ENOMEM); // mmap_region's security_vm_enough_memory_mm
+        }
         if (fixed) {
             unmapLocked(start, len);
         }
@@ -578,6 +581,34 @@ public final class AddressSpace {
     /** is_data_mapping: writable, private, and not a stack. */
     private static boolean isData(int prot, int flags) {
         return (prot & PROT_WRITE) != 0 && (flags & (MAP_SHARED | MAP_GROWSDOWN)) == 0;
+    }
+
+    /**
+     * The guest's RAM in pages: the JVM's memory limit, as /proc/meminfo's MemTotal and
+     * sysinfo(2) report it (there is no swap).
+     */
+    static long totalRamPages() {
+        return Runtime.getRuntime().maxMemory() >>> PAGE_SHIFT;
+    }
+
+    /**
+     * __vm_enough_memory under the default heuristic overcommit (vm.overcommit_memory 0,
+     * OVERCOMMIT_GUESS): a single commitment of more pages than RAM and swap together fails
+     * (ENOMEM); anything smaller passes, whatever is committed already.
+     */
+    private static boolean enoughMemory(long pages) {
+        return Long.compareUnsigned(pages, totalRamPages()) <= 0;
+    }
+
+    /**
+     * accountable_mapping, and shmem_acct_size for shared anonymous memory: the mappings that
+     * commit memory, a private writable one or a shared anonymous one, unless MAP_NORESERVE.
+     */
+    private static boolean accountable(int prot, int flags, MappedFile file) {
+        if ((flags & MAP_NORESERVE) != 0) {
+            return false;
+        }
+        return (flags & MAP_SHARED) != 0 ? file == null : (prot & PROT_WRITE) != 0;
     }
 
     /** Whether any mapping overlaps [addr, addr+len). */
@@ -767,6 +798,11 @@ public final class AddressSpace {
                         && mayExpand(v.prot(), v.flags(), pages)) {
                     throw ErrnoException.of(Errno.ENOMEM);
                 }
+                // ...and a private mapping not committed yet commits its pages
+                if ((prot & PROT_WRITE) != 0 && (v.prot() & PROT_WRITE) == 0
+                        && (v.flags() & (MAP_SHARED | MAP_NORESERVE)) == 0 && !enoughMemory(pages)) {
+                    throw ErrnoException.of(Errno.ENOMEM);
+                }
                 vmas.put(v.start(), v.withProt(prot & 7));
                 changed.add(v.start());
                 if (v.lock().locked() && (v.prot() & PROT_WRITE) == 0 && (v.flags() & MAP_SHARED) == 0
@@ -833,6 +869,10 @@ public final class AddressSpace {
         }
         if (newLen > oldLen && !mayExpand(v.prot(), v.flags(), (newLen - oldLen) >>> PAGE_SHIFT)) {
             throw ErrnoException.of(Errno.ENOMEM); // vma_to_resize's may_expand_vm
+        }
+        if (newLen > oldLen && accountable(v.prot(), v.flags(), v.file())
+                && !enoughMemory((newLen - oldLen) >>> PAGE_SHIFT)) {
+            throw ErrnoException.of(Errno.ENOMEM); // a VM_ACCOUNT mapping commits its growth
         }
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
@@ -1234,7 +1274,8 @@ public final class AddressSpace {
             Vma.Lock lock = futureLock; // do_brk_flags adds mm->def_flags
             if (newTop > mmapBase || overlaps(oldTop, newTop - oldTop)
                     || lock.locked() && !limit.allows(((newTop - oldTop) >>> PAGE_SHIFT) + lockedPages())
-                    || !mayExpand(PROT_READ | PROT_WRITE, 0, (newTop - oldTop) >>> PAGE_SHIFT)) {
+                    || !mayExpand(PROT_READ | PROT_WRITE, 0, (newTop - oldTop) >>> PAGE_SHIFT)
+                    || !enoughMemory((newTop - oldTop) >>> PAGE_SHIFT)) {
                 return brk;
             }
             Map.Entry<Long, Vma> below = brkStart == oldTop ? null : vmas.lowerEntry(oldTop);
