@@ -4,6 +4,7 @@ import static dev.linux4j.abi.Fcntl.O_RDONLY;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.RawStrings;
 import dev.linux4j.abi.Signal;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.cpu.Cpu;
@@ -312,7 +313,7 @@ public final class Kernel {
     private static List<byte[]> bytesOf(List<String> strings) {
         List<byte[]> out = new ArrayList<>(strings.size());
         for (String s : strings) {
-            out.add(s.getBytes(StandardCharsets.UTF_8));
+            out.add(RawStrings.encode(s));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.linux4j.syscall;
 
 import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
+import dev.linux4j.abi.RawStrings;
 import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Signal;
 import dev.linux4j.kernel.Fork;
@@ -139,7 +140,7 @@ final class ProcessLifecycleSyscalls {
             if (budget[0] < 0) {
                 throw ErrnoException.of(Errno.E2BIG);
             }
-            out.add(new String(b, StandardCharsets.UTF_8));
+            out.add(RawStrings.decode(b)); // the bytes as they are, valid UTF-8 or not
         }
     }
 
