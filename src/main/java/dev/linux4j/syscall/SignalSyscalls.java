@@ -94,8 +94,8 @@ final class SignalSyscalls {
     static long rtSigpending(Task task, SyscallArgs args) {
         long set = args.pointer(0);
         long sigsetsize = args.sizeT(1);
-        if (sigsetsize > SIGSET_SIZE) {
-            throw ErrnoException.of(Errno.EINVAL);
+        if (Long.compareUnsigned(sigsetsize, SIGSET_SIZE) > 0) {
+            throw ErrnoException.of(Errno.EINVAL); // a size_t: -1 is more than a sigset_t
         }
         long pending = SignalCalls.pending(task);
         byte[] b = new byte[(int) sigsetsize];
