@@ -1,7 +1,8 @@
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) and waitid(P_PIDFD): a pidfd polls
  * readable when its process ends and hung up once it is reaped, waitid reaps through it,
  * signals go through it (and fail with ESRCH once the process is reaped), a descriptor is
- * copied out of a process, and the errors Linux gives. Children end only when told to, so
+ * copied out of a process, an open /proc/PID directory taken as a pidfd by pidfd_send_signal,
+ * and the errors Linux gives. Children end only when told to, so
  * nothing printed depends on timing. Raw syscalls, so glibc and musl make the same calls. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -88,6 +89,36 @@ int main(void) {
     T(waitid(P_PIDFD, pfd, &si, WEXITED));
     printf("waitid: code %d status %d\n", si.si_code, si.si_status);
     close(pfd);
+
+    /* an open /proc/PID directory is a pidfd for pidfd_send_signal (only: not for waitid or
+     * pidfd_getfd), a directory below it or another /proc file is not */
+    pid = fork();
+    if (pid == 0) {
+        for (;;) pause();
+    }
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+    int procfd = open(dir, O_RDONLY | O_DIRECTORY);
+    T(syscall(SYS_pidfd_send_signal, procfd, 0, NULL, 0));
+    T(waitid(P_PIDFD, procfd, &si, WEXITED | WNOHANG));
+    T(syscall(SYS_pidfd_getfd, procfd, 0, 0));
+    snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
+    int taskfd = open(dir, O_RDONLY | O_DIRECTORY);
+    T(syscall(SYS_pidfd_send_signal, taskfd, 0, NULL, 0));
+    snprintf(dir, sizeof dir, "/proc/%d/task/%d", (int)pid, (int)pid);
+    int tidfd = open(dir, O_RDONLY | O_DIRECTORY);
+    T(syscall(SYS_pidfd_send_signal, tidfd, 0, NULL, 0));
+    int procroot = open("/proc", O_RDONLY | O_DIRECTORY);
+    T(syscall(SYS_pidfd_send_signal, procroot, 0, NULL, 0));
+    T(syscall(SYS_pidfd_send_signal, procfd, SIGKILL, NULL, 0));
+    memset(&si, 0, sizeof si);
+    waitid(P_PID, pid, &si, WEXITED);
+    printf("killed through /proc/PID: code %d status %d\n", si.si_code, si.si_status);
+    T(syscall(SYS_pidfd_send_signal, procfd, 0, NULL, 0));
+    close(procfd);
+    close(taskfd);
+    close(tidfd);
+    close(procroot);
 
     /* a descriptor copied out of a process (this one) */
     int p[2];

@@ -532,7 +532,8 @@ final class ProcessSyscalls {
     /**
      * pidfd_send_signal(2): {@code int pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
      * unsigned int flags)}: EINVAL for a flag but one of PIDFD_SIGNAL_THREAD, _THREAD_GROUP and
-     * _PROCESS_GROUP, EBADF for a descriptor that is not a pidfd, ESRCH once the process has been
+     * _PROCESS_GROUP, EBADF for a descriptor that is neither a pidfd nor an open /proc/PID
+     * directory (tgid_pidfd_to_pid), ESRCH once the process has been
      * reaped; then as kill(2) (tgkill(2) to its leader for _THREAD, kill(-pgid) for
      * _PROCESS_GROUP) without {@code info}, or as rt_sigqueueinfo(2) with it.
      */
@@ -545,8 +546,10 @@ final class ProcessSyscalls {
                 || Integer.bitCount(flags) > 1) {
             throw ErrnoException.of(Errno.EINVAL);
         }
-        ThreadGroup group = PidFd.of(FdSyscalls.fdget(task, pidfd));
-        if (PidFd.reaped(task.kernel(), group)) {
+        FileDescription file = FdSyscalls.fdget(task, pidfd);
+        int procPid = file.ops().procPid();
+        ThreadGroup group = procPid > 0 ? task.kernel().tree().find(procPid) : PidFd.of(file);
+        if (group == null || PidFd.reaped(task.kernel(), group)) {
             throw ErrnoException.of(Errno.ESRCH);
         }
         if (info != 0) {

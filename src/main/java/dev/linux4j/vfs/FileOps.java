@@ -147,6 +147,14 @@ public interface FileOps {
         throw ErrnoException.of(Errno.ENXIO);
     }
 
+    /**
+     * The process a /proc/PID directory was opened on, which pidfd_send_signal takes as a pidfd
+     * (tgid_pidfd_to_pid); 0 for every other file.
+     */
+    default int procPid() {
+        return 0;
+    }
+
     /** The file's extended attributes (fgetxattr and friends): by default its file system's, by path. */
     default Xattrs xattrs(FileDescription file) {
         Location loc = file.location();

@@ -462,5 +462,12 @@ public final class ProcFileSystem implements FileSystem {
             }
             return fs.list(path);
         }
+
+        /** /proc/PID itself (not a link, not a directory below it): its pid. */
+        @Override
+        public int procPid() {
+            String p = path.startsWith("/") ? path.substring(1) : path;
+            return Stat.isDir(st.mode()) ? Math.max(0, parsePid(p)) : 0;
+        }
     }
 }
