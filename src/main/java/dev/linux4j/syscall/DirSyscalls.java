@@ -71,7 +71,7 @@ final class DirSyscalls {
         FileDescription file = FdSyscalls.fdget(task, fd);
         AddressSpace mem = task.memory();
         synchronized (file) {
-            List<DirEntry> entries = file.ops().readdir(file);
+            List<DirEntry> entries = file.readdir();
             long pos = file.position();
             long used = 0;
             while (pos >= 0 && pos < entries.size()) {

@@ -97,6 +97,23 @@ public final class FileDescription {
         this.position = position;
     }
 
+    /**
+     * The listing getdents walks, taken when reading starts from position 0 (open, rewinddir):
+     * a position is an index into it, so entries removed while a program walks the directory
+     * (closing the descriptors /proc/self/fd lists, unlinking what it reads) do not move the
+     * ones not read yet, as positions do not move on Linux. The file systems that list a
+     * directory afresh on every call need it; HostDirectory keeps a snapshot of its own too.
+     */
+    private java.util.List<DirEntry> listing;
+
+    /** {@link #listing}, taken again from {@code ops} at position 0 (under this file's lock). */
+    public synchronized java.util.List<DirEntry> readdir() {
+        if (listing == null || position == 0) {
+            listing = ops.readdir(this);
+        }
+        return listing;
+    }
+
     public synchronized void retain() {
         references++;
     }
