@@ -232,8 +232,19 @@ final class ReadWriteSyscalls {
         byte[] chunk = new byte[CHUNK];
         while (total < count) {
             int want = (int) Math.min(CHUNK, count - total);
-            task.memory().read(buf + total, chunk, 0, want);
-            long n = writeBytes(file, chunk, 0, want, offset < 0 ? -1 : offset + total);
+            long n;
+            try {
+                task.memory().read(buf + total, chunk, 0, want);
+                n = writeBytes(file, chunk, 0, want, offset < 0 ? -1 : offset + total);
+            } catch (RuntimeException e) {
+                if (total > 0) {
+                    // a signal, EPIPE, EAGAIN or EFAULT after some chunks went: the count of
+                    // what went, as pipe_write and generic_perform_write return it (the chunks
+                    // written would otherwise be written again when the caller retries)
+                    return total;
+                }
+                throw e;
+            }
             total += n;
             if (n < want) {
                 break;
