@@ -54,6 +54,33 @@ public final class Kernel {
         this.gate = gate;
     }
 
+    /**
+     * The UTS names sethostname(2) and setdomainname(2) change: this kernel's own, as a UTS
+     * namespace's, so the host's names stay as they are. Held as {@link
+     * dev.linux4j.abi.RawStrings} (any bytes).
+     */
+    private volatile String nodename;
+    private volatile String domainname = "(none)";
+
+    /** uname's node name: --hostname's (or the host's) until sethostname(2). */
+    public String nodename() {
+        String n = nodename;
+        return n != null ? n : config.hostname();
+    }
+
+    public void setNodename(String name) {
+        nodename = name;
+    }
+
+    /** uname's domain name: "(none)" until setdomainname(2). */
+    public String domainname() {
+        return domainname;
+    }
+
+    public void setDomainname(String name) {
+        domainname = name;
+    }
+
     public KernelConfig config() {
         return config;
     }

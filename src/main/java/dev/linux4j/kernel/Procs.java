@@ -163,7 +163,12 @@ final class Procs implements ProcessDirectory {
 
     @Override
     public String hostname() {
-        return kernel.config().hostname();
+        return kernel.nodename();
+    }
+
+    @Override
+    public String domainname() {
+        return kernel.domainname();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.linux4j.abi.Errno;
 import dev.linux4j.abi.ErrnoException;
 import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Personality;
+import dev.linux4j.abi.RawStrings;
 import dev.linux4j.abi.Resource;
 import dev.linux4j.abi.Siginfo;
 import dev.linux4j.kernel.Credentials;
@@ -156,6 +157,41 @@ final class ProcessSyscalls {
         }
     }
 
+    /** sethostname(2): {@code int sethostname(const char *name, size_t len)}. */
+    static long sethostname(Task task, SyscallArgs args) {
+        task.kernel().setNodename(utsName(task, args));
+        return 0;
+    }
+
+    /** setdomainname(2): {@code int setdomainname(const char *name, size_t len)}. */
+    static long setdomainname(Task task, SyscallArgs args) {
+        task.kernel().setDomainname(utsName(task, args));
+        return 0;
+    }
+
+    /**
+     * The name sethostname and setdomainname set, in kernel/sys.c's order: EPERM without
+     * CAP_SYS_ADMIN (root's, in linux4j's model), EINVAL for a length that is negative (an int)
+     * or past __NEW_UTS_LEN (64), EFAULT. The field becomes those bytes, NUL-padded: uname shows
+     * them up to the first NUL. They are this linux4j kernel's, not the host's.
+     */
+    private static String utsName(Task task, SyscallArgs args) {
+        long name = args.pointer(0);
+        int len = args.int32(1);
+        if (task.group().credentials().euid() != 0) {
+            throw ErrnoException.of(Errno.EPERM);
+        }
+        if (len < 0 || len > 64) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
+        byte[] b = task.memory().read(name, len);
+        int n = 0;
+        while (n < len && b[n] != 0) {
+            n++;
+        }
+        return RawStrings.decode(java.util.Arrays.copyOf(b, n));
+    }
+
     /**
      * uname(2): {@code int uname(struct utsname *buf)} — six 65-byte fields: sysname, nodename,
      * release, version, machine, domainname.
@@ -167,10 +203,11 @@ final class ProcessSyscalls {
         String release = (persona & Personality.UNAME26) != 0 ? uname26(cfg.osRelease()) : cfg.osRelease();
         // override_architecture: a PER_LINUX32 process is told it runs on i686
         String machine = (persona & Personality.PER_MASK) == Personality.PER_LINUX32 ? "i686" : "x86_64";
-        String[] fields = {"Linux", cfg.hostname(), release, Kernel.UTS_VERSION, machine, "(none)"};
+        String[] fields = {"Linux", task.kernel().nodename(), release, Kernel.UTS_VERSION, machine,
+            task.kernel().domainname()};
         byte[] out = new byte[65 * 6];
         for (int i = 0; i < fields.length; i++) {
-            byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
+            byte[] f = RawStrings.encode(fields[i]);
             System.arraycopy(f, 0, out, 65 * i, Math.min(f.length, 64));
         }
         task.memory().write(buf, out);

@@ -285,8 +285,8 @@ public final class SyscallTable {
         t.unimplemented(NR_swapon, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_swapoff, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_reboot, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_sethostname, ENOSYS, "not provided inside the sandbox");
-        t.unimplemented(NR_setdomainname, ENOSYS, "not provided inside the sandbox");
+        t.partial(NR_sethostname, "the name is linux4j's own, as in a UTS namespace: the host's stays as it is", ProcessSyscalls::sethostname, BUF_IN, INT);
+        t.partial(NR_setdomainname, "the name is linux4j's own, as in a UTS namespace: the host's stays as it is", ProcessSyscalls::setdomainname, BUF_IN, INT);
         t.unimplemented(NR_iopl, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_ioperm, ENOSYS, "not provided inside the sandbox");
         t.unimplemented(NR_create_module, ENOSYS, "removed from Linux; always ENOSYS");

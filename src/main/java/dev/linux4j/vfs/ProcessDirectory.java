@@ -35,6 +35,11 @@ public interface ProcessDirectory {
     /** uname's node name. */
     String hostname();
 
+    /** uname's domain name: "(none)" until setdomainname(2). */
+    default String domainname() {
+        return "(none)";
+    }
+
     /** CPUs the guest is told it has. */
     int cpuCount();
 

@@ -288,6 +288,23 @@ class CliTest {
         assertThat(r).isEqualTo(new Result(0, "hello\n", ""));
     }
 
+    /**
+     * sethostname and setdomainname rename the guest's world (uname, /proc/sys/kernel) and
+     * not the host, as in a UTS namespace of its own: syscall/uts.c compares only the calls
+     * that fail, as a native call that succeeds would rename this machine.
+     */
+    @Test
+    void sethostnameRenamesTheGuestOnly() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(BUSYBOX)));
+        String hostBefore = Files.readString(Path.of("/proc/sys/kernel/hostname"));
+        Result r = launch("--hostname", "before", BUSYBOX, "sh", "-c",
+                "busybox hostname; busybox hostname l4j-renamed && busybox hostname && busybox uname -n"
+                        + " && cat /proc/sys/kernel/hostname /proc/sys/kernel/domainname"
+                        + " && busybox sh -c 'busybox hostname'");
+        assertThat(r).isEqualTo(new Result(0, "before\nl4j-renamed\nl4j-renamed\nl4j-renamed\n(none)\nl4j-renamed\n", ""));
+        assertThat(Files.readString(Path.of("/proc/sys/kernel/hostname"))).isEqualTo(hostBefore);
+    }
+
     @Test
     void doubleDashEndsOptions() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(BUSYBOX)));

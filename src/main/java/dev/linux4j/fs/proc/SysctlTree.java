@@ -46,7 +46,7 @@ final class SysctlTree {
         add("kernel/osrelease", 0444, () -> d().osRelease());
         add("kernel/version", 0444, () -> d().osVersion());
         add("kernel/hostname", 0644, () -> d().hostname());
-        add("kernel/domainname", "(none)");
+        add("kernel/domainname", 0644, () -> d().domainname());
         add("kernel/pid_max", "4194304");
         add("kernel/threads-max", "192730");
         add("kernel/ngroups_max", 0444, () -> "65536");
