@@ -8,6 +8,7 @@ import dev.linux4j.abi.Fcntl;
 import dev.linux4j.abi.Stat;
 import dev.linux4j.abi.StatBuf;
 import dev.linux4j.fs.socket.InetSocket;
+import dev.linux4j.fs.socket.NetlinkSocket;
 import dev.linux4j.fs.socket.Socket;
 import dev.linux4j.fs.socket.SocketPaths;
 import dev.linux4j.fs.socket.UnixSocket;
@@ -74,8 +75,9 @@ final class SocketSyscalls {
     }
 
     /**
-     * socket(2): {@code int socket(int domain, int type, int protocol)}: AF_UNIX, AF_INET and
-     * AF_INET6 (each family's create checks type and protocol); other families EAFNOSUPPORT.
+     * socket(2): {@code int socket(int domain, int type, int protocol)}: AF_UNIX, AF_INET,
+     * AF_INET6 and AF_NETLINK (each family's create checks type and protocol); other families
+     * EAFNOSUPPORT.
      */
     static long socket(Task task, SyscallArgs args) {
         int domain = args.int32(0);
@@ -85,6 +87,7 @@ final class SocketSyscalls {
         Socket s = switch (domain) {
             case AF_UNIX -> UnixSocket.create(kind, protocol, cred(task));
             case AF_INET, AF_INET6 -> InetSocket.create(domain, kind, protocol, cred(task));
+            case NetlinkSocket.AF_NETLINK -> NetlinkSocket.create(kind, protocol, cred(task));
             default -> throw ErrnoException.of(Errno.EAFNOSUPPORT);
         };
         return FdSyscalls.install(task, s.open(type), (type & SOCK_CLOEXEC) != 0);

@@ -127,7 +127,7 @@ public final class SyscallTable {
         t.supported(NR_rt_sigaction, SignalSyscalls::rtSigaction, SIGNAL, PTR, PTR, ULONG);
         t.supported(NR_rt_sigprocmask, SignalSyscalls::rtSigprocmask, SIGHOW, PTR, PTR, ULONG);
         t.supported(NR_rt_sigreturn, SignalSyscalls::rtSigreturn);
-        t.partial(NR_ioctl, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD, FIOQSIZE; termios, window size, job control and the ptmx requests on the guest's pseudo-terminals; on the host's terminal, terminal requests reach it only through the JVM's own stdio; FIOASYNC cannot enable SIGIO; no TIOCPKT, TIOCSTI or TIOCSIG", FdSyscalls::ioctl, FD, IOCTL_CMD, HEX);
+        t.partial(NR_ioctl, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD, FIOQSIZE; SIOCGIFNAME, SIOCGIFINDEX, SIOCGIFFLAGS and SIOCGIFMTU on a socket; termios, window size, job control and the ptmx requests on the guest's pseudo-terminals; on the host's terminal, terminal requests reach it only through the JVM's own stdio; FIOASYNC cannot enable SIGIO; no TIOCPKT, TIOCSTI or TIOCSIG", FdSyscalls::ioctl, FD, IOCTL_CMD, HEX);
         t.supported(NR_pread64, ReadWriteSyscalls::pread64, FD, BUF_OUT, ULONG, LONG);
         t.supported(NR_pwrite64, ReadWriteSyscalls::pwrite64, FD, BUF_IN, ULONG, LONG);
         t.supported(NR_readv, ReadWriteSyscalls::readv, FD, PTR, INT);
@@ -152,7 +152,7 @@ public final class SyscallTable {
         t.supported(NR_setitimer, SignalSyscalls::setitimer, INT, PTR, PTR);
         t.supported(NR_getpid, ProcessSyscalls::getpid);
         t.supported(NR_sendfile, TransferSyscalls::sendfile, FD, FD, PTR, ULONG);
-        t.partial(NR_socket, "AF_UNIX (stream, datagram, seqpacket); AF_INET and AF_INET6 TCP and UDP over the host's network (java.nio); SOCK_RAW is EPERM; ping, MPTCP and UDP-Lite sockets EPROTONOSUPPORT; other families EAFNOSUPPORT", SocketSyscalls::socket, INT, HEX, INT);
+        t.partial(NR_socket, "AF_UNIX (stream, datagram, seqpacket); AF_INET and AF_INET6 TCP and UDP over the host's network (java.nio); SOCK_RAW is EPERM; ping, MPTCP and UDP-Lite sockets EPROTONOSUPPORT; AF_NETLINK with NETLINK_ROUTE's link and address dumps alone; other families EAFNOSUPPORT", SocketSyscalls::socket, INT, HEX, INT);
         t.supported(NR_connect, SocketSyscalls::connect, FD, PTR, INT);
         t.supported(NR_accept, SocketSyscalls::accept, FD, PTR, PTR);
         t.partial(NR_sendto, "TCP's MSG_OOB is sent as ordinary data", SocketSyscalls::sendto, FD, BUF_IN, ULONG, HEX, PTR, INT);

@@ -359,7 +359,52 @@ public abstract class Socket implements FileOps, SocketTable.Source {
             context.writeInt(arg, queued());
             return 0;
         }
+        if (cmd == SIOCGIFNAME || cmd == SIOCGIFINDEX || cmd == SIOCGIFFLAGS || cmd == SIOCGIFMTU) {
+            interfaceIoctl(cmd, arg, context);
+            return 0;
+        }
         throw ErrnoException.of(Errno.ENOTTY);
+    }
+
+    private static final int SIOCGIFNAME = 0x8910;
+    private static final int SIOCGIFFLAGS = 0x8913;
+    private static final int SIOCGIFMTU = 0x8921;
+    private static final int SIOCGIFINDEX = 0x8933;
+    private static final int IFNAMSIZ = 16;
+
+    /**
+     * dev_ioctl's questions about a host interface, on any socket: SIOCGIFNAME (the name of
+     * ifr_ifindex), SIOCGIFINDEX, SIOCGIFFLAGS and SIOCGIFMTU (of ifr_name); ENODEV for none.
+     * A struct ifreq is the name (IFNAMSIZ bytes) and a 24-byte union.
+     */
+    private static void interfaceIoctl(int cmd, long arg, IoctlContext context) {
+        byte[] ifr = context.read(arg, IFNAMSIZ + 24);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(ifr).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        NetlinkSocket.Link link;
+        if (cmd == SIOCGIFNAME) {
+            link = NetlinkSocket.hostLink(l -> l.index() == b.getInt(IFNAMSIZ));
+        } else {
+            int n = 0;
+            while (n < IFNAMSIZ - 1 && ifr[n] != 0) {
+                n++;
+            }
+            String name = new String(ifr, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            link = NetlinkSocket.hostLink(l -> l.name().equals(name));
+        }
+        if (link == null) {
+            throw ErrnoException.of(Errno.ENODEV);
+        }
+        switch (cmd) {
+            case SIOCGIFNAME -> {
+                byte[] name = java.util.Arrays.copyOf(link.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        IFNAMSIZ);
+                name[IFNAMSIZ - 1] = 0;
+                context.write(arg, name);
+            }
+            case SIOCGIFINDEX -> context.writeInt(arg + IFNAMSIZ, link.index());
+            case SIOCGIFFLAGS -> context.write(arg + IFNAMSIZ, new byte[] {(byte) link.flags(), (byte) (link.flags() >> 8)});
+            default -> context.writeInt(arg + IFNAMSIZ, link.mtu());
+        }
     }
 
     /** sockfs's d_dname: "socket:[INODE]". */
