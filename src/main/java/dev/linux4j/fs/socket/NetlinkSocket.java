@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An AF_NETLINK socket of the NETLINK_ROUTE protocol, answering the two dumps programs ask for
  * to learn the network interfaces: RTM_GETLINK (glibc's if_nameindex and getifaddrs, {@code ip
  * link}) and RTM_GETADDR (getifaddrs, getaddrinfo's AI_ADDRCONFIG, {@code ip addr}), from the
- * host's interfaces (/sys/class/net and the JDK's NetworkInterface). Any other request is
- * answered with an NLMSG_ERROR of EOPNOTSUPP; no multicast group ever gets an event.
+ * host's interfaces (/sys/class/net, /proc/net/if_inet6 and the JDK's NetworkInterface). Any
+ * other request is answered with an NLMSG_ERROR of EOPNOTSUPP; no multicast group ever gets an
+ * event. A link has no IFLA_QDISC (nothing on the host tells it without netlink), so {@code ip}
+ * prints no "qdisc".
  */
 public final class NetlinkSocket extends Socket {
     public static final int AF_NETLINK = 16;
@@ -54,13 +56,16 @@ public final class NetlinkSocket extends Socket {
     private static final int IFLA_STATS = 7;
     private static final int IFLA_TXQLEN = 13;
     private static final int IFLA_OPERSTATE = 16;
+    private static final int IFLA_GROUP = 27;
     private static final int IFA_ADDRESS = 1;
     private static final int IFA_LOCAL = 2;
     private static final int IFA_LABEL = 3;
     private static final int IFA_BROADCAST = 4;
+    private static final int IFA_CACHEINFO = 6;
     private static final int IFA_FLAGS = 8;
     private static final int IFA_F_PERMANENT = 0x80;
     private static final int RT_SCOPE_UNIVERSE = 0;
+    private static final int RT_SCOPE_SITE = 200;
     private static final int RT_SCOPE_LINK = 253;
     private static final int RT_SCOPE_HOST = 254;
     private static final int IFF_RUNNING = 0x40;
@@ -267,7 +272,7 @@ public final class NetlinkSocket extends Socket {
 
     /** One host interface as /sys/class/net shows it. */
     record Link(String name, int index, int type, int flags, int mtu, byte[] address, byte[] broadcast,
-            int txqlen, int operstate) {}
+            int txqlen, int operstate, int group) {}
 
     /** The host interface {@code which} picks, or null (also when the interfaces cannot be read). */
     static Link hostLink(java.util.function.Predicate<Link> which) {
@@ -302,7 +307,8 @@ public final class NetlinkSocket extends Socket {
                 out.add(new Link(dir.getFileName().toString(), Integer.parseInt(read(dir, "ifindex")),
                         Integer.parseInt(read(dir, "type")), flags, Integer.parseInt(read(dir, "mtu")),
                         mac(read(dir, "address")), mac(readOr(dir, "broadcast", "")),
-                        Integer.parseInt(readOr(dir, "tx_queue_len", "0")), operstate(oper)));
+                        Integer.parseInt(readOr(dir, "tx_queue_len", "0")), operstate(oper),
+                        Integer.parseInt(readOr(dir, "netdev_group", "0"))));
             } catch (IOException | RuntimeException e) {
                 // an interface that went away while it was read
             }
@@ -363,6 +369,7 @@ public final class NetlinkSocket extends Socket {
                 a.bytes(IFLA_BROADCAST, l.broadcast());
             }
             a.bytes(IFLA_STATS, new byte[96]); // struct rtnl_link_stats: no counts kept
+            a.u32(IFLA_GROUP, l.group());
             ByteBuffer body = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
             body.put((byte) 0).put((byte) 0).putShort((short) l.type()).putInt(l.index()).putInt(l.flags()).putInt(0);
             out.add(message(RTM_NEWLINK, seq, body.array(), a.bytes()));
@@ -375,6 +382,7 @@ public final class NetlinkSocket extends Socket {
         List<Link> links = hostLinks();
         List<byte[]> v4 = new ArrayList<>();
         List<byte[]> v6 = new ArrayList<>();
+        List<String[]> inet6 = inet6();
         for (Link l : links) {
             NetworkInterface ni;
             try {
@@ -390,6 +398,9 @@ public final class NetlinkSocket extends Socket {
             for (InterfaceAddress ia : addrs) {
                 InetAddress ip = ia.getAddress();
                 boolean six = ip instanceof Inet6Address;
+                if (six && inet6 != null) {
+                    continue; // from /proc/net/if_inet6 below, with the kernel's flags
+                }
                 byte[] raw = ip.getAddress();
                 int scope = ip.isLoopbackAddress() ? RT_SCOPE_HOST : ip.isLinkLocalAddress() ? RT_SCOPE_LINK
                         : RT_SCOPE_UNIVERSE;
@@ -402,12 +413,41 @@ public final class NetlinkSocket extends Socket {
                     }
                     a.string(IFA_LABEL, l.name());
                 }
+                a.bytes(IFA_CACHEINFO, FOREVER);
                 a.u32(IFA_FLAGS, IFA_F_PERMANENT);
                 ByteBuffer body = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                 body.put((byte) (six ? AF_INET6 : AF_INET)).put((byte) ia.getNetworkPrefixLength())
                         .put((byte) IFA_F_PERMANENT).put((byte) scope).putInt(l.index());
                 byte[] m = message(RTM_NEWADDR, seq, body.array(), a.bytes());
                 (six ? v6 : v4).add(m);
+            }
+        }
+        if (inet6 != null) {
+            for (Link l : links) {
+                for (String[] f : inet6) {
+                    if (Integer.parseInt(f[1], 16) != l.index()) {
+                        continue;
+                    }
+                    byte[] raw = new byte[16];
+                    for (int i = 0; i < 16; i++) {
+                        raw[i] = (byte) Integer.parseInt(f[0].substring(2 * i, 2 * i + 2), 16);
+                    }
+                    int scope = switch (Integer.parseInt(f[3], 16) & 0xf0) {
+                        case 0x10 -> RT_SCOPE_HOST;
+                        case 0x20 -> RT_SCOPE_LINK;
+                        case 0x40 -> RT_SCOPE_SITE;
+                        default -> RT_SCOPE_UNIVERSE;
+                    };
+                    int flags = Integer.parseInt(f[4], 16);
+                    Attrs a = new Attrs();
+                    a.bytes(IFA_ADDRESS, raw);
+                    a.bytes(IFA_CACHEINFO, FOREVER);
+                    a.u32(IFA_FLAGS, flags);
+                    ByteBuffer body = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                    body.put((byte) AF_INET6).put((byte) Integer.parseInt(f[2], 16)).put((byte) flags)
+                            .put((byte) scope).putInt(l.index());
+                    v6.add(message(RTM_NEWADDR, seq, body.array(), a.bytes()));
+                }
             }
         }
         List<byte[]> out = new ArrayList<>();
@@ -418,6 +458,30 @@ public final class NetlinkSocket extends Socket {
             out.addAll(v6);
         }
         return out;
+    }
+
+    /** struct ifa_cacheinfo of a permanent address: preferred and valid forever, no time stamps. */
+    private static final byte[] FOREVER = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).putInt(-1)
+            .array();
+
+    /**
+     * The host's IPv6 addresses as /proc/net/if_inet6 lists them (address, ifindex, prefix
+     * length, scope, flags, name, in hex), or null when it cannot be read (the JDK's list is
+     * used then).
+     */
+    private static List<String[]> inet6() {
+        try {
+            List<String[]> out = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/net/if_inet6"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 6 && f[0].length() == 32) {
+                    out.add(f);
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private byte[] message(int type, int seq, byte[] body, byte[] attrs) {
