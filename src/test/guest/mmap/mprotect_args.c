@@ -2,8 +2,8 @@
  * a zero length, a length that wraps around, unknown bits, PROT_SEM accepted), a range that
  * starts in a hole, PROT_GROWSUP (no mapping grows up on x86-64), and PROT_GROWSDOWN, which
  * reaches down to the start of a MAP_GROWSDOWN mapping and is EINVAL on any other. A length
- * that wrapped around to zero crashed linux4j (found by calling mprotect with random
- * arguments). mmap takes unknown protection bits. */
+ * that wrapped around to zero, and one whose end passed 2^63, crashed linux4j (found by
+ * calling mprotect with random arguments). mmap takes unknown protection bits. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +53,8 @@ int main(void) {
     T(mprotect(p, 4096, PROT_READ | PROT_GROWSUP));
     T(mprotect(p + 3 * 4096, 4096, PROT_READ | PROT_GROWSUP));
     T(mprotect(p, 4096, PROT_READ | PROT_GROWSDOWN));
+    T(mprotect(p, 0x8000000000000000UL - (unsigned long)p, PROT_READ));
+    T(mprotect(p, 0xf000000000000000UL - (unsigned long)p, PROT_READ));
     T(mprotect((void *)0x800000000000, 4096, PROT_READ));
     T(mprotect((void *)-4096L, 4096, PROT_READ));
 

@@ -735,7 +735,7 @@ public final class AddressSpace {
         if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
             throw ErrnoException.of(Errno.EINVAL); // arch_validate_prot
         }
-        if (!isUserAddress(addr) || end > TASK_SIZE) {
+        if (!isUserAddress(addr) || Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw ErrnoException.of(Errno.ENOMEM);
         }
         Map.Entry<Long, Vma> at = vmas.floorEntry(addr);
