@@ -1,6 +1,9 @@
 /* Named pipes (mkfifo): fifo_open's waits and ENXIO, data between processes, end of file after
  * the last writer, EPIPE after the last reader, O_RDWR, poll's POLLIN/POLLHUP/POLLERR, FIONREAD,
- * fstat, lseek, and a blocking read ended by a signal (EINTR without SA_RESTART). */
+ * fstat, lseek, a blocking read ended by a signal (EINTR without SA_RESTART), and blocking
+ * opens meeting: a reader waits for a writer, and a writer waiting in open sees a reader that
+ * closes right after its open returns (linux4j's reader did not wait, and such a writer waited
+ * forever: python3's test_eintr, test_open). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -136,6 +139,47 @@ int main(void) {
     alarm(1);
     T(read(rw, buf, sizeof buf));
     T(close(rw));
+
+    alarm(0);
+
+    printf("-- blocking opens meet: the reader waits for the writer\n");
+    int ready[2];
+    pipe(ready);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("p", O_RDONLY); /* waits for the parent's open */
+        char c = fd >= 0 ? 'R' : 'E';
+        write(ready[1], &c, 1);
+        close(fd);
+        _exit(0);
+    }
+    usleep(200000);
+    char c = 0;
+    int fl = fcntl(ready[0], F_GETFL);
+    fcntl(ready[0], F_SETFL, fl | O_NONBLOCK);
+    printf("reader returned before a writer came: %s\n", read(ready[0], &c, 1) == 1 ? "yes" : "no");
+    fcntl(ready[0], F_SETFL, fl);
+    w = open("p", O_WRONLY);
+    printf("writer opened: %d\n", w >= 0);
+    read(ready[0], &c, 1);
+    printf("reader then opened: %c\n", c);
+    waitpid(pid, NULL, 0);
+    close(w);
+
+    printf("-- a writer waiting in open, a reader that opens and closes at once\n");
+    pid = fork();
+    if (pid == 0) {
+        usleep(200000);
+        close(open("p", O_RDONLY));
+        _exit(0);
+    }
+    w = open("p", O_WRONLY);
+    printf("writer opened: %d\n", w >= 0);
+    waitpid(pid, NULL, 0);
+    T(write(w, "x", 1)); /* the reader has gone */
+    close(w);
+    close(ready[0]);
+    close(ready[1]);
 
     T(unlink("p"));
     if (chdir("/tmp") < 0 || rmdir(dir) < 0) { perror("cleanup"); return 1; }

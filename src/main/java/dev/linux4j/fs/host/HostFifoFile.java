@@ -25,10 +25,14 @@ import dev.linux4j.vfs.Sleep;
  * ends the wait with ERESTARTSYS as on Linux (the host kernel, where the JVM's thread would
  * otherwise sleep, never sees guest signals).
  *
- * <p>One difference from Linux remains: a blocking open for reading returns at once instead of
- * waiting for a writer (the host does not tell when one arrives without data). Reads see no
- * difference: a read before any writer waits, as it would after the open had waited, because
- * the host's poll reports a hang-up only after a writer has come and gone.
+ * <p>A blocking open waits for a partner as fifo_open's wait_for_partner does. A reader waits
+ * for a change of the writers' open count (pipe->w_counter), which linux4j keeps for its guests'
+ * opens of each host FIFO, or for a host writer's data or close (the host does not tell when one
+ * arrives without writing: a guest reader whose host writer opens and writes nothing waits in
+ * open where Linux would return). A writer waits until the host open finds a reader, trying
+ * again at once when a guest opens the FIFO for reading; a reader that opens without waiting
+ * (O_NONBLOCK) and closes at once may be gone by then, where Linux's writer, waiting for
+ * r_counter to change, would return.
  */
 final class HostFifoFile implements FileOps {
     /** How long one wait for a partner, data or room lasts before signals are looked at. */
@@ -44,25 +48,82 @@ final class HostFifoFile implements FileOps {
         this.writer = writer;
     }
 
+    /** The guests' opens of one host FIFO so far, for reading and for writing (O_RDWR counts as both). */
+    private static final class Partners {
+        int readers;
+        int writers;
+    }
+
+    private record Inode(long dev, long ino) {}
+
+    private static final java.util.Map<Inode, Partners> PARTNERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * fifo_open of the host FIFO at {@code hostPath} with the guest's open {@code flags}: a writer
-     * without a reader waits for one (ENXIO when O_NONBLOCK); O_RDWR never waits.
+     * fifo_open of the host FIFO at {@code hostPath} (the inode {@code dev}, {@code ino}) with
+     * the guest's open {@code flags}: a writer without a reader waits for one (ENXIO when
+     * O_NONBLOCK), a reader waits for a writer unless O_NONBLOCK; O_RDWR never waits.
      */
-    static HostFifoFile open(String hostPath, int flags) {
+    static HostFifoFile open(String hostPath, int flags, long dev, long ino) {
         int acc = flags & Fcntl.O_ACCMODE;
         if (acc == Fcntl.O_ACCMODE) {
             throw ErrnoException.of(Errno.EINVAL);
         }
+        boolean nonblock = (flags & Fcntl.O_NONBLOCK) != 0;
+        Partners partners = PARTNERS.computeIfAbsent(new Inode(dev, ino), k -> new Partners());
         int hostFlags = acc | Fcntl.O_NONBLOCK | Fcntl.O_NOFOLLOW;
+        int readersSeen;
+        synchronized (partners) {
+            readersSeen = partners.readers;
+        }
         while (true) {
             int fd = HostFiles.open(hostPath, hostFlags, 0);
             if (fd >= 0) {
+                int writersSeen;
+                synchronized (partners) {
+                    writersSeen = partners.writers;
+                    partners.readers += acc != Fcntl.O_WRONLY ? 1 : 0;
+                    partners.writers += acc != Fcntl.O_RDONLY ? 1 : 0;
+                    partners.notifyAll();
+                }
+                if (acc == Fcntl.O_RDONLY && !nonblock) {
+                    try {
+                        awaitWriter(fd, partners, writersSeen);
+                    } catch (RuntimeException e) {
+                        HostFiles.close(fd);
+                        throw e;
+                    }
+                }
                 return new HostFifoFile(fd, acc != Fcntl.O_WRONLY, acc != Fcntl.O_RDONLY);
             }
-            if (fd != Errno.ENXIO.negated() || (flags & Fcntl.O_NONBLOCK) != 0) {
+            if (fd != Errno.ENXIO.negated() || nonblock) {
                 throw ErrnoException.ofNumber(-fd);
             }
-            Sleep.sleep(SLICE_MILLIS * 1_000_000L, null); // no reader yet: ERESTARTSYS on a signal
+            // no reader on the host: wait for a guest's open (then try again) or a slice
+            synchronized (partners) {
+                if (partners.readers == readersSeen) {
+                    Sleep.waitOn(partners, SLICE_MILLIS); // ERESTARTSYS on a signal
+                }
+                readersSeen = partners.readers;
+            }
+        }
+    }
+
+    /**
+     * A blocking reader's wait_for_partner: until a guest opens the FIFO for writing, or the host
+     * pipe shows a writer's data or hang-up. ERESTARTSYS on a signal.
+     */
+    private static void awaitWriter(int fd, Partners partners, int writersSeen) {
+        while (true) {
+            synchronized (partners) {
+                if (partners.writers != writersSeen) {
+                    return;
+                }
+            }
+            int revents = HostNative.poll(fd, POLLIN, SLICE_MILLIS);
+            if (revents > 0 && (revents & (POLLIN | POLLHUP)) != 0) {
+                return;
+            }
+            Sleep.sleep(0, null);
         }
     }
 

@@ -173,7 +173,7 @@ public final class HostFileSystem implements FileSystem {
         if (exists && (st.mode() & Stat.S_IFMT) == Stat.S_IFIFO && HostFiles.available()) {
             // A host FIFO: guest and host processes meet in the host's pipe. No EROFS and no
             // truncation for a FIFO (may_open).
-            return HostFifoFile.open(p.toString(), flags);
+            return HostFifoFile.open(p.toString(), flags, st.dev(), st.ino());
         }
         if (exists && !Stat.isReg(st.mode()) && !Stat.isLink(st.mode())) {
             // Devices and sockets of the host are not reachable as such.
