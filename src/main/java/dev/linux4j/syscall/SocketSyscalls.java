@@ -232,11 +232,14 @@ final class SocketSyscalls {
     static long sendto(Task task, SyscallArgs args) {
         int fd = args.int32(0);
         long buf = args.pointer(1);
-        long len = Math.min(args.sizeT(2), ReadWriteSyscalls.MAX_RW_COUNT);
+        long len = args.sizeT(2, Integer.MAX_VALUE); // __sys_sendto: INT_MAX at most
         int flags = args.int32(3);
         long dest = args.pointer(4);
         int addrlen = args.int32(5);
         Socket s = socket(task, fd);
+        if (!accessOk(buf, len) || len > (1 << 20) && !task.memory().isMapped(buf, len)) {
+            throw ErrnoException.of(Errno.EFAULT); // before a buffer of that size is made
+        }
         byte[] data = task.memory().read(buf, (int) len);
         byte[] to = dest == 0 ? null : addressIn(task, dest, addrlen);
         return send(task, s, data, flags, to, nonblock(task, fd, flags), NO_CONTROL);
@@ -269,6 +272,19 @@ final class SocketSyscalls {
     }
 
     /**
+     * The most one recvfrom takes: a buffer of the size asked for is made before the data
+     * arrives, and a size of up to 2 GiB with a small buffer behind it is legal (only what
+     * arrives is copied). A longer MSG_WAITALL receive returns this much.
+     */
+    private static final long RECV_MAX = 16 << 20;
+
+    /** access_ok: [addr, addr + len) lies in user space (whether mapped is found when it is copied). */
+    private static boolean accessOk(long addr, long len) {
+        long end = addr + len;
+        return Long.compareUnsigned(end, addr) >= 0 && Long.compareUnsigned(end, dev.linux4j.abi.Mman.TASK_SIZE) <= 0;
+    }
+
+    /**
      * recvfrom(2): {@code ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct
      * sockaddr *src_addr, socklen_t *addrlen)}. MSG_PEEK leaves the data, MSG_WAITALL waits for
      * all of a stream's {@code len}, MSG_TRUNC returns a message's whole length; the sender's
@@ -277,11 +293,16 @@ final class SocketSyscalls {
     static long recvfrom(Task task, SyscallArgs args) {
         int fd = args.int32(0);
         long buf = args.pointer(1);
-        long len = Math.min(args.sizeT(2), ReadWriteSyscalls.MAX_RW_COUNT);
+        // __sys_recvfrom: INT_MAX at most; what one call takes is bounded here (RECV_MAX)
+        long asked = args.sizeT(2, Integer.MAX_VALUE);
+        long len = Math.min(asked, RECV_MAX);
         int flags = args.int32(3);
         long src = args.pointer(4);
         long addrlen = args.pointer(5);
         Socket s = socket(task, fd);
+        if (!accessOk(buf, asked)) {
+            throw ErrnoException.of(Errno.EFAULT); // import_ubuf: the whole range must be user space
+        }
         byte[] data = new byte[(int) len];
         Socket.Received got = s.receive(data, 0, data.length, flags, nonblock(task, fd, flags));
         Socket.releaseFiles(got.files()); // recvfrom has nowhere to put descriptors

@@ -47,6 +47,14 @@ public final class SyscallArgs {
         return raw[i];
     }
 
+    /**
+     * A {@code size_t} clamped to {@code max} as Linux clamps counts (an unsigned compare: a
+     * size past 2^63, negative as a long, is more than any maximum).
+     */
+    public long sizeT(int i, long max) {
+        return Long.compareUnsigned(raw[i], max) > 0 ? max : raw[i];
+    }
+
     /** Test and diagnostic access. */
     long[] all() {
         return raw.clone();

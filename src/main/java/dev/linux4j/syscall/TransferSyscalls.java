@@ -129,7 +129,8 @@ final class TransferSyscalls {
             throw ErrnoException.of(Errno.EBADF);
         }
         boolean nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
-        len = Math.min(len, ReadWriteSyscalls.MAX_RW_COUNT);
+        long verify = len; // rw_verify_area sees the count as given
+        len = args.sizeT(4, ReadWriteSyscalls.MAX_RW_COUNT);
         long done;
         try {
             if (inPipe && outPipe) {
@@ -149,7 +150,7 @@ final class TransferSyscalls {
                 if ((out.flags() & O_APPEND) != 0) {
                     throw ErrnoException.of(Errno.EINVAL);
                 }
-                verifyArea(offOut != null ? offOut[0] : out.ops().seekable() ? out.position() : 0, len);
+                verifyArea(offOut != null ? offOut[0] : out.ops().seekable() ? out.position() : 0, verify);
                 nonblock |= (in.flags() & O_NONBLOCK) != 0;
                 if (in.ops() instanceof PipeEnd a) {
                     done = a.pipe().spliceOut((int) len, nonblock, (data, n) -> (int) writeOut(out, data, n, offOut));
@@ -161,7 +162,7 @@ final class TransferSyscalls {
                     throw ErrnoException.of(Errno.EINVAL);
                 }
                 long pos = offIn != null ? offIn[0] : in.ops().seekable() ? in.position() : 0;
-                verifyArea(pos, len);
+                verifyArea(pos, verify);
                 nonblock |= (out.flags() & O_NONBLOCK) != 0;
                 checkSpliceRead(in);
                 long[] at = {pos};
@@ -220,7 +221,7 @@ final class TransferSyscalls {
         }
         boolean nonblock = (flags & SPLICE_F_NONBLOCK) != 0 || ((in.flags() | out.flags()) & O_NONBLOCK) != 0;
         try {
-            return Pipe.transfer(a.pipe(), b.pipe(), (int) Math.min(len, ReadWriteSyscalls.MAX_RW_COUNT), nonblock,
+            return Pipe.transfer(a.pipe(), b.pipe(), (int) args.sizeT(2, ReadWriteSyscalls.MAX_RW_COUNT), nonblock,
                     true);
         } catch (ErrnoException e) {
             throw sigpipe(task, e);
@@ -398,9 +399,12 @@ final class TransferSyscalls {
         return Math.min(count, Pipe.DEFAULT_SIZE - (pos & (Pipe.PAGE_SIZE - 1)));
     }
 
-    /** rw_verify_area: EINVAL for a negative offset or a range past the largest loff_t. */
+    /**
+     * rw_verify_area: EINVAL for a count past 2^63 (negative as an ssize_t), a negative offset or
+     * a range past the largest loff_t.
+     */
     private static void verifyArea(long pos, long count) {
-        if (pos < 0 || pos + Math.min(count, ReadWriteSyscalls.MAX_RW_COUNT) < 0) {
+        if (count < 0 || pos < 0 || pos + count < 0) {
             throw ErrnoException.of(Errno.EINVAL);
         }
     }
