@@ -8,8 +8,6 @@ import dev.linux4j.vfs.FileDescription;
 import dev.linux4j.vfs.Sleep;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -20,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -228,11 +225,11 @@ public final class NetlinkSocket extends Socket {
                 int family = length > NLMSG_HDRLEN ? request[at + NLMSG_HDRLEN] & 0xff : 0;
                 messages = addresses(seq, family);
             } else {
-                error(seq, -Errno.EOPNOTSUPP.number(), request, at, length);
+                error(seq, -Errno.EOPNOTSUPP.number(), request, at);
                 return;
             }
         } catch (IOException e) {
-            error(seq, -Errno.EIO.number(), request, at, length);
+            error(seq, -Errno.EIO.number(), request, at);
             return;
         }
         // as a dump fills skbs of about a page: messages in datagrams of up to 8 KiB, then DONE
@@ -257,7 +254,7 @@ public final class NetlinkSocket extends Socket {
     }
 
     /** An NLMSG_ERROR answering the request at {@code at}: its error number and header. */
-    private void error(int seq, int errno, byte[] request, int at, int length) {
+    private void error(int seq, int errno, byte[] request, int at) {
         ByteBuffer m = header(NLMSG_HDRLEN + 4 + NLMSG_HDRLEN, NLMSG_ERROR, 0, seq);
         m.putInt(errno);
         m.put(request, at, NLMSG_HDRLEN);
@@ -377,52 +374,33 @@ public final class NetlinkSocket extends Socket {
         return out;
     }
 
-    /** RTM_NEWADDR for every address of {@code family} (AF_UNSPEC: IPv4 first, then IPv6, as inet then inet6 dump). */
+    /**
+     * RTM_NEWADDR for every address of {@code family} (AF_UNSPEC: IPv4 first, then IPv6, as the
+     * inet then the inet6 dump), interface by interface: IPv4 from the JDK's NetworkInterface,
+     * IPv6 from /proc/net/if_inet6 with the kernel's flags, scope and prefix.
+     */
     private List<byte[]> addresses(int seq, int family) throws IOException {
         List<Link> links = hostLinks();
-        List<byte[]> v4 = new ArrayList<>();
-        List<byte[]> v6 = new ArrayList<>();
-        List<String[]> inet6 = inet6();
-        for (Link l : links) {
-            NetworkInterface ni;
-            try {
-                ni = NetworkInterface.getByName(l.name());
-            } catch (SocketException e) {
-                continue;
-            }
-            if (ni == null) {
-                continue;
-            }
-            List<InterfaceAddress> addrs = new ArrayList<>(ni.getInterfaceAddresses());
-            Collections.reverse(addrs); // the JDK lists them newest first
-            for (InterfaceAddress ia : addrs) {
-                InetAddress ip = ia.getAddress();
-                boolean six = ip instanceof Inet6Address;
-                if (six && inet6 != null) {
-                    continue; // from /proc/net/if_inet6 below, with the kernel's flags
-                }
-                byte[] raw = ip.getAddress();
-                int scope = ip.isLoopbackAddress() ? RT_SCOPE_HOST : ip.isLinkLocalAddress() ? RT_SCOPE_LINK
-                        : RT_SCOPE_UNIVERSE;
-                Attrs a = new Attrs();
-                a.bytes(IFA_ADDRESS, raw);
-                if (!six) {
+        List<byte[]> out = new ArrayList<>();
+        if (family == 0 || family == AF_INET) {
+            for (Link l : links) {
+                for (InterfaceAddress ia : inet4(l)) {
+                    byte[] raw = ia.getAddress().getAddress();
+                    int scope = ia.getAddress().isLoopbackAddress() ? RT_SCOPE_HOST
+                            : ia.getAddress().isLinkLocalAddress() ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+                    Attrs a = new Attrs();
+                    a.bytes(IFA_ADDRESS, raw);
                     a.bytes(IFA_LOCAL, raw);
                     if (ia.getBroadcast() != null) {
                         a.bytes(IFA_BROADCAST, ia.getBroadcast().getAddress());
                     }
                     a.string(IFA_LABEL, l.name());
+                    out.add(newAddr(seq, AF_INET, ia.getNetworkPrefixLength(), IFA_F_PERMANENT, scope, l.index(), a));
                 }
-                a.bytes(IFA_CACHEINFO, FOREVER);
-                a.u32(IFA_FLAGS, IFA_F_PERMANENT);
-                ByteBuffer body = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                body.put((byte) (six ? AF_INET6 : AF_INET)).put((byte) ia.getNetworkPrefixLength())
-                        .put((byte) IFA_F_PERMANENT).put((byte) scope).putInt(l.index());
-                byte[] m = message(RTM_NEWADDR, seq, body.array(), a.bytes());
-                (six ? v6 : v4).add(m);
             }
         }
-        if (inet6 != null) {
+        if (family == 0 || family == AF_INET6) {
+            List<String[]> inet6 = inet6();
             for (Link l : links) {
                 for (String[] f : inet6) {
                     if (Integer.parseInt(f[1], 16) != l.index()) {
@@ -438,26 +416,45 @@ public final class NetlinkSocket extends Socket {
                         case 0x40 -> RT_SCOPE_SITE;
                         default -> RT_SCOPE_UNIVERSE;
                     };
-                    int flags = Integer.parseInt(f[4], 16);
                     Attrs a = new Attrs();
                     a.bytes(IFA_ADDRESS, raw);
-                    a.bytes(IFA_CACHEINFO, FOREVER);
-                    a.u32(IFA_FLAGS, flags);
-                    ByteBuffer body = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                    body.put((byte) AF_INET6).put((byte) Integer.parseInt(f[2], 16)).put((byte) flags)
-                            .put((byte) scope).putInt(l.index());
-                    v6.add(message(RTM_NEWADDR, seq, body.array(), a.bytes()));
+                    out.add(newAddr(seq, AF_INET6, Integer.parseInt(f[2], 16), Integer.parseInt(f[4], 16), scope,
+                            l.index(), a));
                 }
             }
         }
-        List<byte[]> out = new ArrayList<>();
-        if (family == 0 || family == AF_INET) {
-            out.addAll(v4);
+        return out;
+    }
+
+    /** The IPv4 addresses of a host interface, oldest first (the JDK lists them newest first). */
+    private static List<InterfaceAddress> inet4(Link l) {
+        NetworkInterface ni;
+        try {
+            ni = NetworkInterface.getByName(l.name());
+        } catch (SocketException e) {
+            return List.of();
         }
-        if (family == 0 || family == AF_INET6) {
-            out.addAll(v6);
+        List<InterfaceAddress> out = new ArrayList<>();
+        if (ni != null) {
+            for (InterfaceAddress ia : ni.getInterfaceAddresses()) {
+                if (ia.getAddress() instanceof Inet4Address) {
+                    out.add(0, ia);
+                }
+            }
         }
         return out;
+    }
+
+    /**
+     * An RTM_NEWADDR: struct ifaddrmsg, the attributes {@code a} has, then the cache info of a
+     * permanent address and IFA_FLAGS (all of {@code flags}; ifa_flags holds their low byte).
+     */
+    private byte[] newAddr(int seq, int family, int prefix, int flags, int scope, int index, Attrs a) {
+        a.bytes(IFA_CACHEINFO, FOREVER);
+        a.u32(IFA_FLAGS, flags);
+        ByteBuffer body = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        body.put((byte) family).put((byte) prefix).put((byte) flags).put((byte) scope).putInt(index);
+        return message(RTM_NEWADDR, seq, body.array(), a.bytes());
     }
 
     /** struct ifa_cacheinfo of a permanent address: preferred and valid forever, no time stamps. */
@@ -466,8 +463,7 @@ public final class NetlinkSocket extends Socket {
 
     /**
      * The host's IPv6 addresses as /proc/net/if_inet6 lists them (address, ifindex, prefix
-     * length, scope, flags, name, in hex), or null when it cannot be read (the JDK's list is
-     * used then).
+     * length, scope, flags, name, in hex); none when it cannot be read (a host without IPv6).
      */
     private static List<String[]> inet6() {
         try {
@@ -480,7 +476,7 @@ public final class NetlinkSocket extends Socket {
             }
             return out;
         } catch (IOException | RuntimeException e) {
-            return null;
+            return List.of();
         }
     }
 
