@@ -781,8 +781,8 @@ public final class AddressSpace {
         List<Long> changed = new ArrayList<>();
         long protBits = (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
         try {
-            Vma first = vmaAt(addr);
-            for (Vma whole : new ArrayList<>(vmas.subMap(first.start(), true, end, false).values())) {
+            // firstVma holds addr now (the checks above end when the range starts in a hole)
+            for (Vma whole : new ArrayList<>(vmas.subMap(firstVma.start(), true, end, false).values())) {
                 if (whole.prot() == (prot & 7)) {
                     continue; // mprotect_fixup: nothing to change, nothing split
                 }
