@@ -101,8 +101,8 @@ public final class FileDescription {
      * The listing getdents walks, taken when reading starts from position 0 (open, rewinddir):
      * a position is an index into it, so entries removed while a program walks the directory
      * (closing the descriptors /proc/self/fd lists, unlinking what it reads) do not move the
-     * ones not read yet, as positions do not move on Linux. The file systems that list a
-     * directory afresh on every call need it; HostDirectory keeps a snapshot of its own too.
+     * ones not read yet, as positions do not move on Linux. Every file system lists a directory
+     * afresh when asked.
      */
     private java.util.List<DirEntry> listing;
 

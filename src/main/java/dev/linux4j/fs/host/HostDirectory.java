@@ -41,18 +41,13 @@ final class HostDirectory implements FileOps {
         return hostFd < 0 ? fs.stat(path) : HostStat.of(hostFd);
     }
 
-    /** The listing getdents walks; taken again whenever reading starts from position 0 (open, rewinddir). */
-    private List<DirEntry> snapshot;
-
+    /** The listing now (FileDescription#readdir keeps it while getdents walks it). */
     @Override
-    public synchronized List<DirEntry> readdir(FileDescription file) {
-        if (snapshot == null || file.position() == 0) {
-            if (hostFd >= 0 && HostStat.of(hostFd).nlink() == 0) {
-                throw ErrnoException.of(Errno.ENOENT); // iterate_dir on a removed directory (IS_DEADDIR)
-            }
-            snapshot = hostFd < 0 ? fs.list(path) : fs.list(path, Path.of("/proc/self/fd/" + hostFd));
+    public List<DirEntry> readdir(FileDescription file) {
+        if (hostFd >= 0 && HostStat.of(hostFd).nlink() == 0) {
+            throw ErrnoException.of(Errno.ENOENT); // iterate_dir on a removed directory (IS_DEADDIR)
         }
-        return snapshot;
+        return hostFd < 0 ? fs.list(path) : fs.list(path, Path.of("/proc/self/fd/" + hostFd));
     }
 
     @Override
