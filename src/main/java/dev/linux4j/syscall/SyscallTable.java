@@ -156,7 +156,7 @@ public final class SyscallTable {
         t.supported(NR_connect, SocketSyscalls::connect, FD, PTR, INT);
         t.supported(NR_accept, SocketSyscalls::accept, FD, PTR, PTR);
         t.partial(NR_sendto, "TCP's MSG_OOB is sent as ordinary data", SocketSyscalls::sendto, FD, BUF_IN, ULONG, HEX, PTR, INT);
-        t.supported(NR_recvfrom, SocketSyscalls::recvfrom, FD, PTR, ULONG, HEX, PTR, PTR);
+        t.partial(NR_recvfrom, "one call returns at most 16 MiB, with MSG_WAITALL too", SocketSyscalls::recvfrom, FD, PTR, ULONG, HEX, PTR, PTR);
         t.partial(NR_sendmsg, "control messages only between AF_UNIX sockets (SCM_RIGHTS, SCM_CREDENTIALS); on AF_INET and AF_INET6 passed descriptors are dropped", SocketSyscalls::sendmsg, FD, PTR, HEX);
         t.partial(NR_recvmsg, "no control messages on AF_INET and AF_INET6 (IP_PKTINFO, IP_RECVERR and the like are not delivered)", SocketSyscalls::recvmsg, FD, PTR, HEX);
         t.supported(NR_shutdown, SocketSyscalls::shutdown, FD, INT);
