@@ -16,9 +16,17 @@ public final class Decoder {
     private static final int MAX_LENGTH = 15;
 
     private final OpcodeTable table;
+    /** Whether instructions get {@link FastForms}' specialised semantics where they have one. */
+    private final boolean specialize;
 
     public Decoder(OpcodeTable table) {
+        this(table, true);
+    }
+
+    /** A decoder that gives every instruction its opcode's general semantics (for tests). */
+    Decoder(OpcodeTable table, boolean specialize) {
         this.table = table;
+        this.specialize = specialize;
     }
 
     /** Reads instruction bytes with execute permission. */
@@ -310,7 +318,10 @@ public final class Decoder {
         }
         int regB = (rex == 0 && reg >= 4 && reg <= 7) ? reg + 12 : reg;
         int rmB = (rex == 0 && rm >= 4 && rm <= 7) ? rm + 12 : rm;
-        return new Insn(addr, length, entry.exec, entry.mnemonic, opsize, prefixes, (map << 8) | opcode, modrm,
+        Exec exec = specialize
+                ? FastForms.specialize(entry.exec, (map << 8) | opcode, opsize, prefixes, modrm, rm, base, index, seg)
+                : entry.exec;
+        return new Insn(addr, length, exec, entry.mnemonic, opsize, prefixes, (map << 8) | opcode, modrm,
                 reg, regB, rm, rmB, base, index, scale, disp, seg, imm, (form & ENDS_BLOCK) != 0);
     }
 
