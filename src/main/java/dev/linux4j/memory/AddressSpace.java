@@ -194,10 +194,7 @@ public final class AddressSpace {
         long vpn = addr >>> PAGE_SHIFT;
         long pte = pte(vpn);
         if ((pte & PTE_MAPPED) == 0) {
-            if (!expandStack(addr)) {
-                throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
-            }
-            pte = pte(vpn);
+            return faultUntouched(addr, access, mmuWrite);
         }
         if ((pte & access) == 0) {
             throw new GuestFault(addr, GuestFault.Kind.PROTECTION, access == PROT_WRITE);
@@ -221,6 +218,37 @@ public final class AddressSpace {
         return frame;
     }
 
+    /**
+     * The first touch of a page that has no page-table entry: as in Linux, a mapping gets entries
+     * only for the pages touched, and the VMA holding the page says what it is (handle_mm_fault's
+     * pte_none case). A page outside every mapping may be a stack growing down; else the fault
+     * is SIGSEGV's SEGV_MAPERR, and a page whose mapping forbids the access SEGV_ACCERR.
+     * Reserving a terabyte (AddressSanitizer's shadow, a JIT's cage) costs a VMA, not a table.
+     */
+    private synchronized long faultUntouched(long addr, int access, boolean mmuWrite) {
+        long vpn = addr >>> PAGE_SHIFT;
+        if ((pte(vpn) & PTE_MAPPED) != 0) {
+            return frameFor(addr, access, mmuWrite); // another thread got here first
+        }
+        Vma v = vmaAt(addr);
+        if (v == null) {
+            if (!expandStack(addr)) {
+                throw new GuestFault(addr, GuestFault.Kind.NOT_MAPPED, access == PROT_WRITE);
+            }
+            v = vmaAt(addr);
+        }
+        long pte = untouchedPte(v);
+        if ((pte & access) == 0) {
+            throw new GuestFault(addr, GuestFault.Kind.PROTECTION, access == PROT_WRITE);
+        }
+        return populate(addr, pte, access);
+    }
+
+    /** The entry a page of {@code v} has until it is first touched: its protection, no frame. */
+    private static long untouchedPte(Vma v) {
+        return PTE_MAPPED | (v.prot() & 7) | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
+    }
+
     /** mmap_min_addr's default: no mapping, and no stack, below 64 KiB. */
     static final long MMAP_MIN_ADDR = 0x10000L;
     /** stack_guard_gap: 256 pages, the room a growing stack keeps above the mapping below it. */
@@ -235,7 +263,7 @@ public final class AddressSpace {
      * any others. Returns whether {@code addr} is now mapped; the fault is SIGSEGV otherwise.
      */
     private synchronized boolean expandStack(long addr) {
-        if ((pte(addr >>> PAGE_SHIFT) & PTE_MAPPED) != 0) {
+        if (vmaAt(addr) != null) {
             return true; // another thread grew it meanwhile
         }
         Map.Entry<Long, Vma> above = vmas.higherEntry(addr);
@@ -265,16 +293,7 @@ public final class AddressSpace {
         }
         vmas.remove(v.start());
         insertVma(v.withRange(start, v.end()));
-        setPtes(start, v.start(), v.prot());
-        return true;
-    }
-
-    /** Marks [start, end) mapped with protection {@code prot}, without frames: each page faults in on first touch. */
-    private void setPtes(long start, long end, int prot) {
-        long pteFlags = PTE_MAPPED | (prot & 7) | ((prot & PROT_WRITE) != 0 ? PTE_READ : 0);
-        for (long p = start; p < end; p += PAGE_SIZE) {
-            setPte(p >>> PAGE_SHIFT, pteFlags);
-        }
+        return true; // its new pages get entries as they are touched
     }
 
     /**
@@ -338,8 +357,11 @@ public final class AddressSpace {
         long eof = (stamp.size() + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
         for (long p = from; p < to; p++) {
             long pte = pte(p);
+            if ((pte & PTE_MAPPED) == 0) {
+                pte = untouchedPte(v);
+            }
             // pages already present are left alone (filemap_map_folio_range's pte_none check)
-            if (p == vpn || (pte & PTE_MAPPED) == 0 || (pte & FRAME_MASK) != 0 || (pte & access) == 0) {
+            if (p == vpn || (pte & FRAME_MASK) != 0 || (pte & access) == 0) {
                 continue;
             }
             long offset = v.offset() + ((p - first) << PAGE_SHIFT);
@@ -396,6 +418,10 @@ public final class AddressSpace {
         long vpn = addr >>> PAGE_SHIFT;
         synchronized (this) {
             long pte = pte(vpn);
+            if ((pte & PTE_MAPPED) == 0) {
+                Vma v = vmaAt(addr);
+                pte = v == null ? 0 : untouchedPte(v); // code is marked before its page is first fetched
+            }
             if ((pte & PTE_MAPPED) != 0 && (pte & PTE_CODE) == 0) {
                 setPte(vpn, pte | PTE_CODE);
                 if (writeCacheable(pte)) {
@@ -524,7 +550,6 @@ public final class AddressSpace {
         }
         insertVma(new Vma(start, start + len, prot & 7, flags & (MAP_SHARED | MAP_GROWSDOWN | MAP_NORESERVE | MAP_STACK),
                 name, offset, file, lock));
-        setPtes(start, start + len, prot);
         if (lock == Vma.Lock.LOCKED) {
             populate(start, start + len, true); // vm_mmap_pgoff's mm_populate
         }
@@ -809,9 +834,16 @@ public final class AddressSpace {
                         && (prot & PROT_WRITE) != 0) {
                     becomeWritable.add(v);
                 }
-                for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
-                    long vpn = p >>> PAGE_SHIFT;
-                    setPte(vpn, (pte(vpn) & ~7L) | protBits);
+                for (long vpn = v.start() >>> PAGE_SHIFT; vpn < v.end() >>> PAGE_SHIFT; vpn++) {
+                    long[] l3 = leaf(vpn);
+                    if (l3 == null) {
+                        vpn = afterEmptyTable(vpn) - 1;
+                        continue;
+                    }
+                    long pte = l3[index(vpn, L3_SHIFT, L3_BITS)];
+                    if ((pte & PTE_MAPPED) != 0) {
+                        setPte(vpn, (pte & ~7L) | protBits);
+                    }
                 }
             }
         } finally {
@@ -886,10 +918,6 @@ public final class AddressSpace {
                 splitAt(oldAddr);
                 Vma head = vmas.get(oldAddr);
                 vmas.put(oldAddr, head.withRange(oldAddr, growEnd));
-                long pteFlags = PTE_MAPPED | v.prot() | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
-                for (long p = oldAddr + oldLen; p < growEnd; p += PAGE_SIZE) {
-                    setPte(p >>> PAGE_SHIFT, pteFlags);
-                }
                 if (v.lock() == Vma.Lock.LOCKED) {
                     populate(oldAddr + oldLen, growEnd, true);
                 }
@@ -912,20 +940,21 @@ public final class AddressSpace {
         } else {
             target = findFree(newLen, false);
         }
-        long pteFlags = PTE_MAPPED | v.prot() | ((v.prot() & PROT_WRITE) != 0 ? PTE_READ : 0);
-        long moved = Math.min(oldLen, newLen);
-        for (long off = 0; off < newLen; off += PAGE_SIZE) {
-            long frame = 0;
-            if (off < moved) {
-                long src = (oldAddr + off) >>> PAGE_SHIFT;
-                long pte = pte(src);
-                frame = pte & FRAME_MASK;
-                setPte(src, pte & ~FRAME_MASK);
-                if (frame != 0) {
-                    frame |= pte & (PTE_SHARED | PTE_COW);
-                }
+        long pteFlags = untouchedPte(v);
+        long moved = Math.min(oldLen, newLen) >>> PAGE_SHIFT;
+        for (long k = 0; k < moved; k++) {
+            long src = (oldAddr >>> PAGE_SHIFT) + k;
+            long[] l3 = leaf(src);
+            if (l3 == null) {
+                k = afterEmptyTable(src) - (oldAddr >>> PAGE_SHIFT) - 1;
+                continue;
             }
-            setPte((target + off) >>> PAGE_SHIFT, pteFlags | frame);
+            long pte = l3[index(src, L3_SHIFT, L3_BITS)];
+            long frame = pte & FRAME_MASK;
+            if (frame != 0) {
+                setPte(src, pte & ~FRAME_MASK);
+                setPte((target >>> PAGE_SHIFT) + k, pteFlags | frame | (pte & (PTE_SHARED | PTE_COW)));
+            }
         }
         if (v.file() != null) {
             v.file().retain();
@@ -952,6 +981,10 @@ public final class AddressSpace {
         long len = pageAlignUp(length);
         for (long p = addr; p < addr + len; p += PAGE_SIZE) {
             long vpn = p >>> PAGE_SHIFT;
+            if (leaf(vpn) == null) {
+                p = (afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
+                continue;
+            }
             long pte = pte(vpn);
             if ((pte & FRAME_MASK) != 0) {
                 Map.Entry<Long, Vma> e = vmas.floorEntry(p);
@@ -1023,10 +1056,12 @@ public final class AddressSpace {
     /** True if every page of [addr, addr+len) is mapped (madvise/msync/mincore's ENOMEM check). */
     public synchronized boolean isMapped(long addr, long len) {
         long end = addr + pageAlignUp(len);
-        for (long p = addr & ~(long) (PAGE_SIZE - 1); p < end; p += PAGE_SIZE) {
-            if ((pte(p >>> PAGE_SHIFT) & PTE_MAPPED) == 0) {
+        for (long p = addr & ~(long) (PAGE_SIZE - 1); p < end; ) {
+            Vma v = vmaAt(p);
+            if (v == null) {
                 return false;
             }
+            p = v.end();
         }
         return true;
     }
@@ -1227,12 +1262,11 @@ public final class AddressSpace {
             }
             boolean privateWritable = (v.prot() & PROT_WRITE) != 0 && (v.flags() & MAP_SHARED) == 0;
             long to = Math.min(v.end(), end);
+            int access = privateWritable ? PROT_WRITE : (untouchedPte(v) & PTE_READ) != 0 ? PROT_READ : PROT_EXEC;
             for (long p = Math.max(v.start(), start); p < to; p += PAGE_SIZE) {
-                long pte = pte(p >>> PAGE_SHIFT);
-                if ((pte & PTE_MAPPED) == 0 || (pte & FRAME_MASK) != 0) {
+                if ((pte(p >>> PAGE_SHIFT) & FRAME_MASK) != 0) {
                     continue;
                 }
-                int access = privateWritable ? PROT_WRITE : (pte & PTE_READ) != 0 ? PROT_READ : PROT_EXEC;
                 try {
                     frameFor(p, access);
                 } catch (GuestFault f) {
@@ -1287,9 +1321,6 @@ public final class AddressSpace {
                 // a heap locked differently is a mapping of its own, which munlockall may merge back
                 long offset = heap != null ? heap.offset() + heap.length() : 0;
                 insertVma(new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, 0, "[heap]", offset, null, lock));
-            }
-            for (long p = oldTop; p < newTop; p += PAGE_SIZE) {
-                setPte(p >>> PAGE_SHIFT, PTE_MAPPED | PTE_READ | PTE_WRITE);
             }
             if (lock == Vma.Lock.LOCKED) {
                 populate(oldTop, newTop, true);
@@ -1454,7 +1485,13 @@ public final class AddressSpace {
                 long vpn = p >>> PAGE_SHIFT;
                 long pte = pte(vpn);
                 if ((pte & PTE_MAPPED) == 0) {
-                    continue;
+                    if (!sharedAnon) {
+                        if (leaf(vpn) == null) {
+                            p = Math.min(v.end(), afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
+                        }
+                        continue; // never touched: the child's mapping gives it its entry
+                    }
+                    pte = untouchedPte(v); // shared anonymous memory: both sides need the same frame now
                 }
                 long frame = pte & FRAME_MASK;
                 long childFlags = pte & PTE_FLAGS & ~PTE_CODE;
