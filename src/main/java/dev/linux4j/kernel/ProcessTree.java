@@ -319,12 +319,34 @@ public final class ProcessTree {
     public record Reaped(int pid, int uid, int code, int status, int waitStatus, ProcessCputime.Usage usage) {}
 
     /**
-     * do_wait: the first child matching {@code select} with something to report; null with
-     * WNOHANG when none has; ECHILD when no child matches. Blocks interruptibly otherwise.
+     * do_wait: the first child matching {@code select}, or thread of another process that
+     * {@code self} traces matching {@code selectTracee}, with something to report; null with
+     * WNOHANG when none has; ECHILD when none matches. Blocks interruptibly otherwise. A
+     * tracee's stop is reported without WSTOPPED (wait_task_stopped for ptrace).
      */
-    public synchronized Reaped waitFor(ThreadGroup self, Predicate<ThreadGroup> select, int options) {
+    public synchronized Reaped waitFor(ThreadGroup self, Predicate<ThreadGroup> select, Predicate<Task> selectTracee,
+            int options) {
         while (true) {
             boolean any = false;
+            for (Task t : Ptrace.tracees(self)) {
+                if (!selectTracee.test(t)) {
+                    continue;
+                }
+                any = true;
+                if (t.ptraceReport) {
+                    int sig;
+                    synchronized (t.group().siglock) {
+                        sig = t.ptraceStop;
+                    }
+                    if (sig != 0) {
+                        if ((options & WNOWAIT) == 0) {
+                            t.ptraceReport = false;
+                        }
+                        return new Reaped(t.tid(), t.group().credentials().uid(), Siginfo.CLD_TRAPPED, sig,
+                                (sig << 8) | 0x7f, t.group().cputime().both());
+                    }
+                }
+            }
             for (ThreadGroup c : List.copyOf(self.children)) {
                 if (!select.test(c)) {
                     continue;

@@ -96,6 +96,8 @@ public final class Signals {
                     g.stopped = false;
                     continued = sig == SIGCONT;
                     g.siglock.notifyAll();
+                } else if (sig == SIGKILL) {
+                    g.siglock.notifyAll(); // a task stopped for its tracer wakes to die
                 }
             }
             if (!ignored(g, target, sig)) {
@@ -284,6 +286,22 @@ public final class Signals {
                 }
                 info = from.take(sig);
                 act = g.signalActions().get(sig);
+            }
+            if (t.tracer != null && sig != SIGKILL) {
+                // ptrace_signal: the tracer sees the signal first, and says which one to deliver
+                Siginfo[] replaced = new Siginfo[1];
+                sig = Ptrace.signalStop(t, info, syscallNr, replaced);
+                if (sig == 0) {
+                    continue;
+                }
+                info = replaced[0];
+                synchronized (g.siglock) {
+                    if ((t.mask & bit(sig)) != 0) {
+                        t.pending.add(info); // a signal the task blocks waits as any other
+                        continue;
+                    }
+                    act = g.signalActions().get(sig);
+                }
             }
             if (act[0] == SignalActions.SIG_IGN) {
                 continue;

@@ -311,6 +311,7 @@ public final class Task {
         exitRequested = true;
         synchronized (group.siglock) {
             signalWake();
+            group.siglock.notifyAll(); // a task stopped for its tracer (Ptrace) ends too
         }
     }
 
@@ -322,6 +323,17 @@ public final class Task {
     void setTid(int tid) {
         this.tid = tid;
     }
+
+    /** ptrace: the task tracing this one, or null ({@link Ptrace}). */
+    volatile Task tracer;
+    /** ptrace: the signal this task is stopped for its tracer with, 0 when not stopped. Under the siglock. */
+    int ptraceStop;
+    /** ptrace: the signal its tracer resumed it with, -1 until then. Under the siglock. */
+    int ptraceResume = -1;
+    /** ptrace: a stop its tracer's wait has yet to report. Under the process tree's monitor. */
+    boolean ptraceReport;
+    /** ptrace: the system call the stop came after (orig_rax), -1 if none. */
+    volatile long ptraceSyscall = -1;
 
     /** Set once the task has stopped running guest code; /proc no longer lists it. */
     private volatile boolean exited;
@@ -351,6 +363,7 @@ public final class Task {
             // Leave /proc/PID/task before the CHILD_CLEARTID wake, so a joiner that was woken
             // no longer sees this thread (on Linux the exiting thread is gone by then in practice).
             exited = true;
+            Ptrace.taskExited(this); // exit_ptrace
             group.cputime().taskExit(this); // __exit_signal: the time stays with the process
             Futex.exitMm(this);
             Sleep.bind(null);

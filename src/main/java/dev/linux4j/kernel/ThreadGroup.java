@@ -52,6 +52,8 @@ public final class ThreadGroup {
     // Process tree state (see ProcessTree): guarded by kernel.tree().
     ThreadGroup parent;
     final List<ThreadGroup> children = new ArrayList<>();
+    /** Threads of other processes that this one's threads trace ({@link Ptrace}); under the tree's monitor. */
+    final List<Task> tracees = new ArrayList<>();
     int pgid;
     int sid;
     /** The controlling terminal (signal->tty): inherited by fork, dropped by setsid. */

@@ -164,7 +164,11 @@ final class ProcessLifecycleSyscalls {
                 : pid == -1 ? c -> true
                 : pid == 0 ? c -> c.pgid() == ownPgid
                 : c -> c.pgid() == -pid;
-        ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, options | ProcessTree.WEXITED);
+        Predicate<Task> selectTracee = pid > 0 ? t -> t.tid() == pid
+                : pid == -1 ? t -> true
+                : pid == 0 ? t -> t.group().pgid() == ownPgid
+                : t -> t.group().pgid() == -pid;
+        ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, selectTracee, options | ProcessTree.WEXITED);
         if (r == null) {
             return 0;
         }
@@ -212,7 +216,16 @@ final class ProcessLifecycleSyscalls {
             }
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
-        ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, options);
+        Predicate<Task> selectTracee = switch (idtype) {
+            case 0 -> t -> true;
+            case 1 -> t -> t.tid() == id;
+            case 2 -> {
+                int pgid = id == 0 ? self.pgid() : id;
+                yield t -> t.group().pgid() == pgid;
+            }
+            default -> t -> false;
+        };
+        ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, selectTracee, options);
         if (infop != 0) {
             ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
             if (r != null) {

@@ -1,0 +1,170 @@
+/* What LeakSanitizer's StopTheWorld does with ptrace: a tracer made by clone(CLONE_VM) without
+ * an exit signal attaches to every thread of its parent (read from /proc/PID/task), waits for
+ * each to stop with SIGSTOP, reads its registers and memory while the threads stand still, and
+ * detaches them; the parent spins in sched_yield meanwhile, as LeakSanitizer's does. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "../errname.h"
+
+#ifndef __WALL
+#define __WALL 0x40000000
+#endif
+
+static volatile long counters[2];
+static volatile int quit;
+static volatile int tracer_done;
+static int pipefd[2];
+static pid_t parent;
+static char report[4096];
+static size_t used;
+
+#define SAY(...) (used += snprintf(report + used, sizeof report - used, __VA_ARGS__))
+
+static void *spinner(void *arg) {
+    long k = (long) arg;
+    while (!quit) {
+        counters[k]++;
+    }
+    return NULL;
+}
+
+static void *reader(void *arg) {
+    (void) arg;
+    char c;
+    long n = read(pipefd[0], &c, 1); /* blocked until the end */
+    return (void *) n;
+}
+
+static void pause_ms(int ms) {
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int tracer(void *arg) {
+    (void) arg;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", parent);
+    int tids[16], n = 0;
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 16) {
+        if (e->d_name[0] != '.') tids[n++] = atoi(e->d_name);
+    }
+    closedir(d);
+    SAY("threads: %d\n", n);
+    int stopped = 0;
+    for (int i = 0; i < n; i++) {
+        if (ptrace(PTRACE_ATTACH, tids[i], NULL, NULL) != 0) {
+            SAY("attach %d: %s\n", i, errname(errno));
+            continue;
+        }
+        for (;;) {
+            int status;
+            pid_t w = waitpid(tids[i], &status, __WALL);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                SAY("waitpid: %s\n", errname(errno));
+                break;
+            }
+            if (WIFSTOPPED(status) && WSTOPSIG(status) != SIGSTOP) {
+                ptrace(PTRACE_CONT, tids[i], NULL, (void *) (long) WSTOPSIG(status));
+                continue;
+            }
+            if (WIFSTOPPED(status) && w == tids[i]) stopped++;
+            break;
+        }
+    }
+    SAY("stopped with SIGSTOP: %d\n", stopped);
+    long before[2] = {counters[0], counters[1]};
+    pause_ms(100);
+    SAY("spinners stood still: %s\n", before[0] == counters[0] && before[1] == counters[1] ? "yes" : "no");
+    int good = 0;
+    for (int i = 0; i < n; i++) {
+        struct user_regs_struct regs;
+        memset(&regs, 0, sizeof regs);
+        struct iovec io = {&regs, sizeof regs + 64};
+        if (ptrace(PTRACE_GETREGSET, tids[i], (void *) NT_PRSTATUS, &io) != 0) {
+            SAY("getregset %d: %s\n", i, errname(errno));
+            continue;
+        }
+        struct user_regs_struct again;
+        ptrace(PTRACE_GETREGS, tids[i], NULL, &again);
+        errno = 0;
+        long word = ptrace(PTRACE_PEEKDATA, tids[i], (void *) regs.rsp, NULL);
+        int ok = io.iov_len == sizeof regs && regs.rsp != 0 && regs.rip != 0 && regs.cs == 0x33 && regs.ss == 0x2b
+                 && errno == 0 && word == *(long *) regs.rsp && again.rsp == regs.rsp && again.rip == regs.rip
+                 && regs.fs_base != 0;
+        good += ok;
+    }
+    SAY("registers read: %d, iov_len %zu\n", good, sizeof(struct user_regs_struct));
+    errno = 0;
+    long r = ptrace(0x4299, tids[0], NULL, NULL);
+    SAY("unknown request: %ld %s\n", r, errname(errno));
+    struct iovec io = {report, 8};
+    r = ptrace(PTRACE_GETREGSET, tids[0], (void *) 0x12345, &io);
+    SAY("unknown regset: %ld %s\n", r, errname(errno));
+    for (int i = 0; i < n; i++) {
+        if (ptrace(PTRACE_DETACH, tids[i], NULL, NULL) != 0) SAY("detach %d: %s\n", i, errname(errno));
+    }
+    r = ptrace(PTRACE_GETREGS, tids[0], NULL, &io);
+    SAY("after detach: %ld %s\n", r, errname(errno));
+    r = ptrace(PTRACE_CONT, tids[0], NULL, NULL);
+    SAY("cont untraced: %ld %s\n", r, errname(errno));
+    tracer_done = 1;
+    return 0;
+}
+
+int main(void) {
+    parent = getpid();
+    pipe(pipefd);
+    pthread_t th[3];
+    pthread_create(&th[0], NULL, spinner, (void *) 0);
+    pthread_create(&th[1], NULL, spinner, (void *) 1);
+    pthread_create(&th[2], NULL, reader, NULL);
+    while (counters[0] == 0 || counters[1] == 0) sched_yield();
+    pause_ms(20);
+
+    errno = 0;
+    long r = ptrace(PTRACE_ATTACH, (pid_t) syscall(SYS_gettid), NULL, NULL);
+    printf("attach to own thread: %ld %s\n", r, errname(errno));
+    r = ptrace(PTRACE_CONT, (pid_t) syscall(SYS_gettid), NULL, NULL);
+    printf("cont untraced: %ld %s\n", r, errname(errno));
+
+    static char stack[256 * 1024] __attribute__((aligned(16)));
+    pid_t t = clone(tracer, stack + sizeof stack, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED, NULL);
+    if (t < 0) {
+        perror("clone");
+        return 1;
+    }
+    while (!tracer_done) sched_yield();
+    int status;
+    pid_t w = waitpid(t, &status, __WALL);
+    printf("tracer reaped: %s, exit %d\n", w == t ? "yes" : "no", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    fputs(report, stdout);
+    long after[2] = {counters[0], counters[1]};
+    pause_ms(50);
+    printf("spinners run again: %s\n", counters[0] > after[0] && counters[1] > after[1] ? "yes" : "no");
+    quit = 1;
+    write(pipefd[1], "x", 1);
+    void *got;
+    pthread_join(th[0], NULL);
+    pthread_join(th[1], NULL);
+    pthread_join(th[2], &got);
+    printf("blocked reader read %ld byte after its stop\n", (long) got);
+    return 0;
+}
