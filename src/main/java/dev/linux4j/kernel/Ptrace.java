@@ -103,9 +103,11 @@ public final class Ptrace {
         if (tracer == null) {
             return;
         }
-        synchronized (t.kernel().tree()) {
+        ProcessTree tree = t.kernel().tree();
+        synchronized (tree) {
             tracer.group().tracees.remove(t);
             t.tracer = null;
+            tree.notifyAll(); // a tracer waiting for it looks again (ECHILD if nothing else matches)
         }
     }
 

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Programs built with gcc -fsanitize=address (src/test/sanitizer/), natively and under linux4j in
- * every mode. AddressSanitizer reserves terabytes of shadow memory (MAP_NORESERVE and PROT_NONE)
- * and reads /proc/self/maps; LeakSanitizer stops every thread at exit with ptrace from a
- * clone(CLONE_VM) tracer and reads their registers. Stdout and the exit status must be
+ * Programs built with gcc -fsanitize=address, or -fsanitize=thread for the tsan_ ones
+ * (src/test/sanitizer/), natively and under linux4j in every mode. AddressSanitizer reserves
+ * terabytes of shadow memory (MAP_NORESERVE and PROT_NONE) and reads /proc/self/maps;
+ * LeakSanitizer stops every thread at exit with ptrace from a clone(CLONE_VM) tracer and reads
+ * their registers; ThreadSanitizer maps its shadow at fixed addresses. Stdout and the exit status must be
  * identical, and so must the reports on stderr once process ids and addresses are blanked out.
  */
 class SanitizerTest {
@@ -34,8 +35,9 @@ class SanitizerTest {
             List<DynamicNode> perMode = new ArrayList<>();
             for (GuestRun.Mode mode : GuestRun.Mode.values()) {
                 perMode.add(DynamicTest.dynamicTest(mode.name().toLowerCase(), () -> {
-                    Path bin = Toolchain.compile(src, Toolchain.Variant.GLIBC_DYNAMIC, "-fsanitize=address", "-g", "-O1",
-                            "-pthread");
+                    String sanitizer = src.getFileName().toString().startsWith("tsan_") ? "thread" : "address";
+                    Path bin = Toolchain.compile(src, Toolchain.Variant.GLIBC_DYNAMIC, "-fsanitize=" + sanitizer, "-g",
+                            "-O1", "-pthread");
                     GuestRun run = GuestRun.of(bin.toString());
                     GuestRun.Outcome expected = run.runNative();
                     GuestRun.Outcome actual = run.runLinux4j(mode);
@@ -49,8 +51,9 @@ class SanitizerTest {
         return nodes.stream();
     }
 
-    /** The report without what differs from run to run: "==PID==" prefixes and hexadecimal addresses. */
+    /** The report without what differs from run to run: process and thread ids, hexadecimal addresses. */
     static String blank(String report) {
-        return report.replaceAll("==\\d+==", "==PID==").replaceAll("0x[0-9a-f]+", "0x?");
+        return report.replaceAll("==\\d+==", "==PID==").replaceAll("0x[0-9a-f]+", "0x?")
+                .replaceAll("\\b(pid|tid)=\\d+", "$1=?");
     }
 }
