@@ -1,6 +1,7 @@
 /* What LeakSanitizer's StopTheWorld does with ptrace: a tracer made by clone(CLONE_VM) without
  * an exit signal attaches to every thread of its parent (read from /proc/PID/task), waits for
- * each to stop with SIGSTOP, reads its registers and memory while the threads stand still, and
+ * each to stop with SIGSTOP, reads its registers (general, x87/SSE) and memory while the threads
+ * stand still, and
  * detaches them; the parent spins in sched_yield meanwhile, as LeakSanitizer's does. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,7 +26,8 @@
 #define __WALL 0x40000000
 #endif
 
-static volatile long counters[2];
+static volatile long counters[3];
+#define MAGIC 0x1122334455667788L
 static volatile int quit;
 static volatile int tracer_done;
 static int pipefd[2];
@@ -39,6 +41,16 @@ static void *spinner(void *arg) {
     long k = (long) arg;
     while (!quit) {
         counters[k]++;
+    }
+    return NULL;
+}
+
+/* a pointer-sized value only in XMM8, where LeakSanitizer looks with NT_FPREGSET */
+static void *xmm_holder(void *arg) {
+    (void) arg;
+    __asm__ volatile("movq %0, %%xmm8" : : "r"(MAGIC) : "xmm8");
+    while (!quit) {
+        counters[2]++;
     }
     return NULL;
 }
@@ -90,9 +102,10 @@ static int tracer(void *arg) {
         }
     }
     SAY("stopped with SIGSTOP: %d\n", stopped);
-    long before[2] = {counters[0], counters[1]};
+    long before[3] = {counters[0], counters[1], counters[2]};
     pause_ms(100);
-    SAY("spinners stood still: %s\n", before[0] == counters[0] && before[1] == counters[1] ? "yes" : "no");
+    SAY("spinners stood still: %s\n",
+        before[0] == counters[0] && before[1] == counters[1] && before[2] == counters[2] ? "yes" : "no");
     int good = 0;
     for (int i = 0; i < n; i++) {
         struct user_regs_struct regs;
@@ -112,12 +125,35 @@ static int tracer(void *arg) {
         good += ok;
     }
     SAY("registers read: %d, iov_len %zu\n", good, sizeof(struct user_regs_struct));
+    int holders = 0, sse = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned char fx[512];
+        struct iovec fio = {fx, sizeof fx + 104};
+        if (ptrace(PTRACE_GETREGSET, tids[i], (void *) NT_FPREGSET, &fio) != 0) {
+            SAY("fpregset %d: %s\n", i, errname(errno));
+            continue;
+        }
+        long xmm8;
+        unsigned int mxcsr;
+        memcpy(&xmm8, fx + 160 + 8 * 16, 8);
+        memcpy(&mxcsr, fx + 24, 4);
+        holders += xmm8 == MAGIC;
+        unsigned char again[512];
+        ptrace(PTRACE_GETFPREGS, tids[i], NULL, again);
+        sse += fio.iov_len == 512 && (mxcsr & 0xffc0) == 0x1f80 && memcmp(fx, again, 416) == 0;
+    }
+    SAY("xmm8 holders: %d, FXSAVE images: %d\n", holders, sse);
     errno = 0;
     long r = ptrace(0x4299, tids[0], NULL, NULL);
     SAY("unknown request: %ld %s\n", r, errname(errno));
     struct iovec io = {report, 8};
     r = ptrace(PTRACE_GETREGSET, tids[0], (void *) 0x12345, &io);
     SAY("unknown regset: %ld %s\n", r, errname(errno));
+    struct user_regs_struct odd;
+    io.iov_base = &odd;
+    io.iov_len = sizeof odd - 4; /* not a multiple of the regset's 8-byte words */
+    r = ptrace(PTRACE_GETREGSET, tids[0], (void *) NT_PRSTATUS, &io);
+    SAY("regset length not a multiple of 8: %ld %s\n", r, errname(errno));
     for (int i = 0; i < n; i++) {
         if (ptrace(PTRACE_DETACH, tids[i], NULL, NULL) != 0) SAY("detach %d: %s\n", i, errname(errno));
     }
@@ -132,11 +168,12 @@ static int tracer(void *arg) {
 int main(void) {
     parent = getpid();
     pipe(pipefd);
-    pthread_t th[3];
+    pthread_t th[4];
     pthread_create(&th[0], NULL, spinner, (void *) 0);
     pthread_create(&th[1], NULL, spinner, (void *) 1);
     pthread_create(&th[2], NULL, reader, NULL);
-    while (counters[0] == 0 || counters[1] == 0) sched_yield();
+    pthread_create(&th[3], NULL, xmm_holder, NULL);
+    while (counters[0] == 0 || counters[1] == 0 || counters[2] == 0) sched_yield();
     pause_ms(20);
 
     errno = 0;
@@ -165,6 +202,7 @@ int main(void) {
     pthread_join(th[0], NULL);
     pthread_join(th[1], NULL);
     pthread_join(th[2], &got);
+    pthread_join(th[3], NULL);
     printf("blocked reader read %ld byte after its stop\n", (long) got);
     return 0;
 }

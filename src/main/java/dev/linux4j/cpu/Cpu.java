@@ -282,6 +282,11 @@ public final class Cpu {
         SseState.fxsave(this, addr);
     }
 
+    /** FXSAVE's 512-byte image of the x87 and SSE state (ptrace's NT_FPREGSET, user_fpregs_struct). */
+    public byte[] fxsaveImage() {
+        return SseState.fxsaveImage(this);
+    }
+
     /** Loads x87/SSE state from an FXSAVE image at {@code addr} (rt_sigreturn); MXCSR must be valid. */
     public void fxrstorFrom(long addr) {
         SseState.fxrstor(this, addr);

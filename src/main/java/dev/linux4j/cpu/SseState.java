@@ -3,6 +3,8 @@ package dev.linux4j.cpu;
 import static dev.linux4j.cpu.OpcodeTable.*;
 
 import dev.linux4j.memory.Mmu;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The 0F AE group (SDM Vol. 2A/2B): FXSAVE/FXRSTOR (and their REX.W forms), LDMXCSR, STMXCSR,
@@ -73,25 +75,35 @@ final class SseState {
      */
     static void fxsave(Cpu c, long a) {
         Mmu m = c.mmu;
-        X87 x = c.x87;
         m.probeWrite(a, FXSAVE_USED);
-        m.write16(a, x.control);
-        m.write16(a + 2, (x.status & ~0x3800) | ((x.top & 7) << 11));
-        m.write16(a + 4, abridgedTag(x.tag));
-        m.write16(a + 6, 0);
-        m.write64(a + 8, 0);
-        m.write64(a + 16, 0);
-        m.write32(a + 24, c.mxcsr);
-        m.write32(a + 28, MXCSR_MASK);
+        byte[] image = fxsaveImage(c);
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < FXSAVE_USED; off += 8) {
+            m.write64(a + off, b.getLong(off));
+        }
+    }
+
+    /**
+     * The first {@link #FXSAVE_USED} bytes of FXSAVE's image of {@code c}'s state, in a 512-byte
+     * array (the rest zero): what FXSAVE stores, and what ptrace's NT_FPREGSET reads.
+     */
+    static byte[] fxsaveImage(Cpu c) {
+        X87 x = c.x87;
+        ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) x.control);
+        b.putShort(2, (short) ((x.status & ~0x3800) | ((x.top & 7) << 11)));
+        b.putShort(4, (short) abridgedTag(x.tag)); // FOP, FIP, FDP: 0
+        b.putInt(24, c.mxcsr);
+        b.putInt(28, MXCSR_MASK);
         for (int st = 0; st < 8; st++) {
             int p = (x.top + st) & 7;
-            long slot = a + 32 + 16 * st;
-            m.write64(slot, x.mantissa[p]);
-            m.write64(slot + 8, x.signExp[p] & 0xffff);
+            b.putLong(32 + 16 * st, x.mantissa[p]);
+            b.putLong(32 + 16 * st + 8, x.signExp[p] & 0xffff);
         }
         for (int n = 0; n < 32; n++) {
-            m.write64(a + 160 + 8 * n, c.xmm[n]);
+            b.putLong(160 + 8 * n, c.xmm[n]);
         }
+        return b.array();
     }
 
     /** FXRSTOR m512byte: the inverse of {@link #fxsave}; #GP if the MXCSR image sets reserved bits. */

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
 
 /**
  * ptrace(2), the requests of {@link Ptrace}: attach to a thread, wait for it to stop, read its
- * registers (PTRACE_GETREGS, PTRACE_GETREGSET's NT_PRSTATUS) and memory (PTRACE_PEEKDATA,
+ * registers (PTRACE_GETREGS, PTRACE_GETFPREGS, PTRACE_GETREGSET's NT_PRSTATUS and NT_FPREGSET)
+ * and memory (PTRACE_PEEKDATA,
  * PTRACE_POKEDATA), continue it, detach, kill. Every other request is EIO, as Linux answers a
  * request it does not know.
  */
@@ -27,11 +28,16 @@ final class PtraceSyscalls {
     static final int PTRACE_CONT = 7;
     static final int PTRACE_KILL = 8;
     static final int PTRACE_GETREGS = 12;
+    static final int PTRACE_GETFPREGS = 14;
     static final int PTRACE_ATTACH = 16;
     static final int PTRACE_DETACH = 17;
     static final int PTRACE_GETREGSET = 0x4204;
     /** <elf.h>: the general registers' regset, struct user_regs_struct. */
     static final int NT_PRSTATUS = 1;
+    /** <elf.h>: the x87 and SSE registers' regset, struct user_fpregs_struct (FXSAVE's image). */
+    static final int NT_FPREGSET = 2;
+    /** <elf.h>: the XSAVE area; linux4j's CPU has no XSAVE (CPUID), so there is none. */
+    static final int NT_X86_XSTATE = 0x202;
     /** sizeof(struct user_regs_struct) on x86-64: 27 longs. */
     static final int USER_REGS_SIZE = 27 * 8;
 
@@ -89,14 +95,26 @@ final class PtraceSyscalls {
                 task.memory().write(data, userRegs(t));
                 return 0;
             }
+            case PTRACE_GETFPREGS -> {
+                task.memory().write(data, t.cpu().fxsaveImage());
+                return 0;
+            }
             case PTRACE_GETREGSET -> {
-                if (addr != NT_PRSTATUS) {
-                    throw ErrnoException.of(Errno.EINVAL); // no other regset here
+                if (addr != (int) addr) {
+                    throw ErrnoException.of(Errno.EINVAL);
                 }
+                byte[] regs = switch ((int) addr) {
+                    case NT_PRSTATUS -> userRegs(t);
+                    case NT_FPREGSET -> t.cpu().fxsaveImage();
+                    case NT_X86_XSTATE -> throw ErrnoException.of(Errno.ENODEV); // xstateregs_get without XSAVE
+                    default -> throw ErrnoException.of(Errno.EINVAL); // no other regset here
+                };
                 long base = task.memory().read64(data);
                 long len = task.memory().read64(data + 8);
-                byte[] regs = userRegs(t);
-                int n = (int) Math.min(Long.compareUnsigned(len, USER_REGS_SIZE) < 0 ? len : USER_REGS_SIZE, USER_REGS_SIZE);
+                if (len % 8 != 0) {
+                    throw ErrnoException.of(Errno.EINVAL); // ptrace_regset: whole 8-byte words only
+                }
+                int n = Long.compareUnsigned(len, regs.length) < 0 ? (int) len : regs.length;
                 task.memory().write(base, regs, 0, n);
                 task.memory().write64(data + 8, n); // ptrace_regset: iov_len becomes what was copied
                 return 0;

@@ -216,7 +216,7 @@ public final class SyscallTable {
     /** Rows from times to fremovexattr. */
     private static void declare1(SyscallTable t) {
         t.supported(NR_times, RusageSyscalls::times, PTR);
-        t.partial(NR_ptrace, "PTRACE_ATTACH, CONT, DETACH, KILL, GETREGS, GETREGSET (NT_PRSTATUS), PEEKDATA/PEEKTEXT, POKEDATA/POKETEXT (not into read-only pages): a tracee stops at each signal it dequeues and its tracer's wait reports it; no TRACEME, SEIZE, syscall, exec or event stops, single-stepping or options (EIO)", PtraceSyscalls::ptrace, INT, INT, PTR, PTR);
+        t.partial(NR_ptrace, "PTRACE_ATTACH, CONT, DETACH, KILL, GETREGS, GETFPREGS, GETREGSET (NT_PRSTATUS, NT_FPREGSET), PEEKDATA/PEEKTEXT, POKEDATA/POKETEXT (not into read-only pages): a tracee stops at each signal it dequeues and its tracer's wait reports it; no TRACEME, SEIZE, syscall, exec or event stops, single-stepping or options (EIO)", PtraceSyscalls::ptrace, INT, INT, PTR, PTR);
         t.supported(NR_getuid, ProcessSyscalls::getuid);
         t.partial(NR_syslog, "the kernel log is empty: nothing is ever logged", ProcessSyscalls::syslog, INT, PTR, INT);
         t.supported(NR_getgid, ProcessSyscalls::getgid);
