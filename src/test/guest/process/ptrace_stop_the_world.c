@@ -108,13 +108,18 @@ static int tracer(void *arg) {
         before[0] == counters[0] && before[1] == counters[1] && before[2] == counters[2] ? "yes" : "no");
     int good = 0;
     for (int i = 0; i < n; i++) {
+        union {
+            struct user_regs_struct r;
+            unsigned char room[sizeof(struct user_regs_struct) + 64]; /* more than the regset */
+        } u;
+        memset(&u, 0, sizeof u);
         struct user_regs_struct regs;
-        memset(&regs, 0, sizeof regs);
-        struct iovec io = {&regs, sizeof regs + 64};
+        struct iovec io = {&u, sizeof u};
         if (ptrace(PTRACE_GETREGSET, tids[i], (void *) NT_PRSTATUS, &io) != 0) {
             SAY("getregset %d: %s\n", i, errname(errno));
             continue;
         }
+        regs = u.r;
         struct user_regs_struct again;
         ptrace(PTRACE_GETREGS, tids[i], NULL, &again);
         errno = 0;
@@ -127,8 +132,8 @@ static int tracer(void *arg) {
     SAY("registers read: %d, iov_len %zu\n", good, sizeof(struct user_regs_struct));
     int holders = 0, sse = 0;
     for (int i = 0; i < n; i++) {
-        unsigned char fx[512];
-        struct iovec fio = {fx, sizeof fx + 104};
+        unsigned char fx[512 + 104];
+        struct iovec fio = {fx, sizeof fx};
         if (ptrace(PTRACE_GETREGSET, tids[i], (void *) NT_FPREGSET, &fio) != 0) {
             SAY("fpregset %d: %s\n", i, errname(errno));
             continue;
