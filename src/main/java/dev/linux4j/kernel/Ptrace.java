@@ -120,6 +120,10 @@ public final class Ptrace {
         Task tracer = t.tracer;
         ThreadGroup g = t.group();
         int sig = info.signo();
+        out[0] = info;
+        if (tracer == null) {
+            return sig; // detached since the caller looked
+        }
         synchronized (g.siglock) {
             t.ptraceSyscall = syscallNr;
             t.ptraceResume = -1;
