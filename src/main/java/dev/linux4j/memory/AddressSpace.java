@@ -136,6 +136,33 @@ public final class AddressSpace {
         return ((vpn >>> L2_SHIFT) + 1) << L2_SHIFT;
     }
 
+    /** What a walk over the page table ({@link #forEachEntry}) does with each entry there is. */
+    private interface EntryVisitor {
+        void visit(long vpn, long pte);
+    }
+
+    /**
+     * Calls {@code visitor} with every non-empty entry of the pages in [start, end), in address
+     * order, skipping the tables that do not exist: a range that was reserved and never touched
+     * (an 8 MiB stack, a terabyte of sanitizer shadow) is mostly those. The visitor may set the
+     * entry it is given. Caller holds the lock.
+     */
+    private void forEachEntry(long start, long end, EntryVisitor visitor) {
+        long last = (end + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+        for (long vpn = start >>> PAGE_SHIFT; vpn < last; ) {
+            long[] l3 = leaf(vpn);
+            if (l3 == null) {
+                vpn = afterEmptyTable(vpn);
+                continue;
+            }
+            long pte = l3[index(vpn, L3_SHIFT, L3_BITS)];
+            if (pte != 0) {
+                visitor.visit(vpn, pte);
+            }
+            vpn++;
+        }
+    }
+
     /** Page-table entries holding a frame; guarded by this, as every {@link #setPte} is. */
     private long resident;
 
@@ -696,25 +723,14 @@ public final class AddressSpace {
         for (Vma v : new ArrayList<>(vmas.subMap(addr, true, end, false).values())) {
             vmas.remove(v.start());
             boolean writeBack = v.sharedFile() && (v.prot() & PROT_WRITE) != 0;
-            for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
-                long vpn = p >>> PAGE_SHIFT;
-                long[] l3 = leaf(vpn);
-                if (l3 == null) {
-                    // no page-table leaf: nothing mapped up to the end of the empty table (an 8 MiB
-                    // stack reservation or a large mmap is mostly that), so skip it
-                    p = Math.min(v.end(), afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
-                    continue;
-                }
-                long pte = l3[index(vpn, L3_SHIFT, L3_BITS)];
-                if (pte == 0) {
-                    continue;
-                }
+            forEachEntry(v.start(), v.end(), (vpn, pte) -> {
+                long p = vpn << PAGE_SHIFT;
                 releaseFrame(pte, v, p, writeBack);
                 if ((pte & PTE_CODE) != 0 && w != null) {
                     w.codeChanged(p);
                 }
                 setPte(vpn, 0);
-            }
+            });
             if (v.file() != null) {
                 v.file().release();
             }
@@ -834,17 +850,11 @@ public final class AddressSpace {
                         && (prot & PROT_WRITE) != 0) {
                     becomeWritable.add(v);
                 }
-                for (long vpn = v.start() >>> PAGE_SHIFT; vpn < v.end() >>> PAGE_SHIFT; vpn++) {
-                    long[] l3 = leaf(vpn);
-                    if (l3 == null) {
-                        vpn = afterEmptyTable(vpn) - 1;
-                        continue;
-                    }
-                    long pte = l3[index(vpn, L3_SHIFT, L3_BITS)];
+                forEachEntry(v.start(), v.end(), (vpn, pte) -> {
                     if ((pte & PTE_MAPPED) != 0) {
                         setPte(vpn, (pte & ~7L) | protBits);
                     }
-                }
+                });
             }
         } finally {
             // vma_modify_flags: a changed mapping merges with its neighbours when they now match
@@ -941,21 +951,14 @@ public final class AddressSpace {
             target = findFree(newLen, false);
         }
         long pteFlags = untouchedPte(v);
-        long moved = Math.min(oldLen, newLen) >>> PAGE_SHIFT;
-        for (long k = 0; k < moved; k++) {
-            long src = (oldAddr >>> PAGE_SHIFT) + k;
-            long[] l3 = leaf(src);
-            if (l3 == null) {
-                k = afterEmptyTable(src) - (oldAddr >>> PAGE_SHIFT) - 1;
-                continue;
-            }
-            long pte = l3[index(src, L3_SHIFT, L3_BITS)];
+        long shift = (target - oldAddr) >> PAGE_SHIFT; // pages move by this many (negative: down)
+        forEachEntry(oldAddr, oldAddr + Math.min(oldLen, newLen), (src, pte) -> {
             long frame = pte & FRAME_MASK;
             if (frame != 0) {
                 setPte(src, pte & ~FRAME_MASK);
-                setPte((target >>> PAGE_SHIFT) + k, pteFlags | frame | (pte & (PTE_SHARED | PTE_COW)));
+                setPte(src + shift, pteFlags | frame | (pte & (PTE_SHARED | PTE_COW)));
             }
-        }
+        });
         if (v.file() != null) {
             v.file().retain();
         }
@@ -978,21 +981,14 @@ public final class AddressSpace {
      * are read from the file again, shared file pages stay the file's.
      */
     public synchronized void discard(long addr, long length) {
-        long len = pageAlignUp(length);
-        for (long p = addr; p < addr + len; p += PAGE_SIZE) {
-            long vpn = p >>> PAGE_SHIFT;
-            if (leaf(vpn) == null) {
-                p = (afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
-                continue;
-            }
-            long pte = pte(vpn);
+        forEachEntry(addr, addr + pageAlignUp(length), (vpn, pte) -> {
             if ((pte & FRAME_MASK) != 0) {
-                Map.Entry<Long, Vma> e = vmas.floorEntry(p);
-                Vma v = e == null || e.getValue().end() <= p ? null : e.getValue();
+                long p = vpn << PAGE_SHIFT;
+                Vma v = vmaAt(p);
                 releaseFrame(pte, v, p, v != null && v.sharedFile() && (v.prot() & PROT_WRITE) != 0);
                 setPte(vpn, pte & PTE_FLAGS & ~(PTE_SHARED | PTE_COW));
             }
-        }
+        });
         generation++;
     }
 
@@ -1073,20 +1069,13 @@ public final class AddressSpace {
 
     /** Pages in [start, end) backed by a frame (touched at least once): /proc's resident set. */
     public synchronized long residentPages(long start, long end) {
-        long count = 0;
-        long last = (end + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-        for (long vpn = start >>> PAGE_SHIFT; vpn < last; ) {
-            long[] l3 = leaf(vpn);
-            if (l3 == null) {
-                vpn = afterEmptyTable(vpn); // skip the empty table
-                continue;
+        long[] count = {0};
+        forEachEntry(start, end, (vpn, pte) -> {
+            if ((pte & FRAME_MASK) != 0) {
+                count[0]++;
             }
-            if ((l3[index(vpn, L3_SHIFT, L3_BITS)] & FRAME_MASK) != 0) {
-                count++;
-            }
-            vpn++;
-        }
-        return count;
+        });
+        return count[0];
     }
 
     // ---------------------------------------------------------------- mlock
@@ -1475,34 +1464,35 @@ public final class AddressSpace {
         for (Vma v : vmas.values()) {
             child.vmas.put(v.start(), v.lock().locked() ? v.withLock(Vma.Lock.NONE) : v); // dup_mmap: locks are not inherited
         }
-        boolean parentChanged = false;
+        boolean[] parentChanged = {false};
         for (Vma v : vmas.values()) {
             if (v.file() != null) {
                 v.file().retain(); // the child's VMA names the file too (get_file in dup_mmap)
             }
-            boolean sharedAnon = v.file() == null && (v.flags() & MAP_SHARED) != 0;
-            for (long p = v.start(); p < v.end(); p += PAGE_SIZE) {
-                long vpn = p >>> PAGE_SHIFT;
-                long pte = pte(vpn);
-                if ((pte & PTE_MAPPED) == 0) {
-                    if (!sharedAnon) {
-                        if (leaf(vpn) == null) {
-                            p = Math.min(v.end(), afterEmptyTable(vpn) << PAGE_SHIFT) - PAGE_SIZE;
-                        }
-                        continue; // never touched: the child's mapping gives it its entry
+            if (v.file() == null && (v.flags() & MAP_SHARED) != 0) {
+                // shared anonymous memory: both sides need the same frame, touched or not
+                for (long vpn = v.start() >>> PAGE_SHIFT; vpn < v.end() >>> PAGE_SHIFT; vpn++) {
+                    long pte = pte(vpn);
+                    long mapped = (pte & PTE_MAPPED) != 0 ? pte : untouchedPte(v);
+                    long frame = mapped & FRAME_MASK;
+                    if (frame == 0) {
+                        frame = pool.allocate();
+                        setPte(vpn, mapped | frame);
                     }
-                    pte = untouchedPte(v); // shared anonymous memory: both sides need the same frame now
+                    pool.share(frame);
+                    child.setPte(vpn, (mapped & PTE_FLAGS & ~PTE_CODE) | frame);
+                }
+                continue;
+            }
+            // the rest: entries only where touched (the child's mapping gives the others theirs)
+            forEachEntry(v.start(), v.end(), (vpn, pte) -> {
+                if ((pte & PTE_MAPPED) == 0) {
+                    return;
                 }
                 long frame = pte & FRAME_MASK;
                 long childFlags = pte & PTE_FLAGS & ~PTE_CODE;
-                if (sharedAnon) {
-                    if (frame == 0) {
-                        frame = pool.allocate();
-                        setPte(vpn, pte | frame);
-                    }
-                    pool.share(frame);
-                } else if (frame != 0 && (pte & PTE_SHARED) != 0 && v.file() != null) {
-                    frame = SharedFilePages.acquire(v.file(), (v.offset() + (p - v.start())) >>> PAGE_SHIFT);
+                if (frame != 0 && (pte & PTE_SHARED) != 0 && v.file() != null) {
+                    frame = SharedFilePages.acquire(v.file(), (v.offset() + ((vpn << PAGE_SHIFT) - v.start())) >>> PAGE_SHIFT);
                 } else if (frame != 0 && copyEagerly && (pte & PTE_COW) == 0) {
                     long copy = pool.allocate();
                     java.lang.foreign.MemorySegment.copy(RAW, frame, RAW, copy, PAGE_SIZE);
@@ -1512,13 +1502,13 @@ public final class AddressSpace {
                     childFlags |= PTE_COW;
                     if ((pte & PTE_COW) == 0) {
                         setPte(vpn, pte | PTE_COW);
-                        parentChanged |= (pte & PTE_WRITE) != 0;
+                        parentChanged[0] |= (pte & PTE_WRITE) != 0;
                     }
                 }
                 child.setPte(vpn, childFlags | frame);
-            }
+            });
         }
-        if (parentChanged) {
+        if (parentChanged[0]) {
             generation++; // the parent's write TLBs must forget the pages that are now copy-on-write
         }
         return child;
