@@ -164,10 +164,8 @@ final class ProcessLifecycleSyscalls {
                 : pid == -1 ? c -> true
                 : pid == 0 ? c -> c.pgid() == ownPgid
                 : c -> c.pgid() == -pid;
-        Predicate<Task> selectTracee = pid > 0 ? t -> t.tid() == pid
-                : pid == -1 ? t -> true
-                : pid == 0 ? t -> t.group().pgid() == ownPgid
-                : t -> t.group().pgid() == -pid;
+        // a traced thread is chosen by its own id, or as its process would be
+        Predicate<Task> selectTracee = pid > 0 ? t -> t.tid() == pid : t -> select.test(t.group());
         ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, selectTracee, options | ProcessTree.WEXITED);
         if (r == null) {
             return 0;
@@ -216,15 +214,10 @@ final class ProcessLifecycleSyscalls {
             }
             default -> throw ErrnoException.of(Errno.EINVAL);
         };
-        Predicate<Task> selectTracee = switch (idtype) {
-            case 0 -> t -> true;
-            case 1 -> t -> t.tid() == id;
-            case 2 -> {
-                int pgid = id == 0 ? self.pgid() : id;
-                yield t -> t.group().pgid() == pgid;
-            }
-            default -> t -> false;
-        };
+        // a traced thread is chosen by its own id, or as its process would be (not by pidfd)
+        Predicate<Task> selectTracee = idtype == 1 ? t -> t.tid() == id
+                : idtype == 3 ? t -> false
+                : t -> select.test(t.group());
         ProcessTree.Reaped r = task.kernel().tree().waitFor(self, select, selectTracee, options);
         if (infop != 0) {
             ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
