@@ -151,6 +151,9 @@ static int tracer(void *arg) {
     errno = 0;
     long r = ptrace(0x4299, tids[0], NULL, NULL);
     SAY("unknown request: %ld %s\n", r, errname(errno));
+    errno = 0;
+    r = syscall(SYS_ptrace, 0x100000000L | PTRACE_CONT, tids[0], NULL, NULL);
+    SAY("request with bit 32 set: %ld %s\n", r, errname(errno));
     struct iovec io = {report, 8};
     r = ptrace(PTRACE_GETREGSET, tids[0], (void *) 0x12345, &io);
     SAY("unknown regset: %ld %s\n", r, errname(errno));

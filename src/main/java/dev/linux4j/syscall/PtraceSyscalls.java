@@ -64,6 +64,9 @@ final class PtraceSyscalls {
             return 0;
         }
         Task t = Ptrace.stoppedTracee(task, pid);
+        if (request != (int) request) {
+            throw ErrnoException.of(Errno.EIO); // no request has bits above 31 (the switch below would drop them)
+        }
         switch ((int) request) {
             case PTRACE_PEEKTEXT, PTRACE_PEEKDATA -> {
                 long word;
